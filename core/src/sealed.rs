@@ -1,0 +1,12 @@
+//! Seals for the marker traits whose impls make up the write guard.
+//!
+//! The module is private, so no crate but this one can name these traits, and so
+//! no crate but this one can implement [`Tier`](crate::Tier),
+//! [`Context`](crate::Context), [`CanWrite`](crate::CanWrite) or
+//! [`Within`](crate::Within).
+
+pub trait Sealed {}
+
+pub trait CanWriteSeal<What: ?Sized, T> {}
+
+pub trait WithinSeal<Wider> {}
