@@ -29,9 +29,6 @@ struct Gen<'s, 'a> {
     ctx: Ident,
     patch: Ident,
     markers: Ident,
-    /// `where` predicates binding every field type, for impls that need them; empty
-    /// for a struct without type or const parameters, whose field types are concrete.
-    generic: bool,
 }
 
 impl<'s, 'a> Gen<'s, 'a> {
@@ -51,7 +48,6 @@ impl<'s, 'a> Gen<'s, 'a> {
             ctx: Ident::new(ctx, Span::call_site()),
             patch: format_ident!("{}Patch", ident),
             markers: format_ident!("__{}_metadata_fields", ident),
-            generic: !s.generics().params.is_empty(),
         }
     }
 
@@ -73,18 +69,16 @@ impl<'s, 'a> Gen<'s, 'a> {
         quote!(#krate::#ident)
     }
 
-    /// `FieldTy: Bound` for every field, when the struct is generic.
+    /// `T: Bound` for every type parameter that the fields passing `only` mention, as
+    /// serde bounds a derived impl; empty for a struct without type parameters.
     fn field_bounds(&self, bound: TokenStream, only: impl Fn(&Field) -> bool) -> Vec<TokenStream> {
-        if !self.generic {
-            return Vec::new();
-        }
         self.s
-            .fields
-            .iter()
-            .filter(|f| only(f))
-            .map(|f| {
-                let ty = f.ty;
-                quote!(#ty: #bound)
+            .generics()
+            .type_params()
+            .filter(|param| self.s.fields.iter().filter(|f| only(f)).any(|f| crate::model::type_mentions(f.ty, &param.ident)))
+            .map(|param| {
+                let ident = &param.ident;
+                quote!(#ident: #bound)
             })
             .collect()
     }

@@ -121,10 +121,7 @@ impl<'a> Schema<'a> {
                 GenericParam::Const(c) => &c.ident,
                 GenericParam::Lifetime(_) => continue,
             };
-            if self.fields_of(tier).any(|f| {
-                let ty = f.ty;
-                tokens_mention(quote::quote!(#ty), ident)
-            }) {
+            if self.fields_of(tier).any(|f| type_mentions(f.ty, ident)) {
                 used.params.push(param.clone());
             }
         }
@@ -164,6 +161,11 @@ fn param_ident(param: &GenericParam) -> Option<&Ident> {
         GenericParam::Const(c) => Some(&c.ident),
         GenericParam::Lifetime(_) => None,
     }
+}
+
+/// Whether the type `ty` mentions the generic parameter `ident`.
+pub fn type_mentions(ty: &Type, ident: &Ident) -> bool {
+    tokens_mention(quote::quote!(#ty), ident)
 }
 
 /// Whether `ident` occurs anywhere in `tokens`.

@@ -1,0 +1,9 @@
+use clerk_metadata::UserMetadata;
+
+#[derive(UserMetadata)]
+pub enum AppUser {
+    Admin,
+    Member,
+}
+
+fn main() {}

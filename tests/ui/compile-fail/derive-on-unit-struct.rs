@@ -1,0 +1,6 @@
+use clerk_metadata::UserMetadata;
+
+#[derive(UserMetadata)]
+pub struct AppUser;
+
+fn main() {}

@@ -1,0 +1,17 @@
+use clerk_metadata::{Backend, Frontend, UserMetadata};
+
+#[derive(UserMetadata)]
+pub struct AppUser {
+    #[metadata(public)]
+    pub role: String,
+    #[metadata(private)]
+    pub stripe_customer_id: Option<String>,
+    #[metadata(unsafe)]
+    pub theme: String,
+}
+
+fn main() {
+    let tier = AppUserPublic { role: "admin".to_owned() };
+    let _ = AppUserPatch::<Frontend>::new().set_public(tier);
+    let _ = AppUserPatch::<Backend>::new();
+}
