@@ -68,8 +68,14 @@ fn main() -> Result<(), serde_json::Error> {
     // A browser sends the flat body the app's handler deserializes.
     let body = r#"{"theme": "dark"}"#;
     let accepted: AppUserPatch<Frontend> = serde_json::from_str(body)?;
-    println!("\nbrowser body {body} -> {}", serde_json::to_string(&accepted)?);
-    for body in [r#"{"theme": "dark", "role": "admin"}"#, r#"{"is_admin": true}"#] {
+    println!(
+        "\nbrowser body {body} -> {}",
+        serde_json::to_string(&accepted)?
+    );
+    for body in [
+        r#"{"theme": "dark", "role": "admin"}"#,
+        r#"{"is_admin": true}"#,
+    ] {
         match serde_json::from_str::<AppUserPatch<Frontend>>(body) {
             Ok(patch) => println!("browser body {body} -> accepted?! {patch:?}"),
             Err(error) => println!("browser body {body} -> rejected: {error}"),

@@ -1,6 +1,130 @@
-//! Typed, tier-separated [Clerk](https://clerk.com) user metadata.
+//! Typed, tier-separated [Clerk](https://clerk.com) user metadata, with the writes the
+//! browser may not make rejected at compile time and at run time.
 //!
-//! TODO(crate docs)
+//! Clerk keeps three metadata objects on every user:
+//!
+//! | tier | written by | visible to the browser |
+//! |---|---|---|
+//! | [`Public`] (`public_metadata`) | the backend | yes |
+//! | [`Private`] (`private_metadata`) | the backend | no |
+//! | [`Unsafe`] (`unsafe_metadata`) | the backend and the signed-in user | yes |
+//!
+//! # The schema
+//!
+//! Mark every field of one app struct with its tier and derive [`UserMetadata`]:
+//!
+//! ```
+//! use clerk_metadata::{Backend, Frontend, UserMetadata};
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+//! #[serde(rename_all = "snake_case")]
+//! pub enum Role { Admin, Member }
+//!
+//! #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+//! #[serde(rename_all = "snake_case")]
+//! pub enum Theme { #[default] System, Dark }
+//!
+//! #[derive(UserMetadata)]
+//! pub struct AppUser {
+//!     /// Shown in the UI; only the backend may change it.
+//!     #[metadata(public)]
+//!     pub role: Role,
+//!     #[metadata(private)]
+//!     pub stripe_customer_id: Option<String>,
+//!     #[metadata(unsafe)]
+//!     #[serde(default)]
+//!     pub theme: Theme,
+//! }
+//!
+//! // One typed struct per tier, each a JSON object of its fields.
+//! let user = AppUser { role: Role::Member, stripe_customer_id: None, theme: Theme::Dark };
+//! let (public, _private, unsafe_): (AppUserPublic, AppUserPrivate, AppUserUnsafe) = user.into_tiers();
+//! assert_eq!(serde_json::to_string(&public)?, r#"{"role":"member"}"#);
+//! assert_eq!(serde_json::to_string(&unsafe_)?, r#"{"theme":"dark"}"#);
+//!
+//! // A typed merge patch for `PATCH /v1/users/{user_id}/metadata`.
+//! let patch = AppUserPatch::<Backend>::new().role(Role::Admin).remove_stripe_customer_id();
+//! assert_eq!(
+//!     serde_json::to_string(&patch)?,
+//!     r#"{"public_metadata":{"role":"admin"},"private_metadata":{"stripe_customer_id":null}}"#
+//! );
+//!
+//! // What a browser sends: a flat object of the fields it may write.
+//! let mine: AppUserPatch<Frontend> = serde_json::from_str(r#"{"theme": "dark"}"#)?;
+//! assert_eq!(serde_json::to_string(&mine)?, r#"{"unsafe_metadata":{"theme":"dark"}}"#);
+//! let error = serde_json::from_str::<AppUserPatch<Frontend>>(r#"{"role": "admin"}"#).unwrap_err();
+//! assert!(error.to_string().starts_with(
+//!     "field `role` is public metadata: the frontend may write only unsafe metadata"
+//! ));
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+//!
+//! A frontend write to public or private metadata does not compile:
+//!
+//! ```compile_fail,E0277
+//! # use clerk_metadata::{Frontend, UserMetadata};
+//! # #[derive(UserMetadata)]
+//! # pub struct AppUser {
+//! #     #[metadata(public)]
+//! #     pub role: String,
+//! # }
+//! // error[E0277]: `Frontend` may not write `role`: it is `clerk_metadata::Public` metadata
+//! let patch = AppUserPatch::<Frontend>::new().role("admin".to_owned());
+//! ```
+//!
+//! # What the derive generates
+//!
+//! For `#[derive(UserMetadata)] pub struct AppUser { … }`, next to the struct and with
+//! its visibility:
+//!
+//! - `AppUserPublic`, `AppUserPrivate`, `AppUserUnsafe`: one struct per tier with that
+//!   tier's fields (doc comments and `#[serde]` attributes carried over), deriving
+//!   `Serialize` and `Deserialize`, and implementing [`MetadataTier`] with its tier
+//!   marker. A tier with no fields is the empty object `{}`. Each declares only the
+//!   generic parameters its fields use. The private tier's `Debug` shows field names,
+//!   never values.
+//! - `impl UserMetadata for AppUser`: [`UserMetadata::into_tiers`] and
+//!   [`UserMetadata::from_tiers`] convert losslessly.
+//! - `AppUserPatch<C>`: a typed merge patch ([`MetadataPatch`]) written in context `C`
+//!   ([`Backend`] or [`Frontend`]). Per field, a setter named like the field
+//!   (`.role(value)`) and a remover (`.remove_role()`, which sends `null` and so deletes
+//!   the key); per tier, `.set_public(tier)`, `.set_private(tier)`, `.set_unsafe(tier)`,
+//!   which send every field of the tier. `.widen()` (or `From`) turns a `Frontend` patch
+//!   into a `Backend` one; nothing turns a `Backend` patch into a `Frontend` one. Its
+//!   `Deserialize` reads a flat object `{"field": value}` and rejects, with an error
+//!   naming the key and its tier, every key the context may not write, and every key
+//!   that is not a field. Its `Debug` never shows private values.
+//!
+//! # Attributes
+//!
+//! - On each field, exactly one of `#[metadata(public)]`, `#[metadata(private)]`,
+//!   `#[metadata(unsafe)]`. There is no default tier.
+//! - On the struct, optionally `#[metadata(derive(Debug, Clone, PartialEq, …))]` to
+//!   derive those standard traits on the generated structs (with `Debug`, patches show
+//!   public and unsafe values too), and `#[metadata(crate = "path")]` when this crate is
+//!   renamed in `Cargo.toml`.
+//! - `#[serde(...)]`: on the struct, `rename_all`, `deny_unknown_fields`, `default`,
+//!   `bound`, `expecting`; on a field, `rename`, `alias`, `default`,
+//!   `skip_serializing_if`, `bound`. They apply to the tier structs as to any serde
+//!   struct, and patches use the same JSON keys. Attributes that would make a tier
+//!   something other than an object of its fields (`transparent`, `tag`, `flatten`,
+//!   `skip`, `with`, …) are compile errors: wrap such a type in a newtype instead.
+//!
+//! Every mistake in these attributes, and a derive on an enum, union, tuple or unit
+//! struct, is a compile error pointing at the offending tokens, all reported at once.
+//!
+//! # The guards
+//!
+//! Every write a patch can make is bound by [`CanWrite`]: [`Backend`] may write every
+//! tier and [`Frontend`] only [`Unsafe`]. The tier, context, [`CanWrite`] and
+//! [`Within`] traits are sealed, so no crate can add an impl that opens the guard, and
+//! code generic over the context (`fn f<C: Context>(p: AppUserPatch<C>)`) can only write
+//! public or private fields under an explicit `C: CanWrite<…>` bound, which `Frontend`
+//! never meets.
+//!
+//! The generated code names nothing from the caller's scope, so a crate that does not
+//! depend on `serde` itself, or that defines its own `Result` or `Option`, can use it.
 
 #![forbid(unsafe_code)]
 

@@ -63,7 +63,11 @@ pub trait MetadataPatch: Serialize {
     fn touches(&self, tier: TierKind) -> bool;
 
     /// Serializes the patch's object for one tier (`{}` for an untouched tier).
-    fn serialize_tier<S: Serializer>(&self, tier: TierKind, serializer: S) -> Result<S::Ok, S::Error>;
+    fn serialize_tier<S: Serializer>(
+        &self,
+        tier: TierKind,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error>;
 
     /// Whether the patch sends nothing at all.
     fn is_empty(&self) -> bool {
@@ -97,7 +101,10 @@ pub(crate) fn serialize_patch<P: MetadataPatch, S: Serializer>(
     patch: &P,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    let len = TierKind::ALL.into_iter().filter(|t| patch.touches(*t)).count();
+    let len = TierKind::ALL
+        .into_iter()
+        .filter(|t| patch.touches(*t))
+        .count();
     let mut map = serializer.serialize_map(Some(len))?;
     for tier in TierKind::ALL {
         if patch.touches(tier) {

@@ -37,11 +37,18 @@ pub trait FlatPatch: Default + MetadataPatch {
     fn field_index(key: &str) -> Option<usize>;
 
     /// Reads the value of field `index` from `map`.
-    fn read_value<'de, A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error>;
+    fn read_value<'de, A: MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error>;
 }
 
 /// Serializes a patch as Clerk's metadata body.
-pub fn serialize_patch<P: MetadataPatch, S: Serializer>(patch: &P, serializer: S) -> Result<S::Ok, S::Error> {
+pub fn serialize_patch<P: MetadataPatch, S: Serializer>(
+    patch: &P,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     crate::patch::serialize_patch(patch, serializer)
 }
 
@@ -72,7 +79,9 @@ pub fn read_field<'de, A: MapAccess<'de>, T: serde::Deserialize<'de>>(
 }
 
 /// Deserializes a patch from flat JSON, checking each key against the context.
-pub fn deserialize_flat<'de, D: Deserializer<'de>, P: FlatPatch>(deserializer: D) -> Result<P, D::Error> {
+pub fn deserialize_flat<'de, D: Deserializer<'de>, P: FlatPatch>(
+    deserializer: D,
+) -> Result<P, D::Error> {
     deserializer.deserialize_map(FlatVisitor(PhantomData))
 }
 
@@ -163,15 +172,21 @@ impl fmt::Debug for Redacted {
     }
 }
 
-/// Shows what a patch does to a private field without its value.
-pub struct RedactedPatch<'a, T>(pub &'a FieldPatch<T>);
+/// Shows what a patch does to a field without its value: `Set(<redacted>)` for a
+/// private field, `Set(..)` for one whose type the schema did not ask to `Debug`.
+pub struct PatchState<'a, T> {
+    /// The field's patch.
+    pub patch: &'a FieldPatch<T>,
+    /// What to show in place of a set value.
+    pub placeholder: &'static str,
+}
 
-impl<T> fmt::Debug for RedactedPatch<'_, T> {
+impl<T> fmt::Debug for PatchState<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
+        match self.patch {
             FieldPatch::Unchanged => f.write_str("Unchanged"),
             FieldPatch::Remove => f.write_str("Remove"),
-            FieldPatch::Set(_) => f.write_str("Set(<redacted>)"),
+            FieldPatch::Set(_) => write!(f, "Set({})", self.placeholder),
         }
     }
 }

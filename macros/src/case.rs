@@ -77,7 +77,10 @@ mod tests {
     #[test]
     fn rules_match_serde() {
         let cases = [
-            ("outcome", "outcome", "OUTCOME", "Outcome", "outcome", "OUTCOME", "outcome", "OUTCOME"),
+            (
+                "outcome", "outcome", "OUTCOME", "Outcome", "outcome", "OUTCOME", "outcome",
+                "OUTCOME",
+            ),
             (
                 "very_tasty",
                 "very_tasty",

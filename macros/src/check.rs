@@ -6,7 +6,14 @@ use crate::ctxt::Ctxt;
 use crate::model::Schema;
 
 /// Method names the generated patch type defines for itself.
-const RESERVED: &[&str] = &["new", "widen", "is_empty", "set_public", "set_private", "set_unsafe"];
+const RESERVED: &[&str] = &[
+    "new",
+    "widen",
+    "is_empty",
+    "set_public",
+    "set_private",
+    "set_unsafe",
+];
 
 pub fn check(cx: &Ctxt, schema: &Schema) {
     let mut methods: BTreeMap<String, &str> = BTreeMap::new();
@@ -25,7 +32,10 @@ pub fn check(cx: &Ctxt, schema: &Schema) {
             if let Some(other) = methods.insert(method.clone(), &field.name) {
                 cx.error_spanned_by(
                     field.ident,
-                    format_args!("the patch method `{method}` of field `{}` clashes with field `{other}`", field.name),
+                    format_args!(
+                        "the patch method `{method}` of field `{}` clashes with field `{other}`",
+                        field.name
+                    ),
                 );
             }
         }

@@ -12,7 +12,9 @@ pub struct Ctxt {
 
 impl Ctxt {
     pub fn new() -> Self {
-        Ctxt { errors: RefCell::new(None) }
+        Ctxt {
+            errors: RefCell::new(None),
+        }
     }
 
     /// Records an error spanning `tokens`.

@@ -40,7 +40,10 @@ impl<'s, 'a> Gen<'s, 'a> {
                 GenericParam::Lifetime(_) => false,
             })
         };
-        let ctx = ["C", "Ctx", "__Ctx"].into_iter().find(|n| !taken(n)).unwrap_or("__Ctx");
+        let ctx = ["C", "Ctx", "__Ctx"]
+            .into_iter()
+            .find(|n| !taken(n))
+            .unwrap_or("__Ctx");
         let ident = s.ident();
         Gen {
             s,
@@ -75,7 +78,13 @@ impl<'s, 'a> Gen<'s, 'a> {
         self.s
             .generics()
             .type_params()
-            .filter(|param| self.s.fields.iter().filter(|f| only(f)).any(|f| crate::model::type_mentions(f.ty, &param.ident)))
+            .filter(|param| {
+                self.s
+                    .fields
+                    .iter()
+                    .filter(|f| only(f))
+                    .any(|f| crate::model::type_mentions(f.ty, &param.ident))
+            })
             .map(|param| {
                 let ident = &param.ident;
                 quote!(#ident: #bound)
@@ -102,7 +111,7 @@ impl<'s, 'a> Gen<'s, 'a> {
         });
         quote! {
             #[doc(hidden)]
-            #[allow(non_snake_case, non_camel_case_types, unreachable_pub)]
+            #[allow(non_snake_case, non_camel_case_types, unreachable_pub, dead_code)]
             mod #markers {
                 #(#items)*
             }
@@ -128,14 +137,18 @@ impl<'s, 'a> Gen<'s, 'a> {
         );
         let serde_crate = quote!(#krate::__private::serde).to_string();
         let redact = tier == TierName::Private;
-        let derives = self.s.derives.iter().filter(|d| !(redact && d.is_ident("Debug")));
+        let derives = self
+            .s
+            .derives
+            .iter()
+            .filter(|d| !(redact && d.is_ident("Debug")));
         let serde_attrs = &self.s.serde_attrs;
         let fields = self.s.fields_of(tier).map(|f| {
             let (ident, ty, vis) = (f.ident, f.ty, &f.original.vis);
             let (docs, serde) = (&f.docs, &f.serde_attrs);
             quote!(#(#docs)* #(#serde)* #vis #ident: #ty)
         });
-        let debug = (redact && self.s.derives("Debug")).then(|| {
+        let debug = redact.then(|| {
             let name = ident.to_string();
             let entries = self.s.fields_of(tier).map(|f| {
                 let key = &f.name;
@@ -262,7 +275,11 @@ impl<'s, 'a> Gen<'s, 'a> {
              (`null` removes), and rejects a key the context may not write or that is not a field.",
             krate_doc = quote!(#krate).to_string().replace(' ', ""),
         );
-        let copied = self.s.derives.iter().filter(|d| ["Clone", "Copy", "PartialEq", "Eq", "Hash"].iter().any(|n| d.is_ident(n)));
+        let copied = self.s.derives.iter().filter(|d| {
+            ["Clone", "Copy", "PartialEq", "Eq", "Hash"]
+                .iter()
+                .any(|n| d.is_ident(n))
+        });
 
         let setters = fields.iter().map(|f| self.setters(f));
         let tier_setters = TierName::ALL.map(|tier| {
@@ -322,32 +339,37 @@ impl<'s, 'a> Gen<'s, 'a> {
         });
 
         let patch_name = patch.to_string();
-        let debug = self.s.derives("Debug").then(|| {
-            let debug_where = where_predicates(
-                generics,
-                self.field_bounds(quote!(::core::fmt::Debug), |f| f.tier != TierName::Private),
-            );
-            let entries = fields.iter().map(|f| {
-                let (ident, key) = (f.ident, &f.name);
-                if f.tier == TierName::Private {
-                    quote!(.field(#key, &#krate::__private::RedactedPatch(&self.#ident)))
-                } else {
-                    quote!(.field(#key, &self.#ident))
-                }
-            });
-            quote! {
-                /// Private metadata values are shown as `<redacted>`.
-                #[automatically_derived]
-                impl<#impl_params> ::core::fmt::Debug for #patch<#args> #debug_where {
-                    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                        f.debug_struct(#patch_name)
-                            .field("context", &<#ctx as #krate::Context>::NAME)
-                            #(#entries)*
-                            .finish()
-                    }
-                }
+        let show_values = self.s.derives("Debug");
+        let debug_where = where_predicates(
+            generics,
+            if show_values {
+                self.field_bounds(quote!(::core::fmt::Debug), |f| f.tier != TierName::Private)
+            } else {
+                Vec::new()
+            },
+        );
+        let entries = fields.iter().map(|f| {
+            let (ident, key) = (f.ident, &f.name);
+            if f.tier != TierName::Private && show_values {
+                quote!(.field(#key, &self.#ident))
+            } else {
+                let placeholder = if f.tier == TierName::Private { "<redacted>" } else { ".." };
+                quote!(.field(#key, &#krate::__private::PatchState { patch: &self.#ident, placeholder: #placeholder }))
             }
         });
+        let debug = quote! {
+            /// Private metadata values are never shown; other values are shown when the
+            /// schema has `#[metadata(derive(Debug))]`.
+            #[automatically_derived]
+            impl<#impl_params> ::core::fmt::Debug for #patch<#args> #debug_where {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    f.debug_struct(#patch_name)
+                        .field("context", &<#ctx as #krate::Context>::NAME)
+                        #(#entries)*
+                        .finish()
+                }
+            }
+        };
 
         let backend_args = self.patch_args(quote!(#krate::Backend));
         let frontend_args = self.patch_args(quote!(#krate::Frontend));
@@ -486,12 +508,16 @@ impl<'s, 'a> Gen<'s, 'a> {
         let remove = format_ident!("remove_{}", f.name, span = ident.span());
         let marker = self.tier_marker(f.tier);
         let tier = f.tier.word();
-        let set_doc = format!("Sets `{}` ({tier} metadata, JSON key `{}`).", f.name, f.ser_key);
+        let set_doc = format!(
+            "Sets `{}` ({tier} metadata, JSON key `{}`).",
+            f.name, f.ser_key
+        );
         let remove_doc = format!(
             "Removes `{}` ({tier} metadata): sends `null`, which deletes the JSON key `{}`.",
             f.name, f.ser_key
         );
-        let bound = quote_spanned!(ident.span()=> #ctx: #krate::CanWrite<#markers::#ident, #marker>);
+        let bound =
+            quote_spanned!(ident.span()=> #ctx: #krate::CanWrite<#markers::#ident, #marker>);
         quote! {
             #[doc = #set_doc]
             #[doc = ""]
@@ -520,7 +546,12 @@ impl<'s, 'a> Gen<'s, 'a> {
 
 /// A `where` clause joining the struct's own predicates with `extra`.
 fn where_predicates(generics: &Generics, extra: Vec<TokenStream>) -> TokenStream {
-    let own = generics.where_clause.as_ref().map(|w| w.predicates.iter()).into_iter().flatten();
+    let own = generics
+        .where_clause
+        .as_ref()
+        .map(|w| w.predicates.iter())
+        .into_iter()
+        .flatten();
     let own: Vec<_> = own.collect();
     if own.is_empty() && extra.is_empty() {
         return TokenStream::new();

@@ -3,9 +3,9 @@
 //! Depend on `clerk-metadata`, which re-exports this derive and documents it; the code
 //! this crate generates uses that crate's internals, so the two move in lockstep.
 //!
-//! The derive runs in four stages, one module each: [`syntax`] reads attributes,
-//! [`model`] builds the schema, [`check`] applies rules across fields, and [`emit`]
-//! writes the code. Every error is collected in a [`ctxt::Ctxt`] and reported at once.
+//! The derive runs in four stages, one module each: `syntax` reads attributes,
+//! `model` builds the schema, `check` applies rules across fields, and `emit`
+//! writes the code. Every error is collected in a `ctxt::Ctxt` and reported at once.
 
 mod case;
 mod check;

@@ -84,7 +84,9 @@ impl<'a> Schema<'a> {
             .collect();
         Some(Schema {
             input,
-            krate: container.krate.unwrap_or_else(|| syn::parse_quote!(::clerk_metadata)),
+            krate: container
+                .krate
+                .unwrap_or_else(|| syn::parse_quote!(::clerk_metadata)),
             derives: container.derives,
             serde_attrs: container.serde,
             fields,
@@ -143,7 +145,9 @@ impl<'a> Schema<'a> {
                 .iter()
                 .filter(|pred| {
                     let tokens = quote::quote!(#pred);
-                    !unused.iter().any(|ident| tokens_mention(tokens.clone(), ident))
+                    !unused
+                        .iter()
+                        .any(|ident| tokens_mention(tokens.clone(), ident))
                 })
                 .cloned()
                 .collect();

@@ -44,7 +44,10 @@ pub struct SerDe<T> {
 
 impl<T> Default for SerDe<T> {
     fn default() -> Self {
-        SerDe { ser: None, de: None }
+        SerDe {
+            ser: None,
+            de: None,
+        }
     }
 }
 
@@ -77,7 +80,15 @@ pub struct FieldAttrs<'a> {
 }
 
 /// Derives the generated structs may also carry.
-const DERIVES: &[&str] = &["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash", "Default"];
+const DERIVES: &[&str] = &[
+    "Debug",
+    "Clone",
+    "Copy",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Default",
+];
 
 pub fn container_attrs<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> ContainerAttrs<'a> {
     let mut out = ContainerAttrs::default();
@@ -148,7 +159,10 @@ pub fn field_attrs<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> FieldAttrs<'a> {
             out.docs.push(attr);
         } else if attr.path().is_ident("metadata") {
             let result = attr.parse_nested_meta(|meta| {
-                match TierName::ALL.into_iter().find(|t| meta.path.is_ident(t.word())) {
+                match TierName::ALL
+                    .into_iter()
+                    .find(|t| meta.path.is_ident(t.word()))
+                {
                     Some(tier) => out.tiers.push((tier, meta.path.clone())),
                     None => {
                         cx.error_spanned_by(
@@ -197,7 +211,10 @@ pub fn field_attrs<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> FieldAttrs<'a> {
 fn names(meta: &ParseNestedMeta) -> syn::Result<SerDe<String>> {
     if meta.input.peek(syn::Token![=]) {
         let lit: LitStr = meta.value()?.parse()?;
-        return Ok(SerDe { ser: Some(lit.value()), de: Some(lit.value()) });
+        return Ok(SerDe {
+            ser: Some(lit.value()),
+            de: Some(lit.value()),
+        });
     }
     let mut out = SerDe::default();
     meta.parse_nested_meta(|inner| {
@@ -218,7 +235,10 @@ fn names(meta: &ParseNestedMeta) -> syn::Result<SerDe<String>> {
 fn rename_rules(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<SerDe<RenameRule>> {
     let lits: SerDe<LitStr> = if meta.input.peek(syn::Token![=]) {
         let lit: LitStr = meta.value()?.parse()?;
-        SerDe { ser: Some(lit.clone()), de: Some(lit) }
+        SerDe {
+            ser: Some(lit.clone()),
+            de: Some(lit),
+        }
     } else {
         let mut out = SerDe::default();
         meta.parse_nested_meta(|inner| {
@@ -238,11 +258,17 @@ fn rename_rules(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<SerDe<RenameRu
         let lit = lit?;
         let rule = RenameRule::from_name(&lit.value());
         if rule.is_none() {
-            cx.error_spanned_by(&lit, format_args!("unknown rename rule; expected one of {}", RenameRule::NAMES));
+            cx.error_spanned_by(
+                &lit,
+                format_args!("unknown rename rule; expected one of {}", RenameRule::NAMES),
+            );
         }
         rule
     };
-    Ok(SerDe { ser: rule(lits.ser), de: rule(lits.de) })
+    Ok(SerDe {
+        ser: rule(lits.ser),
+        de: rule(lits.de),
+    })
 }
 
 /// Consumes whatever follows a nested meta's path: `= value` or `( ... )`.

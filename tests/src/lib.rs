@@ -1,1 +1,79 @@
-//! Shared fixtures of the integration tests.
+//! The schema the integration tests share: the `AppUser` of the crate docs.
+
+use clerk_metadata::UserMetadata;
+use serde::{Deserialize, Serialize};
+
+/// Who the user is to the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// May manage other users.
+    Admin,
+    /// A regular user.
+    Member,
+}
+
+/// The colour scheme the user picked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    /// Follow the system.
+    #[default]
+    System,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+}
+
+/// Notification settings, a nested object.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Notifications {
+    /// Email digests.
+    pub email: bool,
+    /// Push notifications.
+    pub push: bool,
+}
+
+/// The test schema: two fields in each tier.
+#[derive(UserMetadata, Debug, Clone, PartialEq)]
+#[metadata(derive(Debug, Clone, PartialEq))]
+pub struct AppUser {
+    /// Shown in the UI; only the backend may change it.
+    #[metadata(public)]
+    pub role: Role,
+    /// Teams the user belongs to.
+    #[metadata(public)]
+    #[serde(default)]
+    pub teams: Vec<String>,
+    /// Billing reference.
+    #[metadata(private)]
+    pub stripe_customer_id: Option<String>,
+    /// Internal risk score.
+    #[metadata(private)]
+    #[serde(rename = "riskScore")]
+    pub risk_score: u32,
+    /// Colour scheme.
+    #[metadata(unsafe)]
+    #[serde(default)]
+    pub theme: Theme,
+    /// Notification settings.
+    #[metadata(unsafe)]
+    #[serde(default)]
+    pub notifications: Notifications,
+}
+
+/// A user with every field set.
+pub fn sample_user() -> AppUser {
+    AppUser {
+        role: Role::Member,
+        teams: vec!["core".to_owned()],
+        stripe_customer_id: Some("cus_NffrFeUfNV2Hib".to_owned()),
+        risk_score: 7,
+        theme: Theme::Dark,
+        notifications: Notifications {
+            email: true,
+            push: false,
+        },
+    }
+}
