@@ -129,9 +129,17 @@
 #![forbid(unsafe_code)]
 
 mod context;
+mod error;
+mod id;
 mod patch;
+mod request;
+mod rules;
 mod sealed;
 mod tier;
+mod update;
+mod validate;
+mod values;
+mod version;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -139,5 +147,12 @@ pub mod __private;
 
 pub use clerk_metadata_macros::UserMetadata;
 pub use context::{Backend, CanWrite, Context, Frontend, Within};
+pub use error::{ValidationError, ValidationErrors, codes};
+pub use id::UserId;
 pub use patch::{FieldPatch, MetadataPatch, TierPatch};
+pub use request::{ApiRequest, BodyKind, CLERK_API_VERSION};
+pub use rules::Rules;
 pub use tier::{MetadataTier, Private, Public, Tier, TierKind, Unsafe, UserMetadata};
+pub use update::{CanSet, UserUpdate, fields};
+pub use values::{PasswordHasher, Timestamp};
+pub use version::{ApiVersion, UnknownApiVersion};

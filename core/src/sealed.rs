@@ -10,3 +10,5 @@ pub trait Sealed {}
 pub trait CanWriteSeal<What: ?Sized, T> {}
 
 pub trait WithinSeal<Wider> {}
+
+pub trait CanSetSeal<Field> {}

@@ -1,0 +1,641 @@
+//! `UserUpdate<C>`: a typed, validated update of one Clerk user.
+
+use core::fmt;
+use core::marker::PhantomData;
+
+use http::Method;
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use crate::context::{Backend, CanWrite, Context, Frontend, Within};
+use crate::error::{ValidationError, ValidationErrors, codes};
+use crate::id::UserId;
+use crate::patch::{FieldPatch, MetadataPatch};
+use crate::request::{ApiRequest, BodyKind};
+use crate::rules::Rules;
+use crate::sealed::CanSetSeal;
+use crate::tier::{MetadataTier, Private, Public, Tier, TierKind, Unsafe};
+use crate::validate;
+use crate::values::{PasswordHasher, Timestamp};
+use crate::version::ApiVersion;
+
+/// The write guard of [`UserUpdate`] fields: context `Self` may set `Field`.
+///
+/// [`Backend`] may set every field; [`Frontend`] only what Clerk's Frontend API takes
+/// on `PATCH /v1/me`. `Field` is a marker from [`fields`]. Sealed.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` may not set `{Field}`: Clerk's Frontend API does not accept it",
+    label = "`{Field}` can be set only through the Backend API",
+    note = "the Frontend API (`PATCH /v1/me`) takes username, first_name, last_name, primary_email_address_id, primary_phone_number_id, primary_web3_wallet_id and unsafe metadata; build this update as `UserUpdate<Backend>` in server code"
+)]
+pub trait CanSet<Field>: Context + CanSetSeal<Field> {}
+
+impl<F> CanSetSeal<F> for Backend {}
+impl<F> CanSet<F> for Backend {}
+
+macro_rules! frontend_may_set {
+    (frontend $name:ident) => {
+        impl CanSetSeal<fields::$name> for Frontend {}
+        impl CanSet<fields::$name> for Frontend {}
+    };
+    (backend $name:ident) => {};
+}
+
+macro_rules! debug_value {
+    (secret $value:expr) => {
+        &crate::__private::PatchState {
+            patch: $value,
+            placeholder: "<redacted>",
+        }
+    };
+    (plain $value:expr) => {
+        $value
+    };
+}
+
+macro_rules! user_update_fields {
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident $(/ $clear:ident)? : $ty:ty => $access:ident $secret:ident;
+    )*) => {
+        /// The `PATCH /v1/users/{user_id}` body fields, in the spec's order.
+        #[derive(Clone, Default, Serialize)]
+        pub(crate) struct Profile {
+            $(
+                #[serde(skip_serializing_if = "FieldPatch::is_unchanged")]
+                pub(crate) $name: FieldPatch<$ty>,
+            )*
+        }
+
+        impl Profile {
+            fn is_empty(&self) -> bool {
+                true $(&& self.$name.is_unchanged())*
+            }
+
+            fn debug_fields(&self, d: &mut fmt::DebugStruct<'_, '_>) {
+                $(
+                    if !self.$name.is_unchanged() {
+                        d.field(stringify!($name), debug_value!($secret &self.$name));
+                    }
+                )*
+            }
+        }
+
+        /// Marker types, one per [`UserUpdate`] field, that name the field in the
+        /// compile error of a write the context may not make.
+        #[allow(non_camel_case_types)]
+        pub mod fields {
+            $(
+                #[doc = concat!("The `", stringify!($name), "` field of a user update.")]
+                #[derive(Debug)]
+                pub enum $name {}
+            )*
+        }
+
+        $(frontend_may_set!($access $name);)*
+
+        impl<C: Context> UserUpdate<C> {
+            $(
+                #[doc = concat!("Sets `", stringify!($name), "`.")]
+                #[doc = ""]
+                $(#[doc = $doc])*
+                #[must_use]
+                pub fn $name(mut self, value: impl Into<$ty>) -> Self
+                where
+                    C: CanSet<fields::$name>,
+                {
+                    self.profile.$name = FieldPatch::Set(value.into());
+                    self
+                }
+
+                $(
+                    #[doc = concat!("Sends `", stringify!($name), ": null`, which clears it.")]
+                    #[must_use]
+                    pub fn $clear(mut self) -> Self
+                    where
+                        C: CanSet<fields::$name>,
+                    {
+                        self.profile.$name = FieldPatch::Remove;
+                        self
+                    }
+                )?
+            )*
+        }
+    };
+}
+
+user_update_fields! {
+    /// The user's ID in your own systems; unique across the instance.
+    external_id / clear_external_id: String => backend plain;
+    /// At most 256 characters.
+    first_name / clear_first_name: String => frontend plain;
+    /// At most 256 characters.
+    last_name / clear_last_name: String => frontend plain;
+    /// A language tag such as `en` or `en-US`.
+    locale / clear_locale: String => backend plain;
+    /// A verified email address of the user.
+    primary_email_address_id / clear_primary_email_address_id: String => frontend plain;
+    /// Tell the user their primary email address changed.
+    notify_primary_email_address_changed / clear_notify_primary_email_address_changed: bool => backend plain;
+    /// A verified phone number of the user.
+    primary_phone_number_id / clear_primary_phone_number_id: String => frontend plain;
+    /// A verified web3 wallet of the user.
+    primary_web3_wallet_id / clear_primary_web3_wallet_id: String => frontend plain;
+    /// Checked against [`Rules`]: Clerk's default is 4 to 64 Latin characters, no
+    /// whitespace, none of ``^$!.`#+~``. Clearing removes the username.
+    username / clear_username: String => frontend plain;
+    /// An uploaded image to use as the profile image.
+    profile_image_id / clear_profile_image_id: String => backend plain;
+    /// 8 to 72 bytes of UTF-8 (bcrypt's limit). Never shown by `Debug`.
+    password / clear_password: String => backend secret;
+    /// A digest made with [`password_hasher`](Self::password_hasher), which must be set
+    /// too. Excludes `password`. Never shown by `Debug`.
+    password_digest: String => backend secret;
+    /// The algorithm of [`password_digest`](Self::password_digest).
+    password_hasher: PasswordHasher => backend plain;
+    /// Skip the instance's password policy; only together with `password`.
+    skip_password_checks / clear_skip_password_checks: bool => backend plain;
+    /// Sign the user out of their other sessions; only together with `password`.
+    sign_out_of_other_sessions / clear_sign_out_of_other_sessions: bool => backend plain;
+    /// The TOTP secret to enable. Never shown by `Debug`.
+    totp_secret / clear_totp_secret: String => backend secret;
+    /// Backup codes (plain or bcrypt digests), each non-empty. Never shown by `Debug`.
+    backup_codes: Vec<String> => backend secret;
+    /// Whether the user may delete themselves through the Frontend API.
+    delete_self_enabled / clear_delete_self_enabled: bool => backend plain;
+    /// Whether the user may create organizations through the Frontend API.
+    create_organization_enabled / clear_create_organization_enabled: bool => backend plain;
+    /// When the user accepted the legal requirements; sent as RFC 3339.
+    legal_accepted_at / clear_legal_accepted_at: Timestamp => backend plain;
+    /// Skip legal checks.
+    skip_legal_checks / clear_skip_legal_checks: bool => backend plain;
+    /// How many organizations the user may create; 0 means unlimited.
+    create_organizations_limit / clear_create_organizations_limit: u32 => backend plain;
+    /// When the user signed up; sent as RFC 3339.
+    created_at / clear_created_at: Timestamp => backend plain;
+    /// Let the user bypass Device Trust checks when signing in.
+    bypass_client_trust / clear_bypass_client_trust: bool => backend plain;
+}
+
+/// A typed update of one Clerk user, written in context `C`: what
+/// `clerkClient.users.updateUser(userId, params)` does, validated before anything is
+/// sent, and with the fields the browser may not set rejected at compile time.
+///
+/// Setters are named as the JSON fields; a nullable field also has `clear_…`, which
+/// sends `null`. Untouched fields are not sent. [`build`](UserUpdate::<Backend>::build)
+/// checks every field at once and returns the requests, profile fields first, then
+/// metadata (the order `@clerk/backend` uses):
+///
+/// | context | requests |
+/// |---|---|
+/// | [`Backend`] | `PATCH /v1/users/{user_id}` (JSON), then `PUT` and/or `PATCH /v1/users/{user_id}/metadata` (JSON) |
+/// | [`Frontend`] | `PATCH /v1/me`, then `PATCH /v1/me/metadata` (both form-encoded) |
+///
+/// Metadata never goes into the `PATCH /v1/users/{user_id}` body, in any API version.
+///
+/// ```
+/// use clerk_metadata::{ApiVersion, Backend, UserId, UserUpdate};
+///
+/// let id = UserId::parse("user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb")?;
+/// let requests = UserUpdate::<Backend>::new()
+///     .first_name("John")
+///     .last_name("Wick")
+///     .clear_username()
+///     .build(&id, ApiVersion::LATEST)?;
+/// assert_eq!(requests.len(), 1);
+/// assert_eq!(requests[0].path(), "/v1/users/user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb");
+/// assert_eq!(requests[0].body(), br#"{"first_name":"John","last_name":"Wick","username":null}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// A field the Frontend API does not take does not compile on `UserUpdate<Frontend>`:
+///
+/// ```compile_fail,E0277
+/// # use clerk_metadata::{Frontend, UserUpdate};
+/// // error[E0277]: `Frontend` may not set `password`: Clerk's Frontend API does not accept it
+/// let update = UserUpdate::<Frontend>::new().password("correct horse battery staple");
+/// ```
+pub struct UserUpdate<C> {
+    profile: Profile,
+    /// The merge patch's object per tier, serialized when it was given.
+    patch: Option<TierBodies>,
+    /// Replaced tiers, serialized when they were given.
+    replace: TierBodies,
+    context: PhantomData<fn() -> C>,
+}
+
+/// One serialized object (or the serialization error) per tier.
+#[derive(Clone, Default)]
+struct TierBodies([Option<Result<Box<RawValue>, String>>; 3]);
+
+impl TierBodies {
+    fn get(&self, tier: TierKind) -> Option<&Result<Box<RawValue>, String>> {
+        self.0[tier as usize].as_ref()
+    }
+
+    fn set(&mut self, tier: TierKind, body: Result<Box<RawValue>, String>) {
+        self.0[tier as usize] = Some(body);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.iter().all(Option::is_none)
+    }
+
+    fn ok(&self, tier: TierKind) -> Option<&RawValue> {
+        match self.get(tier) {
+            Some(Ok(body)) => Some(body),
+            _ => None,
+        }
+    }
+
+    fn debug(&self) -> impl fmt::Debug + '_ {
+        DebugTiers(self)
+    }
+}
+
+/// Shows which tiers are written and how many bytes each takes: never the values.
+struct DebugTiers<'a>(&'a TierBodies);
+
+impl fmt::Debug for DebugTiers<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for tier in TierKind::ALL {
+            match self.0.get(tier) {
+                Some(Ok(body)) => {
+                    map.entry(&tier.key(), &format_args!("<{} bytes>", body.get().len()))
+                }
+                Some(Err(_)) => map.entry(&tier.key(), &format_args!("<not serializable>")),
+                None => continue,
+            };
+        }
+        map.finish()
+    }
+}
+
+fn to_raw<T: Serialize + ?Sized>(value: &T) -> Result<Box<RawValue>, String> {
+    serde_json::value::to_raw_value(value).map_err(|e| e.to_string())
+}
+
+impl<C: Context> UserUpdate<C> {
+    /// An update that changes nothing yet.
+    #[must_use]
+    pub fn new() -> Self {
+        UserUpdate {
+            profile: Profile::default(),
+            patch: None,
+            replace: TierBodies::default(),
+            context: PhantomData,
+        }
+    }
+
+    /// Deep-merges a typed metadata patch (`PATCH …/metadata`; `null` deletes a key).
+    ///
+    /// A [`Backend`] update takes a patch of either context; a [`Frontend`] update only a
+    /// `Frontend` patch. A later call replaces an earlier one.
+    #[must_use]
+    pub fn metadata<P>(mut self, patch: P) -> Self
+    where
+        P: MetadataPatch,
+        P::Context: Within<C>,
+    {
+        let mut bodies = TierBodies::default();
+        for tier in TierKind::ALL {
+            if patch.touches(tier) {
+                bodies.set(tier, to_raw(&patch.tier(tier)));
+            }
+        }
+        self.patch = Some(bodies);
+        self
+    }
+
+    /// Replaces the user's public metadata with `tier` (`PUT …/metadata`): keys not in
+    /// `tier` are deleted. Backend only.
+    #[must_use]
+    pub fn replace_public<T>(self, tier: T) -> Self
+    where
+        T: MetadataTier<Tier = Public> + Serialize,
+        C: CanWrite<T, Public>,
+    {
+        self.replace_tier(tier)
+    }
+
+    /// Replaces the user's private metadata with `tier` (`PUT …/metadata`): keys not in
+    /// `tier` are deleted. Backend only.
+    #[must_use]
+    pub fn replace_private<T>(self, tier: T) -> Self
+    where
+        T: MetadataTier<Tier = Private> + Serialize,
+        C: CanWrite<T, Private>,
+    {
+        self.replace_tier(tier)
+    }
+
+    /// Replaces the user's unsafe metadata with `tier`: keys not in `tier` are deleted.
+    ///
+    /// The Backend API does this with `PUT …/metadata`; the Frontend API only up to
+    /// version 2025-11-10, through `unsafe_metadata` on `PATCH /v1/me` (2026-05-12 has no
+    /// frontend replace, and building one there is an error).
+    #[must_use]
+    pub fn replace_unsafe<T>(self, tier: T) -> Self
+    where
+        T: MetadataTier<Tier = Unsafe> + Serialize,
+        C: CanWrite<T, Unsafe>,
+    {
+        self.replace_tier(tier)
+    }
+
+    /// Replaces the tier `T` belongs to with `tier`. A later replace of the same tier
+    /// wins.
+    #[must_use]
+    pub fn replace_tier<T>(mut self, tier: T) -> Self
+    where
+        T: MetadataTier + Serialize,
+        C: CanWrite<T, T::Tier>,
+    {
+        self.replace.set(<T::Tier as Tier>::KIND, to_raw(&tier));
+        self
+    }
+
+    /// Whether the update sends nothing.
+    pub fn is_empty(&self) -> bool {
+        self.profile.is_empty()
+            && self.replace.is_empty()
+            && self.patch.as_ref().is_none_or(TierBodies::is_empty)
+    }
+
+    /// Checks the profile fields and the metadata objects, collecting every problem.
+    fn check(&self, rules: &Rules, errors: &mut Vec<ValidationError>) {
+        validate::profile(&self.profile, rules, errors);
+        for tier in TierKind::ALL {
+            let patched = self.patch.as_ref().and_then(|p| p.get(tier));
+            let replaced = self.replace.get(tier);
+            if patched.is_some() && replaced.is_some() {
+                errors.push(ValidationError::new(
+                    tier.key(),
+                    codes::CONFLICTING_FIELDS,
+                    format!(
+                        "{} metadata is both patched and replaced; send one or the other",
+                        tier
+                    ),
+                ));
+            }
+            for body in patched.into_iter().chain(replaced) {
+                match body {
+                    Ok(body) if body.get().len() > rules.metadata_max_bytes => {
+                        errors.push(ValidationError::new(
+                            tier.key(),
+                            codes::METADATA_TOO_LARGE,
+                            format!(
+                                "{} metadata is {} bytes of JSON; the limit is {} bytes",
+                                tier,
+                                body.get().len(),
+                                rules.metadata_max_bytes
+                            ),
+                        ))
+                    }
+                    Ok(_) => {}
+                    Err(error) => errors.push(ValidationError::new(
+                        tier.key(),
+                        codes::METADATA_NOT_SERIALIZABLE,
+                        match tier {
+                            // A serializer's message may quote a value: keep private ones out.
+                            TierKind::Private => {
+                                "private metadata could not be serialized to JSON".to_owned()
+                            }
+                            _ => {
+                                format!("{tier} metadata could not be serialized to JSON: {error}")
+                            }
+                        },
+                    )),
+                }
+            }
+        }
+        if self.is_empty() {
+            errors.push(ValidationError::new(
+                "update",
+                codes::EMPTY_UPDATE,
+                "the update sends nothing",
+            ));
+        }
+    }
+}
+
+impl<C: Context> Default for UserUpdate<C> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<C: Context> Clone for UserUpdate<C> {
+    fn clone(&self) -> Self {
+        UserUpdate {
+            profile: self.profile.clone(),
+            patch: self.patch.clone(),
+            replace: self.replace.clone(),
+            context: PhantomData,
+        }
+    }
+}
+
+/// Shows the fields that are set, with secrets (`password`, `password_digest`,
+/// `totp_secret`, `backup_codes`) redacted, and metadata as byte counts only.
+impl<C: Context> fmt::Debug for UserUpdate<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("UserUpdate");
+        d.field("context", &C::NAME);
+        self.profile.debug_fields(&mut d);
+        if let Some(patch) = &self.patch {
+            d.field("metadata_patch", &patch.debug());
+        }
+        if !self.replace.is_empty() {
+            d.field("metadata_replace", &self.replace.debug());
+        }
+        d.finish()
+    }
+}
+
+/// The body of `PUT` or `PATCH /v1/users/{user_id}/metadata`.
+#[derive(Serialize)]
+struct MetadataBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    public_metadata: Option<&'a RawValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    private_metadata: Option<&'a RawValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unsafe_metadata: Option<&'a RawValue>,
+}
+
+impl<'a> MetadataBody<'a> {
+    fn from_tiers(bodies: &'a TierBodies) -> Option<Self> {
+        let body = MetadataBody {
+            public_metadata: bodies.ok(TierKind::Public),
+            private_metadata: bodies.ok(TierKind::Private),
+            unsafe_metadata: bodies.ok(TierKind::Unsafe),
+        };
+        let any = body.public_metadata.is_some()
+            || body.private_metadata.is_some()
+            || body.unsafe_metadata.is_some();
+        any.then_some(body)
+    }
+}
+
+fn json<T: Serialize>(value: &T) -> Result<Vec<u8>, ValidationErrors> {
+    serde_json::to_vec(value).map_err(|_| {
+        ValidationError::new(
+            "update",
+            codes::METADATA_NOT_SERIALIZABLE,
+            "the request body could not be serialized",
+        )
+        .into()
+    })
+}
+
+impl UserUpdate<Backend> {
+    /// Validates the update against [`Rules::default`] and builds its Backend API
+    /// requests for user `user_id`.
+    pub fn build(
+        &self,
+        user_id: &UserId,
+        version: ApiVersion,
+    ) -> Result<Vec<ApiRequest>, ValidationErrors> {
+        self.build_with(user_id, version, &Rules::default())
+    }
+
+    /// Validates the update against `rules` and builds its Backend API requests.
+    pub fn build_with(
+        &self,
+        user_id: &UserId,
+        version: ApiVersion,
+        rules: &Rules,
+    ) -> Result<Vec<ApiRequest>, ValidationErrors> {
+        let mut errors = Vec::new();
+        self.check(rules, &mut errors);
+        ValidationErrors::from_vec(errors)?;
+
+        let user_path = format!("/v1/users/{}", user_id.as_str());
+        let mut requests = Vec::with_capacity(3);
+        if !self.profile.is_empty() {
+            let body = json(&self.profile)?;
+            requests.push(ApiRequest::new(
+                Method::PATCH,
+                user_path.clone(),
+                version,
+                BodyKind::Json,
+                body,
+            ));
+        }
+        let metadata_path = format!("{user_path}/metadata");
+        if let Some(body) = MetadataBody::from_tiers(&self.replace) {
+            requests.push(ApiRequest::new(
+                Method::PUT,
+                metadata_path.clone(),
+                version,
+                BodyKind::Json,
+                json(&body)?,
+            ));
+        }
+        if let Some(body) = self.patch.as_ref().and_then(MetadataBody::from_tiers) {
+            requests.push(ApiRequest::new(
+                Method::PATCH,
+                metadata_path,
+                version,
+                BodyKind::Json,
+                json(&body)?,
+            ));
+        }
+        Ok(requests)
+    }
+}
+
+impl UserUpdate<Frontend> {
+    /// Validates the update against [`Rules::default`] and builds its Frontend API
+    /// requests for the signed-in user.
+    pub fn build(&self, version: ApiVersion) -> Result<Vec<ApiRequest>, ValidationErrors> {
+        self.build_with(version, &Rules::default())
+    }
+
+    /// Validates the update against `rules` and builds its Frontend API requests.
+    pub fn build_with(
+        &self,
+        version: ApiVersion,
+        rules: &Rules,
+    ) -> Result<Vec<ApiRequest>, ValidationErrors> {
+        let mut errors = Vec::new();
+        self.check(rules, &mut errors);
+        for tier in [TierKind::Public, TierKind::Private] {
+            let written = self.patch.as_ref().is_some_and(|p| p.get(tier).is_some())
+                || self.replace.get(tier).is_some();
+            if written {
+                errors.push(ValidationError::new(
+                    tier.key(),
+                    codes::FRONTEND_WRITE_FORBIDDEN,
+                    format!("the frontend may write only unsafe metadata, not {tier} metadata"),
+                ));
+            }
+        }
+        let replace_unsafe = self.replace.ok(TierKind::Unsafe);
+        if self.replace.get(TierKind::Unsafe).is_some() && !version.me_accepts_unsafe_metadata() {
+            errors.push(ValidationError::new(
+                "unsafe_metadata",
+                codes::UNSUPPORTED_IN_API_VERSION,
+                format!("the Frontend API has no replace of unsafe metadata in version {version}; send a patch"),
+            ));
+        }
+        ValidationErrors::from_vec(errors)?;
+
+        let mut requests = Vec::with_capacity(2);
+        let mut form: Vec<(&str, &str)> = Vec::new();
+        let p = &self.profile;
+        for (key, value) in [
+            ("username", &p.username),
+            ("first_name", &p.first_name),
+            ("last_name", &p.last_name),
+            ("primary_email_address_id", &p.primary_email_address_id),
+            ("primary_phone_number_id", &p.primary_phone_number_id),
+            ("primary_web3_wallet_id", &p.primary_web3_wallet_id),
+        ] {
+            match value {
+                FieldPatch::Set(value) => form.push((key, value)),
+                // A form cannot say `null`: the Frontend API reads an empty value as a clear.
+                FieldPatch::Remove => form.push((key, "")),
+                FieldPatch::Unchanged => {}
+            }
+        }
+        if let Some(body) = replace_unsafe {
+            form.push(("unsafe_metadata", body.get()));
+        }
+        if !form.is_empty() {
+            requests.push(ApiRequest::new(
+                Method::PATCH,
+                "/v1/me".to_owned(),
+                version,
+                BodyKind::Form,
+                encode(&form)?,
+            ));
+        }
+        if let Some(body) = self.patch.as_ref().and_then(|p| p.ok(TierKind::Unsafe)) {
+            let form = [("unsafe_metadata", body.get())];
+            requests.push(ApiRequest::new(
+                Method::PATCH,
+                "/v1/me/metadata".to_owned(),
+                version,
+                BodyKind::Form,
+                encode(&form)?,
+            ));
+        }
+        Ok(requests)
+    }
+}
+
+fn encode(pairs: &[(&str, &str)]) -> Result<Vec<u8>, ValidationErrors> {
+    serde_urlencoded::to_string(pairs)
+        .map(String::into_bytes)
+        .map_err(|_| {
+            ValidationError::new(
+                "update",
+                codes::METADATA_NOT_SERIALIZABLE,
+                "the form body could not be encoded",
+            )
+            .into()
+        })
+}
