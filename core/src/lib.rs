@@ -125,6 +125,49 @@
 //!
 //! The generated code names nothing from the caller's scope, so a crate that does not
 //! depend on `serde` itself, or that defines its own `Result` or `Option`, can use it.
+//!
+//! # Updating a user
+//!
+//! [`UserUpdate<C>`](UserUpdate) is the typed form of Clerk's
+//! `clerkClient.users.updateUser(userId, params)`: every field of
+//! `PATCH /v1/users/{user_id}` (`UpdateUser` in Clerk's OpenAPI spec, all three API
+//! versions) has a setter named as the JSON field, nullable ones a `clear_…` that sends
+//! `null`, and metadata goes through typed patches (`PATCH …/metadata`, deep merge) or
+//! whole-tier replaces (`PUT …/metadata`). `build` validates every field at once, with
+//! Clerk's own error codes, and returns the [`ApiRequest`]s to send: each converts into
+//! an [`http::Request`], so any HTTP client can send it.
+//!
+//! ```
+//! use clerk_metadata::{ApiVersion, Backend, Frontend, UserId, UserUpdate};
+//!
+//! let id = UserId::parse("user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb")?;
+//! let requests = UserUpdate::<Backend>::new()
+//!     .first_name("John")
+//!     .last_name("Wick")
+//!     .build(&id, ApiVersion::V2026_05_12)?;
+//! assert_eq!(requests[0].method(), "PATCH");
+//! assert_eq!(requests[0].headers()["clerk-api-version"], "2026-05-12");
+//!
+//! // The signed-in user, through the Frontend API (`PATCH /v1/me`, form-encoded).
+//! let mine = UserUpdate::<Frontend>::new().username("jwick").build(ApiVersion::LATEST)?;
+//! assert_eq!((mine[0].path(), mine[0].body()), ("/v1/me", &b"username=jwick"[..]));
+//!
+//! // Every problem at once, each with a field, a code and a sentence.
+//! let errors = UserUpdate::<Backend>::new().username("j.w").password("short").build(&id, ApiVersion::LATEST).unwrap_err();
+//! assert_eq!(errors.len(), 3);
+//! assert!(errors.contains("password", "form_password_length_too_short"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! On `UserUpdate<Frontend>`, only what Clerk's Frontend API accepts compiles:
+//! `username`, `first_name`, `last_name`, the three `primary_*_id` fields, and unsafe
+//! metadata. `password`, `external_id`, `totp_secret`, `replace_public`, a `Backend`
+//! patch and every other backend-only write are compile errors that name the field
+//! ([`CanSet`], [`CanWrite`], [`Within`]).
+//!
+//! `Debug` of updates and requests never shows `password`, `password_digest`,
+//! `totp_secret`, `backup_codes` or private metadata values, and no validation message
+//! quotes the value it rejects.
 
 #![forbid(unsafe_code)]
 
@@ -156,3 +199,6 @@ pub use tier::{MetadataTier, Private, Public, Tier, TierKind, Unsafe, UserMetada
 pub use update::{CanSet, UserUpdate, fields};
 pub use values::{PasswordHasher, Timestamp};
 pub use version::{ApiVersion, UnknownApiVersion};
+
+/// The `time` crate, whose `OffsetDateTime` converts into a [`Timestamp`].
+pub use time;

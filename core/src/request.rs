@@ -132,8 +132,7 @@ impl fmt::Debug for ApiRequest {
     }
 }
 
-/// Shows a request as `METHOD path` then its body, for logs you control (the body may
-/// hold secrets: [`Debug`](fmt::Debug) is the redacted form).
+/// Shows a request as `METHOD path`, without its body.
 impl fmt::Display for ApiRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.method, self.path)

@@ -85,6 +85,15 @@ macro_rules! user_update_fields {
         /// compile error of a write the context may not make.
         #[allow(non_camel_case_types)]
         pub mod fields {
+            /// The whole `public_metadata` object, written by a replace.
+            #[derive(Debug)]
+            pub enum public_metadata {}
+            /// The whole `private_metadata` object, written by a replace.
+            #[derive(Debug)]
+            pub enum private_metadata {}
+            /// The whole `unsafe_metadata` object, written by a replace.
+            #[derive(Debug)]
+            pub enum unsafe_metadata {}
             $(
                 #[doc = concat!("The `", stringify!($name), "` field of a user update.")]
                 #[derive(Debug)]
@@ -314,7 +323,7 @@ impl<C: Context> UserUpdate<C> {
     pub fn replace_public<T>(self, tier: T) -> Self
     where
         T: MetadataTier<Tier = Public> + Serialize,
-        C: CanWrite<T, Public>,
+        C: CanWrite<fields::public_metadata, Public>,
     {
         self.replace_tier(tier)
     }
@@ -325,7 +334,7 @@ impl<C: Context> UserUpdate<C> {
     pub fn replace_private<T>(self, tier: T) -> Self
     where
         T: MetadataTier<Tier = Private> + Serialize,
-        C: CanWrite<T, Private>,
+        C: CanWrite<fields::private_metadata, Private>,
     {
         self.replace_tier(tier)
     }
@@ -339,19 +348,14 @@ impl<C: Context> UserUpdate<C> {
     pub fn replace_unsafe<T>(self, tier: T) -> Self
     where
         T: MetadataTier<Tier = Unsafe> + Serialize,
-        C: CanWrite<T, Unsafe>,
+        C: CanWrite<fields::unsafe_metadata, Unsafe>,
     {
         self.replace_tier(tier)
     }
 
-    /// Replaces the tier `T` belongs to with `tier`. A later replace of the same tier
-    /// wins.
-    #[must_use]
-    pub fn replace_tier<T>(mut self, tier: T) -> Self
-    where
-        T: MetadataTier + Serialize,
-        C: CanWrite<T, T::Tier>,
-    {
+    /// Replaces the tier `T` belongs to with `tier`; a later replace of the same tier
+    /// wins. The public callers carry the write guard.
+    fn replace_tier<T: MetadataTier + Serialize>(mut self, tier: T) -> Self {
         self.replace.set(<T::Tier as Tier>::KIND, to_raw(&tier));
         self
     }

@@ -1,5 +1,7 @@
 //! The schema the integration tests share: the `AppUser` of the crate docs.
 
+pub mod spec;
+
 use clerk_metadata::UserMetadata;
 use serde::{Deserialize, Serialize};
 

@@ -1,9 +1,13 @@
-//! The main example: a schema, its tiers, a backend patch, a frontend patch, and a
-//! browser body that tries to set a public field.
+//! The main example: a schema, its tiers, a backend patch, a frontend patch, a browser
+//! body that tries to set a public field, then the requests of a user update (the seed
+//! scenario: first name John, last name Wick, plus a metadata patch) and an update that
+//! validation rejects.
 //!
-//! Run with `cargo run --example tour`.
+//! Run with `cargo run --example update_user`.
 
-use clerk_metadata::{Backend, Frontend, UserMetadata};
+use std::error::Error;
+
+use clerk_metadata::{ApiRequest, ApiVersion, Backend, Frontend, UserId, UserMetadata, UserUpdate};
 use serde::{Deserialize, Serialize};
 
 /// Who the user is to the app.
@@ -45,7 +49,19 @@ pub struct AppUser {
     pub theme: Theme,
 }
 
-fn main() -> Result<(), serde_json::Error> {
+fn print_requests(requests: &[ApiRequest]) {
+    for request in requests {
+        let headers = request.headers();
+        println!("  {request}");
+        for (name, value) in &headers {
+            println!("    {name}: {}", value.to_str().unwrap_or("<binary>"));
+        }
+        println!("    {}", String::from_utf8_lossy(request.body()));
+    }
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    println!("== Tiers, patches and the browser guard\n");
     let user = AppUser {
         role: Role::Member,
         stripe_customer_id: Some("cus_NffrFeUfNV2Hib".to_owned()),
@@ -81,5 +97,48 @@ fn main() -> Result<(), serde_json::Error> {
             Err(error) => println!("browser body {body} -> rejected: {error}"),
         }
     }
+
+    println!("\n== Updating a user: first name John, last name Wick, and a metadata patch\n");
+    let id = UserId::parse("user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb")?;
+    let requests = UserUpdate::<Backend>::new()
+        .first_name("John")
+        .last_name("Wick")
+        .metadata(AppUserPatch::<Backend>::new().role(Role::Admin))
+        .build(&id, ApiVersion::LATEST)?;
+    print_requests(&requests);
+
+    println!("\n== The same user, from the browser (Frontend API)\n");
+    let mine = UserUpdate::<Frontend>::new()
+        .username("jwick")
+        .metadata(AppUserPatch::<Frontend>::new().theme(Theme::Dark))
+        .build(ApiVersion::LATEST)?;
+    print_requests(&mine);
+
+    println!("\n== An update that validation rejects, with every error\n");
+    let rejected = UserUpdate::<Backend>::new()
+        .username("j.w")
+        .password("short")
+        .skip_password_checks(true)
+        .password_digest("$2a$10$N9qo8uLOickgx2ZMRZoMye")
+        .locale("English")
+        .build(&id, ApiVersion::LATEST);
+    match rejected {
+        Ok(requests) => println!("unexpectedly accepted: {requests:?}"),
+        Err(errors) => {
+            println!("{} errors:", errors.len());
+            for error in &errors {
+                println!(
+                    "  {:<16} {:<34} {}",
+                    error.field(),
+                    error.code(),
+                    error.message()
+                );
+            }
+        }
+    }
+    println!(
+        "\nA bad user ID never becomes a path: {}",
+        UserId::parse("user_../../admin").unwrap_err()
+    );
     Ok(())
 }

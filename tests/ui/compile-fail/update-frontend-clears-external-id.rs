@@ -1,0 +1,16 @@
+use clerk_metadata::{ApiVersion, Backend, Frontend, UserMetadata, UserUpdate};
+
+#[derive(UserMetadata)]
+pub struct AppUser {
+    #[metadata(public)]
+    pub role: String,
+    #[metadata(private)]
+    pub stripe_customer_id: Option<String>,
+    #[metadata(unsafe)]
+    pub theme: String,
+}
+
+fn main() {
+    let _ = UserUpdate::<Frontend>::new().clear_external_id();
+    let _ = (ApiVersion::LATEST, UserUpdate::<Backend>::new(), AppUserPatch::<Frontend>::new());
+}

@@ -1,0 +1,17 @@
+use clerk_metadata::{ApiVersion, Backend, Frontend, UserMetadata, UserUpdate};
+
+#[derive(UserMetadata)]
+pub struct AppUser {
+    #[metadata(public)]
+    pub role: String,
+    #[metadata(private)]
+    pub stripe_customer_id: Option<String>,
+    #[metadata(unsafe)]
+    pub theme: String,
+}
+
+fn main() {
+    let patch = AppUserPatch::<Backend>::new().theme("dark".to_owned());
+    let _ = UserUpdate::<Frontend>::new().metadata(patch);
+    let _ = (ApiVersion::LATEST, UserUpdate::<Backend>::new());
+}
