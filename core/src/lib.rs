@@ -171,13 +171,16 @@
 
 #![forbid(unsafe_code)]
 
+mod clerk_error;
 mod context;
 mod error;
 mod id;
 mod patch;
+mod read;
 mod request;
 mod rules;
 mod sealed;
+mod stored;
 mod tier;
 mod update;
 mod validate;
@@ -188,13 +191,16 @@ mod version;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use clerk_error::{ApiError, ClerkError, ClerkErrors};
 pub use clerk_metadata_macros::UserMetadata;
 pub use context::{Backend, CanWrite, Context, Frontend, Within};
 pub use error::{ValidationError, ValidationErrors, codes};
 pub use id::UserId;
 pub use patch::{FieldPatch, MetadataPatch, TierPatch};
+pub use read::{FrontendUser, LenientUser, ReadError, TierRead, User, UserProfile};
 pub use request::{ApiRequest, BodyKind, CLERK_API_VERSION};
 pub use rules::Rules;
+pub use stored::Stored;
 pub use tier::{MetadataTier, Private, Public, Tier, TierKind, Unsafe, UserMetadata};
 pub use update::{CanSet, UserUpdate, fields};
 pub use values::{PasswordHasher, Timestamp};

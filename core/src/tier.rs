@@ -90,6 +90,11 @@ impl Tier for Unsafe {
 pub trait MetadataTier: crate::__private::TierSeal {
     /// The tier marker: [`Public`], [`Private`] or [`Unsafe`].
     type Tier: Tier;
+
+    /// Every JSON key the struct reads or writes (names, renames and aliases). A key of
+    /// a stored metadata object that is not listed here is one the schema does not
+    /// name, and [`Stored`](crate::Stored) keeps it.
+    const KEYS: &'static [&'static str];
 }
 
 /// A user metadata schema: one app struct split into three typed tiers.

@@ -165,6 +165,14 @@ impl<'s, 'a> Gen<'s, 'a> {
             }
         });
         let marker = self.tier_marker(tier);
+        let mut keys: Vec<&String> = Vec::new();
+        for f in self.s.fields_of(tier) {
+            for key in std::iter::once(&f.ser_key).chain(&f.de_keys) {
+                if !keys.contains(&key) {
+                    keys.push(key);
+                }
+            }
+        }
         quote! {
             #[doc = #doc]
             #[derive(#krate::__private::serde::Serialize, #krate::__private::serde::Deserialize #(, #derives)*)]
@@ -182,6 +190,7 @@ impl<'s, 'a> Gen<'s, 'a> {
             #[automatically_derived]
             impl #impl_generics #krate::MetadataTier for #ident #ty_generics #where_clause {
                 type Tier = #marker;
+                const KEYS: &'static [&'static str] = &[#(#keys),*];
             }
         }
     }

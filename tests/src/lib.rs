@@ -53,7 +53,7 @@ pub struct AppUser {
     pub stripe_customer_id: Option<String>,
     /// Internal risk score.
     #[metadata(private)]
-    #[serde(rename = "riskScore")]
+    #[serde(rename = "riskScore", default)]
     pub risk_score: u32,
     /// Colour scheme.
     #[metadata(unsafe)]
@@ -78,4 +78,12 @@ pub fn sample_user() -> AppUser {
             push: false,
         },
     }
+}
+
+/// The text of a fixture in `tests/fixtures`.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

@@ -1,0 +1,139 @@
+//! Clerk's error responses (`ClerkErrors`), typed, with anything else kept raw.
+
+use core::fmt;
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// One error of a Clerk error response.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ClerkError {
+    /// The machine-readable code, such as `form_password_length_too_short`.
+    pub code: String,
+    /// A short message.
+    pub message: String,
+    /// A longer message.
+    #[serde(default)]
+    pub long_message: Option<String>,
+    /// Extra details; `param_name` names the request field at fault.
+    #[serde(default)]
+    pub meta: Option<Map<String, Value>>,
+}
+
+impl ClerkError {
+    /// The request field the error is about (`meta.param_name`), if Clerk named one.
+    pub fn param_name(&self) -> Option<&str> {
+        self.meta.as_ref()?.get("param_name")?.as_str()
+    }
+}
+
+impl fmt::Display for ClerkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.param_name() {
+            Some(param) => write!(f, "{param}: {} ({})", self.message, self.code),
+            None => write!(f, "{} ({})", self.message, self.code),
+        }
+    }
+}
+
+/// A Clerk error body: `{"errors": [...], "clerk_trace_id": "..."}`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ClerkErrors {
+    /// The errors, in Clerk's order.
+    pub errors: Vec<ClerkError>,
+    /// Extra details of the response.
+    #[serde(default)]
+    pub meta: Option<Map<String, Value>>,
+    /// The trace ID to quote to Clerk's support.
+    #[serde(default)]
+    pub clerk_trace_id: Option<String>,
+}
+
+/// A failed Clerk response, read from its status and body. Nothing is lost: a body
+/// that is not `ClerkErrors` is kept as it came.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// Clerk's own error body.
+    Clerk {
+        /// The HTTP status.
+        status: u16,
+        /// The parsed body.
+        errors: ClerkErrors,
+    },
+    /// A body of another shape (a proxy's HTML page, an empty body, …), kept whole.
+    Unrecognized {
+        /// The HTTP status.
+        status: u16,
+        /// The body, as received.
+        body: Vec<u8>,
+    },
+}
+
+impl ApiError {
+    /// Reads an error response. It never fails and never panics: any body that is not
+    /// a `ClerkErrors` object becomes [`ApiError::Unrecognized`].
+    ///
+    /// ```
+    /// # use clerk_metadata::ApiError;
+    /// let body = br#"{"errors":[{"code":"form_password_length_too_short","message":"too short",
+    ///     "long_message":"Passwords must be 8 characters or more.","meta":{"param_name":"password"}}],
+    ///     "clerk_trace_id":"abc"}"#;
+    /// let ApiError::Clerk { errors, .. } = ApiError::from_response(422, body) else { unreachable!() };
+    /// assert_eq!(errors.errors[0].param_name(), Some("password"));
+    /// assert!(matches!(ApiError::from_response(502, b"<html>"), ApiError::Unrecognized { .. }));
+    /// ```
+    pub fn from_response(status: u16, body: &[u8]) -> ApiError {
+        match serde_json::from_slice::<ClerkErrors>(body) {
+            Ok(errors) => ApiError::Clerk { status, errors },
+            Err(_) => ApiError::Unrecognized {
+                status,
+                body: body.to_vec(),
+            },
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        match self {
+            ApiError::Clerk { status, .. } | ApiError::Unrecognized { status, .. } => *status,
+        }
+    }
+
+    /// The Clerk error codes, in order (none for an unrecognized body).
+    pub fn codes(&self) -> impl Iterator<Item = &str> {
+        let errors = match self {
+            ApiError::Clerk { errors, .. } => errors.errors.as_slice(),
+            ApiError::Unrecognized { .. } => &[],
+        };
+        errors.iter().map(|e| e.code.as_str())
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::Clerk { status, errors } => {
+                write!(f, "Clerk answered {status}")?;
+                for (i, error) in errors.errors.iter().enumerate() {
+                    f.write_str(if i == 0 { ": " } else { "; " })?;
+                    fmt::Display::fmt(error, f)?;
+                }
+                if let Some(trace) = &errors.clerk_trace_id {
+                    write!(f, " (trace {trace})")?;
+                }
+                Ok(())
+            }
+            ApiError::Unrecognized { status, body } => {
+                write!(
+                    f,
+                    "Clerk answered {status} with a {}-byte body that is not a Clerk error",
+                    body.len()
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
