@@ -165,6 +165,33 @@
 //! patch and every other backend-only write are compile errors that name the field
 //! ([`CanSet`], [`CanWrite`], [`Within`]).
 //!
+//! # Reading users, and the no-loss invariant
+//!
+//! [`User<S>`](User) reads a Backend API `User` object with its metadata typed by the
+//! schema `S`; [`FrontendUser<S>`](FrontendUser) reads the Frontend API's view, which
+//! has no private metadata field at all. Each tier is a [`Stored<T>`](Stored): the
+//! typed value plus every key of the stored object that the schema does not name, kept
+//! as the exact JSON read. Profile fields the crate does not type are kept too
+//! ([`UserProfile::other`]).
+//!
+//! **Invariant: no API of this crate deletes a metadata key the schema does not name,
+//! unless the caller asks for it by a method whose name says so.** A patch never sends
+//! such keys, so Clerk's deep merge leaves them alone; a replace built from a
+//! `Stored<T>` you read sends them back unchanged; only [`Stored::clear_unknown`] drops
+//! them, and a replace with a bare tier struct (`replace_public(AppUserPublic { … })`)
+//! replaces the object with exactly that value, as its name says.
+//!
+//! When stored metadata does not fit the schema (another service wrote a string where
+//! the schema has a number, a required field is missing), [`User::from_json`] names the
+//! JSON path: `public_metadata.role: unknown variant `superadmin`, expected `admin` or
+//! `member``. [`User::from_json_lenient`] returns the user anyway, with each drifted
+//! tier kept as raw JSON ([`TierRead::Drifted`]) and the list of problems, so one bad
+//! record does not take an endpoint down. Under `private_metadata`, messages never quote
+//! the stored value.
+//!
+//! [`ApiError::from_response`] reads Clerk's error bodies (`ClerkErrors`) into typed
+//! errors and keeps any other body whole.
+//!
 //! `Debug` of updates and requests never shows `password`, `password_digest`,
 //! `totp_secret`, `backup_codes` or private metadata values, and no validation message
 //! quotes the value it rejects.

@@ -269,10 +269,10 @@ impl<S: UserMetadata> User<S> {
     /// assert_eq!(error.message(), "invalid type: integer `7`, expected a string");
     /// ```
     pub fn from_json(json: &[u8]) -> Result<User<S>, ReadError> {
-        match serde_json::from_slice::<User<S>>(json) {
-            Ok(user) => Ok(user),
+        match serde_json::from_slice::<TypedParts<S>>(json) {
+            Ok(parts) => User::from_parts(parts),
             // Read again with path tracking, which costs only on this path.
-            Err(first) => Err(read_with_path::<User<S>>(json, "")
+            Err(first) => Err(read_with_path::<TypedParts<S>>(json, "")
                 .err()
                 .unwrap_or_else(|| ReadError::from_json(".".to_owned(), &first))
                 .or_root()),
@@ -328,13 +328,25 @@ fn lenient_tier<T: DeserializeOwned + MetadataTier>(
 impl<S: UserMetadata> FrontendUser<S> {
     /// Reads a Frontend API `Client.User` object.
     pub fn from_json(json: &[u8]) -> Result<FrontendUser<S>, ReadError> {
-        match serde_json::from_slice::<FrontendUser<S>>(json) {
-            Ok(user) => Ok(user),
-            Err(first) => Err(read_with_path::<FrontendUser<S>>(json, "")
-                .err()
-                .unwrap_or_else(|| ReadError::from_json(".".to_owned(), &first))
-                .or_root()),
-        }
+        type Typed<S> = Parts<
+            Stored<<S as UserMetadata>::Public>,
+            de::IgnoredAny,
+            Stored<<S as UserMetadata>::Unsafe>,
+        >;
+        let parts = match serde_json::from_slice::<Typed<S>>(json) {
+            Ok(parts) => parts,
+            Err(first) => {
+                return Err(read_with_path::<Typed<S>>(json, "")
+                    .err()
+                    .unwrap_or_else(|| ReadError::from_json(".".to_owned(), &first))
+                    .or_root());
+            }
+        };
+        Ok(FrontendUser {
+            profile: parts.profile,
+            public_metadata: parts.public,
+            unsafe_metadata: or_empty(parts.unsafe_, TierKind::Unsafe)?,
+        })
     }
 }
 
@@ -343,31 +355,33 @@ impl<'de, S: UserMetadata> Deserialize<'de> for User<S> {
         let parts = Parts::<Stored<S::Public>, Stored<S::Private>, Stored<S::Unsafe>>::deserialize(
             deserializer,
         )?;
+        User::from_parts(parts).map_err(de::Error::custom)
+    }
+}
+
+impl<S: UserMetadata> User<S> {
+    fn from_parts(parts: TypedParts<S>) -> Result<Self, ReadError> {
         Ok(User {
             profile: parts.profile,
             public_metadata: parts.public,
-            private_metadata: match parts.private {
-                Some(stored) => stored,
-                None => empty_tier::<_, D::Error>(TierKind::Private)?,
-            },
-            unsafe_metadata: match parts.unsafe_ {
-                Some(stored) => stored,
-                None => empty_tier::<_, D::Error>(TierKind::Unsafe)?,
-            },
+            private_metadata: or_empty(parts.private, TierKind::Private)?,
+            unsafe_metadata: or_empty(parts.unsafe_, TierKind::Unsafe)?,
         })
     }
 }
 
-/// The tier read as `{}`, for one that is missing or `null`.
-fn empty_tier<T: DeserializeOwned + MetadataTier, E: de::Error>(
+/// The stored tier, or for one that is missing or `null`, the tier read from `{}`.
+fn or_empty<T: DeserializeOwned + MetadataTier>(
+    stored: Option<Stored<T>>,
     tier: TierKind,
-) -> Result<Stored<T>, E> {
-    Stored::empty::<E>().map_err(|e| {
-        E::custom(format_args!(
-            "{} is missing or null, which reads as {{}}: {e}",
-            tier.key()
-        ))
-    })
+) -> Result<Stored<T>, ReadError> {
+    match stored {
+        Some(stored) => Ok(stored),
+        None => Stored::empty::<de::value::Error>().map_err(|e| ReadError {
+            path: tier.key().to_owned(),
+            message: format!("missing or null, which reads as {{}}: {e}"),
+        }),
+    }
 }
 
 impl<'de, S: UserMetadata> Deserialize<'de> for FrontendUser<S> {
@@ -378,13 +392,18 @@ impl<'de, S: UserMetadata> Deserialize<'de> for FrontendUser<S> {
         Ok(FrontendUser {
             profile: parts.profile,
             public_metadata: parts.public,
-            unsafe_metadata: match parts.unsafe_ {
-                Some(stored) => stored,
-                None => empty_tier::<_, D::Error>(TierKind::Unsafe)?,
-            },
+            unsafe_metadata: or_empty(parts.unsafe_, TierKind::Unsafe)
+                .map_err(de::Error::custom)?,
         })
     }
 }
+
+/// A `User` object with every tier typed by `S`.
+type TypedParts<S> = Parts<
+    Stored<<S as UserMetadata>::Public>,
+    Stored<<S as UserMetadata>::Private>,
+    Stored<<S as UserMetadata>::Unsafe>,
+>;
 
 /// A `User` object split into its profile and its three metadata tiers, each tier read
 /// as `P`, `Q` and `U`.
@@ -591,17 +610,23 @@ impl<S: UserMetadata> Serialize for User<S> {
     }
 }
 
-impl<S: UserMetadata> fmt::Debug for User<S>
-where
-    S::Public: fmt::Debug,
-    S::Unsafe: fmt::Debug,
-{
+/// Shows the profile; the metadata tiers by their unknown keys only (print a tier
+/// itself, `user.public_metadata`, to see its values), and private metadata not at all.
+impl<S: UserMetadata> fmt::Debug for User<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let keys =
+            |unknown: &BTreeMap<String, Box<RawValue>>| unknown.keys().cloned().collect::<Vec<_>>();
         f.debug_struct("User")
             .field("profile", &self.profile)
-            .field("public_metadata", &self.public_metadata)
+            .field(
+                "public_metadata_unknown_keys",
+                &keys(self.public_metadata.unknown()),
+            )
             .field("private_metadata", &format_args!("<redacted>"))
-            .field("unsafe_metadata", &self.unsafe_metadata)
+            .field(
+                "unsafe_metadata_unknown_keys",
+                &keys(self.unsafe_metadata.unknown()),
+            )
             .finish()
     }
 }

@@ -35,3 +35,41 @@ fn downstream_schema_gets_tiers_and_patches() {
         "field `seats` is private metadata: the frontend may write only unsafe metadata at line 1 column 8"
     );
 }
+
+#[test]
+fn downstream_read_change_and_replace_keeps_unknown_keys() {
+    use clerk_metadata::{ApiVersion, User, UserUpdate};
+    let json = br#"{
+        "id": "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb", "object": "user", "username": null,
+        "first_name": "John", "last_name": "Wick", "has_image": false, "banned": false, "locked": false,
+        "created_at": 1600690400000, "updated_at": 1700690400000, "last_sign_in_at": null,
+        "public_metadata": {"plan": "pro", "billing_v2": {"migrated": true}},
+        "private_metadata": {"seats": 3, "salesforce_id": "0015g00000XyZ"},
+        "email_addresses": []
+    }"#;
+    let error = User::<Member>::from_json(json).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "unsafe_metadata: missing or null, which reads as {}: missing field `tour_done`"
+    );
+    let json = String::from_utf8_lossy(json).replace(
+        r#""email_addresses": []"#,
+        r#""unsafe_metadata": {"tour_done": true}"#,
+    );
+    let json = json.as_bytes();
+    let mut user = User::<Member>::from_json(json).unwrap();
+    user.public_metadata.plan = "team".to_owned();
+    let requests = UserUpdate::<Backend>::new()
+        .replace_public(user.public_metadata)
+        .replace_private(user.private_metadata)
+        .build(&user.profile.id, ApiVersion::LATEST)
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(requests[0].body()).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "public_metadata": {"plan": "team", "billing_v2": {"migrated": true}},
+            "private_metadata": {"seats": 3, "salesforce_id": "0015g00000XyZ"}
+        })
+    );
+}
