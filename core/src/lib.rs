@@ -224,7 +224,7 @@ pub use context::{Backend, CanWrite, Context, Frontend, Within};
 pub use error::{ValidationError, ValidationErrors, codes};
 pub use id::UserId;
 pub use patch::{FieldPatch, MetadataPatch, TierPatch};
-pub use read::{FrontendUser, LenientUser, ReadError, TierRead, User, UserProfile};
+pub use read::{FrontendUser, LenientUser, OtherFields, ReadError, TierRead, User, UserProfile};
 pub use request::{ApiRequest, BodyKind, CLERK_API_VERSION};
 pub use rules::Rules;
 pub use stored::Stored;

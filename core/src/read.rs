@@ -51,7 +51,7 @@ pub struct UserProfile {
     pub last_sign_in_at: Option<i64>,
     /// Every other field of the object (`email_addresses`, `object`, …), as the exact
     /// JSON the API sent.
-    pub other: BTreeMap<String, Box<RawValue>>,
+    pub other: OtherFields,
 }
 
 impl fmt::Debug for UserProfile {
@@ -61,8 +61,59 @@ impl fmt::Debug for UserProfile {
             .field("username", &self.username)
             .field("first_name", &self.first_name)
             .field("last_name", &self.last_name)
-            .field("other_keys", &self.other.keys().collect::<Vec<_>>())
+            .field("other_keys", &self.other.keys())
             .finish_non_exhaustive()
+    }
+}
+
+/// The fields of a `User` object that [`UserProfile`] and the metadata tiers do not
+/// type, each kept as the exact JSON the API sent.
+///
+/// A read from bytes ([`User::from_json`]) keeps the document itself and finds fields
+/// in it when asked, which keeps the read fast; a read through `Deserialize` keeps each
+/// field separately.
+#[derive(Clone)]
+pub struct OtherFields(OtherRepr);
+
+#[derive(Clone)]
+enum OtherRepr {
+    Fields(BTreeMap<String, Box<RawValue>>),
+    /// The whole `User` object, which parsed as JSON when it was read.
+    Document(Box<[u8]>),
+}
+
+impl OtherFields {
+    /// Every other field with its JSON, in key order.
+    pub fn to_map(&self) -> BTreeMap<String, Box<RawValue>> {
+        match &self.0 {
+            OtherRepr::Fields(fields) => fields.clone(),
+            OtherRepr::Document(bytes) => {
+                let all: BTreeMap<String, Box<RawValue>> =
+                    serde_json::from_slice(bytes).unwrap_or_default();
+                all.into_iter().filter(|(k, _)| !is_typed_key(k)).collect()
+            }
+        }
+    }
+
+    /// The JSON of field `key`, if the object had it and it is not a typed field.
+    pub fn get(&self, key: &str) -> Option<Box<RawValue>> {
+        if is_typed_key(key) {
+            return None;
+        }
+        match &self.0 {
+            OtherRepr::Fields(fields) => fields.get(key).cloned(),
+            OtherRepr::Document(_) => self.to_map().remove(key),
+        }
+    }
+
+    /// Whether the object had field `key` (and it is not a typed field).
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// The names of the other fields, in key order.
+    pub fn keys(&self) -> Vec<String> {
+        self.to_map().into_keys().collect()
     }
 }
 
@@ -269,7 +320,7 @@ impl<S: UserMetadata> User<S> {
     /// assert_eq!(error.message(), "invalid type: integer `7`, expected a string");
     /// ```
     pub fn from_json(json: &[u8]) -> Result<User<S>, ReadError> {
-        match serde_json::from_slice::<TypedParts<S>>(json) {
+        match parts_from_slice::<Stored<S::Public>, Stored<S::Private>, Stored<S::Unsafe>>(json) {
             Ok(parts) => User::from_parts(parts),
             // Read again with path tracking, which costs only on this path.
             Err(first) => Err(read_with_path::<TypedParts<S>>(json, "")
@@ -333,15 +384,16 @@ impl<S: UserMetadata> FrontendUser<S> {
             de::IgnoredAny,
             Stored<<S as UserMetadata>::Unsafe>,
         >;
-        let parts = match serde_json::from_slice::<Typed<S>>(json) {
-            Ok(parts) => parts,
-            Err(first) => {
-                return Err(read_with_path::<Typed<S>>(json, "")
-                    .err()
-                    .unwrap_or_else(|| ReadError::from_json(".".to_owned(), &first))
-                    .or_root());
-            }
-        };
+        let parts =
+            match parts_from_slice::<Stored<S::Public>, de::IgnoredAny, Stored<S::Unsafe>>(json) {
+                Ok(parts) => parts,
+                Err(first) => {
+                    return Err(read_with_path::<Typed<S>>(json, "")
+                        .err()
+                        .unwrap_or_else(|| ReadError::from_json(".".to_owned(), &first))
+                        .or_root());
+                }
+            };
         Ok(FrontendUser {
             profile: parts.profile,
             public_metadata: parts.public,
@@ -418,11 +470,44 @@ impl<'de, P: Deserialize<'de>, Q: Deserialize<'de>, U: Deserialize<'de>> Deseria
     for Parts<P, Q, U>
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(PartsVisitor(PhantomData))
+        deserializer.deserialize_map(PartsVisitor {
+            keep_other: true,
+            parts: PhantomData,
+        })
     }
 }
 
-struct PartsVisitor<P, Q, U>(PhantomData<(P, Q, U)>);
+/// Reads a `User` object into [`Parts`]; `keep_other` keeps the untyped fields one by
+/// one (a read from bytes keeps the document instead).
+struct PartsVisitor<P, Q, U> {
+    keep_other: bool,
+    parts: PhantomData<(P, Q, U)>,
+}
+
+impl<'de, P: Deserialize<'de>, Q: Deserialize<'de>, U: Deserialize<'de>> de::DeserializeSeed<'de>
+    for PartsVisitor<P, Q, U>
+{
+    type Value = Parts<P, Q, U>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+/// Reads a `User` object from bytes, keeping the document for [`OtherFields`].
+fn parts_from_slice<'de, P: Deserialize<'de>, Q: Deserialize<'de>, U: Deserialize<'de>>(
+    json: &'de [u8],
+) -> serde_json::Result<Parts<P, Q, U>> {
+    use de::DeserializeSeed;
+    let mut deserializer = serde_json::Deserializer::from_slice(json);
+    let mut parts = PartsVisitor {
+        keep_other: false,
+        parts: PhantomData,
+    }
+    .deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    parts.profile.other = OtherFields(OtherRepr::Document(json.into()));
+    Ok(parts)
+}
 
 macro_rules! user_keys {
     ($($variant:ident => $key:literal,)*) => {
@@ -430,6 +515,11 @@ macro_rules! user_keys {
         enum UserKey<'de> {
             $($variant,)*
             Other(std::borrow::Cow<'de, str>),
+        }
+
+        /// Whether `key` is one of the fields this crate types.
+        fn is_typed_key(key: &str) -> bool {
+            matches!(key, $($key)|*)
         }
 
         impl<'de> UserKey<'de> {
@@ -513,6 +603,7 @@ impl<'de, P: Deserialize<'de>, Q: Deserialize<'de>, U: Deserialize<'de>> Visitor
         let (mut created_at, mut updated_at, mut last_sign_in_at) = (None, None, None);
         let (mut public, mut private, mut unsafe_) = (None, None::<Option<Q>>, None::<Option<U>>);
         let mut other = BTreeMap::new();
+        let keep_other = self.keep_other;
         while let Some(key) = map.next_key::<UserKey<'de>>()? {
             match key {
                 UserKey::Id => once::<_, UserId>(&mut id, "id", &mut map)?,
@@ -539,6 +630,9 @@ impl<'de, P: Deserialize<'de>, Q: Deserialize<'de>, U: Deserialize<'de>> Visitor
                 UserKey::PublicMetadata => once(&mut public, "public_metadata", &mut map)?,
                 UserKey::PrivateMetadata => once(&mut private, "private_metadata", &mut map)?,
                 UserKey::UnsafeMetadata => once(&mut unsafe_, "unsafe_metadata", &mut map)?,
+                UserKey::Other(_) if !keep_other => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
                 UserKey::Other(key) => {
                     let value: Box<RawValue> = map.next_value()?;
                     if other.insert(key.into_owned(), value).is_some() {
@@ -567,7 +661,7 @@ impl<'de, P: Deserialize<'de>, Q: Deserialize<'de>, U: Deserialize<'de>> Visitor
                 created_at: created_at.ok_or_else(|| required("created_at"))?,
                 updated_at: updated_at.ok_or_else(|| required("updated_at"))?,
                 last_sign_in_at: last_sign_in_at.flatten(),
-                other,
+                other: OtherFields(OtherRepr::Fields(other)),
             },
             public: public.ok_or_else(|| required("public_metadata"))?,
             private: private.flatten(),
@@ -600,7 +694,7 @@ impl<S: UserMetadata> Serialize for User<S> {
         map.serialize_entry("created_at", &p.created_at)?;
         map.serialize_entry("updated_at", &p.updated_at)?;
         map.serialize_entry("last_sign_in_at", &p.last_sign_in_at)?;
-        for (key, value) in &p.other {
+        for (key, value) in &p.other.to_map() {
             map.serialize_entry(key, value)?;
         }
         map.serialize_entry("public_metadata", &self.public_metadata)?;

@@ -5,7 +5,7 @@ use core::marker::PhantomData;
 
 use http::Method;
 use serde::Serialize;
-use serde_json::value::RawValue;
+use std::sync::Arc;
 
 use crate::context::{Backend, CanWrite, Context, Frontend, Within};
 use crate::error::{ValidationError, ValidationErrors, codes};
@@ -226,63 +226,42 @@ user_update_fields! {
 /// ```
 pub struct UserUpdate<C> {
     profile: Profile,
-    /// The merge patch's object per tier, serialized when it was given.
-    patch: Option<TierBodies>,
-    /// Replaced tiers, serialized when they were given.
-    replace: TierBodies,
+    /// The typed merge patch, serialized when the update is built.
+    patch: Option<Arc<dyn TierWriter>>,
+    /// The replaced tiers, serialized when the update is built.
+    replace: [Option<Arc<dyn TierWriter>>; 3],
     context: PhantomData<fn() -> C>,
 }
 
-/// One serialized object (or the serialization error) per tier.
-#[derive(Clone, Default)]
-struct TierBodies([Option<Result<Box<RawValue>, String>>; 3]);
+/// A metadata write, kept typed until the update is built and then serialized straight
+/// into the request body.
+trait TierWriter: Send + Sync {
+    /// Whether it writes `tier`.
+    fn writes(&self, tier: TierKind) -> bool;
+    /// Appends the JSON object it writes for `tier`.
+    fn write(&self, tier: TierKind, out: &mut Vec<u8>) -> serde_json::Result<()>;
+}
 
-impl TierBodies {
-    fn get(&self, tier: TierKind) -> Option<&Result<Box<RawValue>, String>> {
-        self.0[tier as usize].as_ref()
+struct PatchWriter<P>(P);
+
+impl<P: MetadataPatch + Send + Sync> TierWriter for PatchWriter<P> {
+    fn writes(&self, tier: TierKind) -> bool {
+        self.0.touches(tier)
     }
-
-    fn set(&mut self, tier: TierKind, body: Result<Box<RawValue>, String>) {
-        self.0[tier as usize] = Some(body);
-    }
-
-    fn is_empty(&self) -> bool {
-        self.0.iter().all(Option::is_none)
-    }
-
-    fn ok(&self, tier: TierKind) -> Option<&RawValue> {
-        match self.get(tier) {
-            Some(Ok(body)) => Some(body),
-            _ => None,
-        }
-    }
-
-    fn debug(&self) -> impl fmt::Debug + '_ {
-        DebugTiers(self)
+    fn write(&self, tier: TierKind, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        serde_json::to_writer(out, &self.0.tier(tier))
     }
 }
 
-/// Shows which tiers are written and how many bytes each takes: never the values.
-struct DebugTiers<'a>(&'a TierBodies);
+struct ReplaceWriter<T>(T);
 
-impl fmt::Debug for DebugTiers<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut map = f.debug_map();
-        for tier in TierKind::ALL {
-            match self.0.get(tier) {
-                Some(Ok(body)) => {
-                    map.entry(&tier.key(), &format_args!("<{} bytes>", body.get().len()))
-                }
-                Some(Err(_)) => map.entry(&tier.key(), &format_args!("<not serializable>")),
-                None => continue,
-            };
-        }
-        map.finish()
+impl<T: MetadataTier + Serialize + Send + Sync> TierWriter for ReplaceWriter<T> {
+    fn writes(&self, tier: TierKind) -> bool {
+        tier == <T::Tier as Tier>::KIND
     }
-}
-
-fn to_raw<T: Serialize + ?Sized>(value: &T) -> Result<Box<RawValue>, String> {
-    serde_json::value::to_raw_value(value).map_err(|e| e.to_string())
+    fn write(&self, _tier: TierKind, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        serde_json::to_writer(out, &self.0)
+    }
 }
 
 impl<C: Context> UserUpdate<C> {
@@ -292,7 +271,7 @@ impl<C: Context> UserUpdate<C> {
         UserUpdate {
             profile: Profile::default(),
             patch: None,
-            replace: TierBodies::default(),
+            replace: [None, None, None],
             context: PhantomData,
         }
     }
@@ -304,42 +283,39 @@ impl<C: Context> UserUpdate<C> {
     #[must_use]
     pub fn metadata<P>(mut self, patch: P) -> Self
     where
-        P: MetadataPatch,
+        P: MetadataPatch + Send + Sync + 'static,
         P::Context: Within<C>,
     {
-        let mut bodies = TierBodies::default();
-        for tier in TierKind::ALL {
-            if patch.touches(tier) {
-                bodies.set(tier, to_raw(&patch.tier(tier)));
-            }
-        }
-        self.patch = Some(bodies);
+        self.patch = Some(Arc::new(PatchWriter(patch)));
         self
     }
 
-    /// Replaces the user's public metadata with `tier` (`PUT …/metadata`): keys not in
-    /// `tier` are deleted. Backend only.
+    /// Replaces the user's public metadata with `tier` (`PUT …/metadata`): the stored
+    /// object becomes exactly `tier`. Pass the [`Stored`](crate::Stored) tier you read
+    /// to keep the keys your schema does not name. Backend only.
     #[must_use]
     pub fn replace_public<T>(self, tier: T) -> Self
     where
-        T: MetadataTier<Tier = Public> + Serialize,
+        T: MetadataTier<Tier = Public> + Serialize + Send + Sync + 'static,
         C: CanWrite<fields::public_metadata, Public>,
     {
         self.replace_tier(tier)
     }
 
-    /// Replaces the user's private metadata with `tier` (`PUT …/metadata`): keys not in
-    /// `tier` are deleted. Backend only.
+    /// Replaces the user's private metadata with `tier` (`PUT …/metadata`): the stored
+    /// object becomes exactly `tier`. Pass the [`Stored`](crate::Stored) tier you read
+    /// to keep the keys your schema does not name. Backend only.
     #[must_use]
     pub fn replace_private<T>(self, tier: T) -> Self
     where
-        T: MetadataTier<Tier = Private> + Serialize,
+        T: MetadataTier<Tier = Private> + Serialize + Send + Sync + 'static,
         C: CanWrite<fields::private_metadata, Private>,
     {
         self.replace_tier(tier)
     }
 
-    /// Replaces the user's unsafe metadata with `tier`: keys not in `tier` are deleted.
+    /// Replaces the user's unsafe metadata with `tier`: the stored object becomes
+    /// exactly `tier`.
     ///
     /// The Backend API does this with `PUT …/metadata`; the Frontend API only up to
     /// version 2025-11-10, through `unsafe_metadata` on `PATCH /v1/me` (2026-05-12 has no
@@ -347,7 +323,7 @@ impl<C: Context> UserUpdate<C> {
     #[must_use]
     pub fn replace_unsafe<T>(self, tier: T) -> Self
     where
-        T: MetadataTier<Tier = Unsafe> + Serialize,
+        T: MetadataTier<Tier = Unsafe> + Serialize + Send + Sync + 'static,
         C: CanWrite<fields::unsafe_metadata, Unsafe>,
     {
         self.replace_tier(tier)
@@ -355,63 +331,41 @@ impl<C: Context> UserUpdate<C> {
 
     /// Replaces the tier `T` belongs to with `tier`; a later replace of the same tier
     /// wins. The public callers carry the write guard.
-    fn replace_tier<T: MetadataTier + Serialize>(mut self, tier: T) -> Self {
-        self.replace.set(<T::Tier as Tier>::KIND, to_raw(&tier));
+    fn replace_tier<T: MetadataTier + Serialize + Send + Sync + 'static>(
+        mut self,
+        tier: T,
+    ) -> Self {
+        self.replace[<T::Tier as Tier>::KIND as usize] = Some(Arc::new(ReplaceWriter(tier)));
         self
+    }
+
+    fn patches(&self, tier: TierKind) -> bool {
+        self.patch.as_ref().is_some_and(|p| p.writes(tier))
+    }
+
+    fn replaces(&self, tier: TierKind) -> bool {
+        self.replace[tier as usize].is_some()
     }
 
     /// Whether the update sends nothing.
     pub fn is_empty(&self) -> bool {
         self.profile.is_empty()
-            && self.replace.is_empty()
-            && self.patch.as_ref().is_none_or(TierBodies::is_empty)
+            && TierKind::ALL
+                .into_iter()
+                .all(|t| !self.patches(t) && !self.replaces(t))
     }
 
-    /// Checks the profile fields and the metadata objects, collecting every problem.
+    /// Checks the profile fields and how the tiers are written, collecting every
+    /// problem. Metadata sizes are checked when the bodies are written.
     fn check(&self, rules: &Rules, errors: &mut Vec<ValidationError>) {
         validate::profile(&self.profile, rules, errors);
         for tier in TierKind::ALL {
-            let patched = self.patch.as_ref().and_then(|p| p.get(tier));
-            let replaced = self.replace.get(tier);
-            if patched.is_some() && replaced.is_some() {
+            if self.patches(tier) && self.replaces(tier) {
                 errors.push(ValidationError::new(
                     tier.key(),
                     codes::CONFLICTING_FIELDS,
-                    format!(
-                        "{} metadata is both patched and replaced; send one or the other",
-                        tier
-                    ),
+                    format!("{tier} metadata is both patched and replaced; send one or the other"),
                 ));
-            }
-            for body in patched.into_iter().chain(replaced) {
-                match body {
-                    Ok(body) if body.get().len() > rules.metadata_max_bytes => {
-                        errors.push(ValidationError::new(
-                            tier.key(),
-                            codes::METADATA_TOO_LARGE,
-                            format!(
-                                "{} metadata is {} bytes of JSON; the limit is {} bytes",
-                                tier,
-                                body.get().len(),
-                                rules.metadata_max_bytes
-                            ),
-                        ))
-                    }
-                    Ok(_) => {}
-                    Err(error) => errors.push(ValidationError::new(
-                        tier.key(),
-                        codes::METADATA_NOT_SERIALIZABLE,
-                        match tier {
-                            // A serializer's message may quote a value: keep private ones out.
-                            TierKind::Private => {
-                                "private metadata could not be serialized to JSON".to_owned()
-                            }
-                            _ => {
-                                format!("{tier} metadata could not be serialized to JSON: {error}")
-                            }
-                        },
-                    )),
-                }
             }
         }
         if self.is_empty() {
@@ -422,6 +376,93 @@ impl<C: Context> UserUpdate<C> {
             ));
         }
     }
+
+    /// Checks every field and metadata object against `rules` without building any
+    /// request; `build` runs the same checks. Metadata is serialized to measure it.
+    pub fn validate(&self, rules: &Rules) -> Result<(), ValidationErrors> {
+        let mut errors = Vec::new();
+        self.check(rules, &mut errors);
+        let mut scratch = Vec::new();
+        for tier in TierKind::ALL {
+            let writers = [
+                self.patch.as_deref(),
+                self.replace[tier as usize].as_deref(),
+            ];
+            for writer in writers.into_iter().flatten().filter(|w| w.writes(tier)) {
+                scratch.clear();
+                write_tier(writer, tier, rules, &mut scratch, &mut errors);
+            }
+        }
+        ValidationErrors::from_vec(errors)
+    }
+}
+
+/// Serializes one tier into `out`, checking its size; problems go to `errors`.
+fn write_tier(
+    writer: &dyn TierWriter,
+    tier: TierKind,
+    rules: &Rules,
+    out: &mut Vec<u8>,
+    errors: &mut Vec<ValidationError>,
+) {
+    let start = out.len();
+    match writer.write(tier, out) {
+        Ok(()) => {
+            let size = out.len() - start;
+            if size > rules.metadata_max_bytes {
+                errors.push(ValidationError::new(
+                    tier.key(),
+                    codes::METADATA_TOO_LARGE,
+                    format!(
+                        "{tier} metadata is {size} bytes of JSON; the limit is {} bytes",
+                        rules.metadata_max_bytes
+                    ),
+                ));
+            }
+        }
+        Err(error) => errors.push(ValidationError::new(
+            tier.key(),
+            codes::METADATA_NOT_SERIALIZABLE,
+            match tier {
+                // A serializer's message may quote a value: keep private ones out.
+                TierKind::Private => "private metadata could not be serialized to JSON".to_owned(),
+                _ => format!("{tier} metadata could not be serialized to JSON: {error}"),
+            },
+        )),
+    }
+}
+
+/// Writes a metadata body, `{"public_metadata":{…},…}`, from the tiers `writer_for`
+/// gives; `None` when it gives none. Keys are fixed; values are serde_json's output.
+fn metadata_body<'a>(
+    writer_for: impl Fn(TierKind) -> Option<&'a dyn TierWriter>,
+    rules: &Rules,
+    errors: &mut Vec<ValidationError>,
+) -> Option<Vec<u8>> {
+    let mut body: Option<Vec<u8>> = None;
+    for tier in TierKind::ALL {
+        let Some(writer) = writer_for(tier) else {
+            continue;
+        };
+        let out = match &mut body {
+            Some(out) => {
+                out.push(b',');
+                out
+            }
+            None => body.insert(Vec::with_capacity(128)),
+        };
+        if out.is_empty() {
+            out.push(b'{');
+        }
+        out.push(b'"');
+        out.extend_from_slice(tier.key().as_bytes());
+        out.extend_from_slice(b"\":");
+        write_tier(writer, tier, rules, out, errors);
+    }
+    if let Some(out) = &mut body {
+        out.push(b'}');
+    }
+    body
 }
 
 impl<C: Context> Default for UserUpdate<C> {
@@ -448,38 +489,22 @@ impl<C: Context> fmt::Debug for UserUpdate<C> {
         let mut d = f.debug_struct("UserUpdate");
         d.field("context", &C::NAME);
         self.profile.debug_fields(&mut d);
-        if let Some(patch) = &self.patch {
-            d.field("metadata_patch", &patch.debug());
+        let tiers = |written: &dyn Fn(TierKind) -> bool| {
+            TierKind::ALL
+                .into_iter()
+                .filter(|t| written(*t))
+                .map(TierKind::key)
+                .collect::<Vec<_>>()
+        };
+        let patched = tiers(&|t| self.patches(t));
+        if !patched.is_empty() {
+            d.field("metadata_patch", &patched);
         }
-        if !self.replace.is_empty() {
-            d.field("metadata_replace", &self.replace.debug());
+        let replaced = tiers(&|t| self.replaces(t));
+        if !replaced.is_empty() {
+            d.field("metadata_replace", &replaced);
         }
         d.finish()
-    }
-}
-
-/// The body of `PUT` or `PATCH /v1/users/{user_id}/metadata`.
-#[derive(Serialize)]
-struct MetadataBody<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    public_metadata: Option<&'a RawValue>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    private_metadata: Option<&'a RawValue>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    unsafe_metadata: Option<&'a RawValue>,
-}
-
-impl<'a> MetadataBody<'a> {
-    fn from_tiers(bodies: &'a TierBodies) -> Option<Self> {
-        let body = MetadataBody {
-            public_metadata: bodies.ok(TierKind::Public),
-            private_metadata: bodies.ok(TierKind::Private),
-            unsafe_metadata: bodies.ok(TierKind::Unsafe),
-        };
-        let any = body.public_metadata.is_some()
-            || body.private_metadata.is_some()
-            || body.unsafe_metadata.is_some();
-        any.then_some(body)
     }
 }
 
@@ -514,37 +539,48 @@ impl UserUpdate<Backend> {
     ) -> Result<Vec<ApiRequest>, ValidationErrors> {
         let mut errors = Vec::new();
         self.check(rules, &mut errors);
+        let put = metadata_body(|t| self.replace[t as usize].as_deref(), rules, &mut errors);
+        let patch = metadata_body(
+            |t| self.patch.as_deref().filter(|p| p.writes(t)),
+            rules,
+            &mut errors,
+        );
         ValidationErrors::from_vec(errors)?;
 
-        let user_path = format!("/v1/users/{}", user_id.as_str());
+        let id = user_id.as_str();
+        let mut user_path = String::with_capacity(10 + id.len());
+        user_path.push_str("/v1/users/");
+        user_path.push_str(id);
+        let mut metadata_path = String::with_capacity(user_path.len() + 9);
+        metadata_path.push_str(&user_path);
+        metadata_path.push_str("/metadata");
         let mut requests = Vec::with_capacity(3);
         if !self.profile.is_empty() {
             let body = json(&self.profile)?;
             requests.push(ApiRequest::new(
                 Method::PATCH,
-                user_path.clone(),
+                user_path,
                 version,
                 BodyKind::Json,
                 body,
             ));
         }
-        let metadata_path = format!("{user_path}/metadata");
-        if let Some(body) = MetadataBody::from_tiers(&self.replace) {
+        if let Some(body) = put {
             requests.push(ApiRequest::new(
                 Method::PUT,
                 metadata_path.clone(),
                 version,
                 BodyKind::Json,
-                json(&body)?,
+                body,
             ));
         }
-        if let Some(body) = self.patch.as_ref().and_then(MetadataBody::from_tiers) {
+        if let Some(body) = patch {
             requests.push(ApiRequest::new(
                 Method::PATCH,
                 metadata_path,
                 version,
                 BodyKind::Json,
-                json(&body)?,
+                body,
             ));
         }
         Ok(requests)
@@ -567,9 +603,7 @@ impl UserUpdate<Frontend> {
         let mut errors = Vec::new();
         self.check(rules, &mut errors);
         for tier in [TierKind::Public, TierKind::Private] {
-            let written = self.patch.as_ref().is_some_and(|p| p.get(tier).is_some())
-                || self.replace.get(tier).is_some();
-            if written {
+            if self.patches(tier) || self.replaces(tier) {
                 errors.push(ValidationError::new(
                     tier.key(),
                     codes::FRONTEND_WRITE_FORBIDDEN,
@@ -577,14 +611,24 @@ impl UserUpdate<Frontend> {
                 ));
             }
         }
-        let replace_unsafe = self.replace.ok(TierKind::Unsafe);
-        if self.replace.get(TierKind::Unsafe).is_some() && !version.me_accepts_unsafe_metadata() {
+        if self.replaces(TierKind::Unsafe) && !version.me_accepts_unsafe_metadata() {
             errors.push(ValidationError::new(
                 "unsafe_metadata",
                 codes::UNSUPPORTED_IN_API_VERSION,
                 format!("the Frontend API has no replace of unsafe metadata in version {version}; send a patch"),
             ));
         }
+        let unsafe_json = |writer: Option<&dyn TierWriter>, errors: &mut Vec<ValidationError>| {
+            let writer = writer.filter(|w| w.writes(TierKind::Unsafe))?;
+            let mut out = Vec::new();
+            write_tier(writer, TierKind::Unsafe, rules, &mut out, errors);
+            String::from_utf8(out).ok()
+        };
+        let replace_unsafe = unsafe_json(
+            self.replace[TierKind::Unsafe as usize].as_deref(),
+            &mut errors,
+        );
+        let patch_unsafe = unsafe_json(self.patch.as_deref(), &mut errors);
         ValidationErrors::from_vec(errors)?;
 
         let mut requests = Vec::with_capacity(2);
@@ -605,8 +649,8 @@ impl UserUpdate<Frontend> {
                 FieldPatch::Unchanged => {}
             }
         }
-        if let Some(body) = replace_unsafe {
-            form.push(("unsafe_metadata", body.get()));
+        if let Some(json) = &replace_unsafe {
+            form.push(("unsafe_metadata", json));
         }
         if !form.is_empty() {
             requests.push(ApiRequest::new(
@@ -617,8 +661,8 @@ impl UserUpdate<Frontend> {
                 encode(&form)?,
             ));
         }
-        if let Some(body) = self.patch.as_ref().and_then(|p| p.ok(TierKind::Unsafe)) {
-            let form = [("unsafe_metadata", body.get())];
+        if let Some(json) = &patch_unsafe {
+            let form = [("unsafe_metadata", json.as_str())];
             requests.push(ApiRequest::new(
                 Method::PATCH,
                 "/v1/me/metadata".to_owned(),

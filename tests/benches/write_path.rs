@@ -1,0 +1,196 @@
+//! Write path: build + validate + serialize a typical backend update (first and last
+//! name, plus a metadata patch touching 3 fields across 2 tiers) to request bytes,
+//! against (a) hand-written `#[derive(Serialize)]` bodies through `serde_json::to_vec`
+//! and (b) the clerk-rs way: metadata through `serde_json::to_value` into a `Value`
+//! request model.
+//!
+//! `cargo bench -p clerk-metadata-tests --bench write_path`
+
+use std::hint::black_box;
+
+use clerk_metadata::{ApiRequest, ApiVersion, Backend, UserId, UserUpdate};
+use clerk_metadata_tests::{AppUserPatch, AppUserPublic, Notifications, Role, Theme};
+use criterion::{Criterion, criterion_group, criterion_main};
+use serde::Serialize;
+
+const USER: &str = "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb";
+
+fn ours(id: &UserId) -> Vec<ApiRequest> {
+    UserUpdate::<Backend>::new()
+        .first_name("John")
+        .last_name("Wick")
+        .metadata(
+            AppUserPatch::<Backend>::new()
+                .role(Role::Admin)
+                .theme(Theme::Dark)
+                .notifications(Notifications {
+                    email: true,
+                    push: false,
+                }),
+        )
+        .build(id, ApiVersion::LATEST)
+        .unwrap()
+}
+
+/// (a) The floor: the same two bodies as plain derived structs, and their paths.
+mod hand_written {
+    use super::*;
+
+    #[derive(Serialize)]
+    pub struct Profile<'a> {
+        pub first_name: &'a str,
+        pub last_name: &'a str,
+    }
+
+    #[derive(Serialize)]
+    pub struct PublicPatch {
+        pub role: Role,
+    }
+
+    #[derive(Serialize)]
+    pub struct UnsafePatch {
+        pub theme: Theme,
+        pub notifications: Notifications,
+    }
+
+    #[derive(Serialize)]
+    pub struct MetadataBody {
+        pub public_metadata: PublicPatch,
+        pub unsafe_metadata: UnsafePatch,
+    }
+
+    pub fn run(id: &str) -> Vec<(String, Vec<u8>)> {
+        let profile = Profile {
+            first_name: "John",
+            last_name: "Wick",
+        };
+        let metadata = MetadataBody {
+            public_metadata: PublicPatch { role: Role::Admin },
+            unsafe_metadata: UnsafePatch {
+                theme: Theme::Dark,
+                notifications: Notifications {
+                    email: true,
+                    push: false,
+                },
+            },
+        };
+        vec![
+            (
+                format!("/v1/users/{id}"),
+                serde_json::to_vec(&profile).unwrap(),
+            ),
+            (
+                format!("/v1/users/{id}/metadata"),
+                serde_json::to_vec(&metadata).unwrap(),
+            ),
+        ]
+    }
+}
+
+/// (b) The clerk-rs way: request models of optional fields, metadata as `Value`.
+mod value_model {
+    use super::*;
+    use serde_json::Value;
+
+    #[derive(Serialize, Default)]
+    pub struct UpdateUserRequest {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub external_id: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub first_name: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub last_name: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub username: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub password: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub primary_email_address_id: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub public_metadata: Option<Value>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub private_metadata: Option<Value>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub unsafe_metadata: Option<Value>,
+    }
+
+    #[derive(Serialize, Default)]
+    pub struct UpdateUserMetadataRequest {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub public_metadata: Option<Value>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub private_metadata: Option<Value>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub unsafe_metadata: Option<Value>,
+    }
+
+    pub fn run(id: &str) -> Vec<(String, Vec<u8>)> {
+        let profile = UpdateUserRequest {
+            first_name: Some("John".to_owned()),
+            last_name: Some("Wick".to_owned()),
+            ..Default::default()
+        };
+        let public = serde_json::to_value(hand_written::PublicPatch { role: Role::Admin }).unwrap();
+        let unsafe_ = serde_json::to_value(hand_written::UnsafePatch {
+            theme: Theme::Dark,
+            notifications: Notifications {
+                email: true,
+                push: false,
+            },
+        })
+        .unwrap();
+        let metadata = UpdateUserMetadataRequest {
+            public_metadata: Some(public),
+            unsafe_metadata: Some(unsafe_),
+            ..Default::default()
+        };
+        vec![
+            (
+                format!("/v1/users/{id}"),
+                serde_json::to_vec(&profile).unwrap(),
+            ),
+            (
+                format!("/v1/users/{id}/metadata"),
+                serde_json::to_vec(&metadata).unwrap(),
+            ),
+        ]
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let id = UserId::parse(USER).unwrap();
+    // All three produce the same bodies (the `Value` model sorts keys).
+    let bodies: Vec<Vec<u8>> = ours(&id).iter().map(|r| r.body().to_vec()).collect();
+    assert_eq!(
+        bodies,
+        hand_written::run(USER)
+            .into_iter()
+            .map(|(_, b)| b)
+            .collect::<Vec<_>>()
+    );
+    let json = |b: &[u8]| serde_json::from_slice::<serde_json::Value>(b).unwrap();
+    let value_bodies = value_model::run(USER);
+    assert!(
+        bodies
+            .iter()
+            .zip(&value_bodies)
+            .all(|(a, (_, b))| json(a) == json(b))
+    );
+    let _ = AppUserPublic {
+        role: Role::Admin,
+        teams: vec![],
+    };
+
+    let mut group = c.benchmark_group("write_path");
+    group.bench_function("clerk_metadata", |b| b.iter(|| ours(black_box(&id))));
+    group.bench_function("baseline_a_derive_serialize", |b| {
+        b.iter(|| hand_written::run(black_box(USER)))
+    });
+    group.bench_function("baseline_b_value_model", |b| {
+        b.iter(|| value_model::run(black_box(USER)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
