@@ -51,10 +51,9 @@ pub struct AppUser {
 
 fn print_requests(requests: &[ApiRequest]) {
     for request in requests {
-        let headers = request.headers();
         println!("  {request}");
-        for (name, value) in &headers {
-            println!("    {name}: {}", value.to_str().unwrap_or("<binary>"));
+        for (name, value) in request.headers() {
+            println!("    {name}: {value}");
         }
         println!("    {}", String::from_utf8_lossy(request.body()));
     }

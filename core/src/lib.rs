@@ -134,8 +134,14 @@
 //! versions) has a setter named as the JSON field, nullable ones a `clear_…` that sends
 //! `null`, and metadata goes through typed patches (`PATCH …/metadata`, deep merge) or
 //! whole-tier replaces (`PUT …/metadata`). `build` validates every field at once, with
-//! Clerk's own error codes, and returns the [`ApiRequest`]s to send: each converts into
-//! an [`http::Request`], so any HTTP client can send it.
+//! Clerk's own error codes, and returns the [`ApiRequest`]s to send: method, path,
+//! headers and body bytes, for any HTTP client. With the `http` feature, each converts
+//! into the `http` crate's `http::Request<Vec<u8>>`.
+//!
+//! # Features
+//!
+//! - `http` (off by default): `ApiRequest::into_http` and
+//!   `From<ApiRequest> for http::Request<Vec<u8>>`.
 //!
 //! ```
 //! use clerk_metadata::{ApiVersion, Backend, Frontend, UserId, UserUpdate};
@@ -145,8 +151,8 @@
 //!     .first_name("John")
 //!     .last_name("Wick")
 //!     .build(&id, ApiVersion::V2026_05_12)?;
-//! assert_eq!(requests[0].method(), "PATCH");
-//! assert_eq!(requests[0].headers()["clerk-api-version"], "2026-05-12");
+//! assert_eq!(requests[0].method().as_str(), "PATCH");
+//! assert_eq!(requests[0].headers()[0], ("clerk-api-version", "2026-05-12"));
 //!
 //! // The signed-in user, through the Frontend API (`PATCH /v1/me`, form-encoded).
 //! let mine = UserUpdate::<Frontend>::new().username("jwick").build(ApiVersion::LATEST)?;
@@ -225,13 +231,10 @@ pub use error::{ValidationError, ValidationErrors, codes};
 pub use id::UserId;
 pub use patch::{FieldPatch, MetadataPatch, TierPatch};
 pub use read::{FrontendUser, LenientUser, OtherFields, ReadError, TierRead, User, UserProfile};
-pub use request::{ApiRequest, BodyKind, CLERK_API_VERSION};
+pub use request::{ApiRequest, BodyKind, CLERK_API_VERSION, Method};
 pub use rules::Rules;
 pub use stored::Stored;
 pub use tier::{MetadataTier, Private, Public, Tier, TierKind, Unsafe, UserMetadata};
 pub use update::{CanSet, UserUpdate, fields};
 pub use values::{PasswordHasher, Timestamp};
 pub use version::{ApiVersion, UnknownApiVersion};
-
-/// The `time` crate, whose `OffsetDateTime` converts into a [`Timestamp`].
-pub use time;

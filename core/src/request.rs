@@ -2,13 +2,35 @@
 
 use core::fmt;
 
-use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
-use http::{HeaderMap, Method};
-
 use crate::version::ApiVersion;
 
-/// The `Clerk-API-Version` header.
-pub const CLERK_API_VERSION: HeaderName = HeaderName::from_static("clerk-api-version");
+/// The name of the header that carries the API version, lower case as HTTP/2 sends it.
+pub const CLERK_API_VERSION: &str = "clerk-api-version";
+
+/// The HTTP methods of Clerk's user update endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// `PATCH`: update fields, or deep-merge metadata.
+    Patch,
+    /// `PUT`: replace metadata tiers.
+    Put,
+}
+
+impl Method {
+    /// `PATCH` or `PUT`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Patch => "PATCH",
+            Method::Put => "PUT",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// How a request body is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -32,7 +54,8 @@ impl BodyKind {
 /// One HTTP request: method, path (`/v1/…`), headers (`Clerk-API-Version` and
 /// `Content-Type`) and body.
 ///
-/// Send it with any client, or turn it into an [`http::Request`]. It carries no
+/// Send it with any client; with the `http` feature, [`ApiRequest::into_http`] (or
+/// `From`) turns it into the `http` crate's `http::Request<Vec<u8>>`. It carries no
 /// credentials: add `Authorization` (the secret key, or the session token in the
 /// browser) and the host when sending. Its `Debug` shows the body's length, never the
 /// body, which may hold a password or private metadata.
@@ -63,8 +86,8 @@ impl ApiRequest {
     }
 
     /// `PATCH` or `PUT`.
-    pub fn method(&self) -> &Method {
-        &self.method
+    pub fn method(&self) -> Method {
+        self.method
     }
 
     /// The path, starting `/v1/`.
@@ -87,33 +110,50 @@ impl ApiRequest {
         &self.body
     }
 
-    /// The headers: `Clerk-API-Version` and `Content-Type`.
-    pub fn headers(&self) -> HeaderMap {
-        let mut headers = HeaderMap::with_capacity(2);
-        headers.insert(
-            CLERK_API_VERSION,
-            HeaderValue::from_static(self.version.as_str()),
-        );
-        headers.insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static(self.kind.content_type()),
-        );
-        headers
+    /// The body, by value.
+    pub fn into_body(self) -> Vec<u8> {
+        self.body
+    }
+
+    /// The headers, as (lower-case name, value): `clerk-api-version` and
+    /// `content-type`.
+    pub fn headers(&self) -> [(&'static str, &'static str); 2] {
+        [
+            (CLERK_API_VERSION, self.version.as_str()),
+            ("content-type", self.kind.content_type()),
+        ]
+    }
+
+    /// The value of header `name` (ASCII case-insensitive), if the request has it.
+    pub fn header(&self, name: &str) -> Option<&'static str> {
+        self.headers()
+            .into_iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
     }
 
     /// The request as the `http` crate's standard type, with a path-only URI.
+    #[cfg(feature = "http")]
     pub fn into_http(self) -> http::Request<Vec<u8>> {
-        let headers = self.headers();
-        let mut request = http::Request::new(self.body);
-        *request.method_mut() = self.method;
+        let mut request = http::Request::new(Vec::new());
+        *request.method_mut() = match self.method {
+            Method::Patch => http::Method::PATCH,
+            Method::Put => http::Method::PUT,
+        };
+        for (name, value) in self.headers() {
+            request
+                .headers_mut()
+                .insert(name, http::HeaderValue::from_static(value));
+        }
         // The path is built from checked IDs and fixed segments only, so it is always a
         // valid URI; the fallback keeps this free of panics all the same.
         *request.uri_mut() = http::Uri::try_from(self.path).unwrap_or_default();
-        *request.headers_mut() = headers;
+        *request.body_mut() = self.body;
         request
     }
 }
 
+#[cfg(feature = "http")]
 impl From<ApiRequest> for http::Request<Vec<u8>> {
     fn from(request: ApiRequest) -> Self {
         request.into_http()

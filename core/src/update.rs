@@ -3,7 +3,7 @@
 use core::fmt;
 use core::marker::PhantomData;
 
-use http::Method;
+use crate::request::Method;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -558,7 +558,7 @@ impl UserUpdate<Backend> {
         if !self.profile.is_empty() {
             let body = json(&self.profile)?;
             requests.push(ApiRequest::new(
-                Method::PATCH,
+                Method::Patch,
                 user_path,
                 version,
                 BodyKind::Json,
@@ -567,7 +567,7 @@ impl UserUpdate<Backend> {
         }
         if let Some(body) = put {
             requests.push(ApiRequest::new(
-                Method::PUT,
+                Method::Put,
                 metadata_path.clone(),
                 version,
                 BodyKind::Json,
@@ -576,7 +576,7 @@ impl UserUpdate<Backend> {
         }
         if let Some(body) = patch {
             requests.push(ApiRequest::new(
-                Method::PATCH,
+                Method::Patch,
                 metadata_path,
                 version,
                 BodyKind::Json,
@@ -654,7 +654,7 @@ impl UserUpdate<Frontend> {
         }
         if !form.is_empty() {
             requests.push(ApiRequest::new(
-                Method::PATCH,
+                Method::Patch,
                 "/v1/me".to_owned(),
                 version,
                 BodyKind::Form,
@@ -664,7 +664,7 @@ impl UserUpdate<Frontend> {
         if let Some(json) = &patch_unsafe {
             let form = [("unsafe_metadata", json.as_str())];
             requests.push(ApiRequest::new(
-                Method::PATCH,
+                Method::Patch,
                 "/v1/me/metadata".to_owned(),
                 version,
                 BodyKind::Form,

@@ -1,19 +1,26 @@
 //! Typed values of update fields: timestamps and password hashers.
 
 use core::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Serialize, Serializer};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use crate::error::{ValidationError, codes};
 
-/// A point in time, sent as RFC 3339 (`2012-10-20T07:15:20.902Z`).
+/// Seconds from the epoch to 10000-01-01T00:00:00Z: RFC 3339 has four-digit years.
+const YEAR_10000: u64 = 253_402_300_800;
+
+/// A point in time, sent as RFC 3339 in UTC with milliseconds
+/// (`2012-10-20T07:15:20.902Z`), as Clerk's spec shows.
+///
+/// RFC 3339 is written and read by the `humantime` crate. It covers 1970-01-01 to
+/// 9999-12-31; a time outside that range is a validation error when the update is
+/// built, never a panic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Timestamp(OffsetDateTime);
+pub struct Timestamp(SystemTime);
 
 impl Timestamp {
-    /// Parses an RFC 3339 timestamp.
+    /// Parses an RFC 3339 timestamp in UTC (`Z` or `+00:00`).
     ///
     /// ```
     /// # use clerk_metadata::Timestamp;
@@ -22,31 +29,36 @@ impl Timestamp {
     /// assert!(Timestamp::parse_rfc3339("20 Oct 2012").is_err());
     /// ```
     pub fn parse_rfc3339(text: &str) -> Result<Timestamp, ValidationError> {
-        OffsetDateTime::parse(text, &Rfc3339)
-            .map(Timestamp)
-            .map_err(|_| {
-                ValidationError::new(
-                    "timestamp",
-                    codes::FORM_PARAM_FORMAT_INVALID,
-                    "expected an RFC 3339 timestamp",
-                )
-            })
+        humantime::parse_rfc3339(text).map(Timestamp).map_err(|_| {
+            ValidationError::new(
+                "timestamp",
+                codes::FORM_PARAM_FORMAT_INVALID,
+                "expected an RFC 3339 timestamp in UTC, such as 2012-10-20T07:15:20.902Z",
+            )
+        })
     }
 
-    /// The timestamp as RFC 3339, or `None` where RFC 3339 cannot express it (a year
-    /// outside 0000–9999, or an offset with seconds).
+    /// A timestamp `millis` milliseconds after the Unix epoch, the unit of the
+    /// timestamps in Clerk's `User` objects.
+    pub fn from_unix_millis(millis: u64) -> Timestamp {
+        Timestamp(UNIX_EPOCH + Duration::from_millis(millis))
+    }
+
+    /// The timestamp as RFC 3339, or `None` outside 1970–9999.
     pub fn to_rfc3339(&self) -> Option<String> {
-        self.0.format(&Rfc3339).ok()
+        let since_epoch = self.0.duration_since(UNIX_EPOCH).ok()?;
+        (since_epoch.as_secs() < YEAR_10000)
+            .then(|| humantime::format_rfc3339_millis(self.0).to_string())
     }
 
-    /// The wrapped date and time.
-    pub fn into_inner(self) -> OffsetDateTime {
+    /// The wrapped time.
+    pub fn into_inner(self) -> SystemTime {
         self.0
     }
 }
 
-impl From<OffsetDateTime> for Timestamp {
-    fn from(value: OffsetDateTime) -> Self {
+impl From<SystemTime> for Timestamp {
+    fn from(value: SystemTime) -> Self {
         Timestamp(value)
     }
 }
@@ -55,7 +67,7 @@ impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.to_rfc3339() {
             Some(text) => f.write_str(&text),
-            None => fmt::Display::fmt(&self.0, f),
+            None => fmt::Debug::fmt(&self.0, f),
         }
     }
 }
@@ -65,7 +77,7 @@ impl Serialize for Timestamp {
         match self.to_rfc3339() {
             Some(text) => serializer.serialize_str(&text),
             None => Err(serde::ser::Error::custom(
-                "timestamp cannot be written as RFC 3339",
+                "timestamp outside what RFC 3339 can write (1970 to 9999)",
             )),
         }
     }

@@ -393,7 +393,6 @@ impl<'s, 'a> Gen<'s, 'a> {
                 __context: #krate::__private::Phantom<fn() -> #ctx>,
             }
 
-            #[automatically_derived]
             #[allow(unused_qualifications)]
             impl<#impl_params> #patch<#args> #user_where {
                 /// An empty patch: it changes nothing until a setter is called.

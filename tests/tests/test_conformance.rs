@@ -74,9 +74,7 @@ fn backend_sets() -> Vec<Step<B>> {
         ("create_organizations_limit", |u| {
             u.create_organizations_limit(5u32)
         }),
-        ("created_at", |u| {
-            u.created_at(time::OffsetDateTime::UNIX_EPOCH)
-        }),
+        ("created_at", |u| u.created_at(std::time::UNIX_EPOCH)),
         ("bypass_client_trust", |u| u.bypass_client_trust(true)),
     ]
 }

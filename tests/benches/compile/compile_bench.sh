@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Compile-time benchmarks of clerk-metadata (see BENCHMARKS.md).
+#
+#  4. Incremental: two throwaway crates with N schemas (6 fields over 3 tiers each),
+#     one with #[derive(UserMetadata)], one with the same code written out by hand.
+#     Dependencies are prebuilt; each run touches the crate's source and times
+#     `cargo build` of the crate alone. Prints the medians and the ratio.
+#  5. Clean build: a crate depending on clerk-metadata (default features) against one
+#     depending on serde (derive) + serde_json alone, each from an empty target dir.
+#
+# Usage: tests/benches/compile/compile_bench.sh [RUNS] [N]   (defaults: 7 runs, N = 100)
+# Needs only cargo and python3 (for the medians); writes under target/compile-bench.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+runs=${1:-7}
+n=${2:-100}
+work="$root/target/compile-bench"
+rm -rf "$work"
+mkdir -p "$work"
+
+now() { date +%s.%N; }
+median() { python3 -c 'import sys,statistics; print("%.3f" % statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
+ratio() { python3 -c 'import sys; print("%.2f" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
+
+new_crate() { # dir name deps...
+  local dir=$1 name=$2
+  shift 2
+  mkdir -p "$dir/src"
+  {
+    printf '[package]\nname = "%s"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n[dependencies]\n' "$name"
+    printf '%s\n' "$@"
+    printf '\n[workspace]\n'
+  } >"$dir/Cargo.toml"
+  cp "$root/Cargo.lock" "$dir/Cargo.lock"
+}
+
+# --- 4. derive against hand-written, N schemas -------------------------------------
+for kind in derive handwritten; do
+  dir="$work/$kind"
+  new_crate "$dir" "schemas-$kind" "clerk-metadata = { path = \"$root/core\" }"
+  {
+    echo '#![allow(dead_code, missing_docs, clippy::all)]'
+    for i in $(seq 0 $((n - 1))); do
+      sed -e "s/\bS0/S$i/g; s/__S0_/__S${i}_/g" "$here/${kind}_schema.rs.in"
+    done
+  } >"$dir/src/lib.rs"
+done
+
+export CARGO_TARGET_DIR="$work/target-incremental"
+for kind in derive handwritten; do
+  (cd "$work/$kind" && cargo build -q) # dependencies, once
+done
+
+declare -A times
+for kind in derive handwritten; do
+  times[$kind]=""
+  for _ in $(seq "$runs"); do
+    touch "$work/$kind/src/lib.rs"
+    start=$(now)
+    (cd "$work/$kind" && cargo build -q)
+    end=$(now)
+    times[$kind]+=" $(python3 -c "print($end - $start)")"
+  done
+done
+derive_median=$(median ${times[derive]})
+hand_median=$(median ${times[handwritten]})
+echo "4. incremental build of $n schemas, median of $runs runs:"
+echo "   derive:       ${derive_median} s   (runs:${times[derive]})"
+echo "   hand-written: ${hand_median} s   (runs:${times[handwritten]})"
+echo "   ratio derive / hand-written: $(ratio "$derive_median" "$hand_median")   (budget: at most 1.30)"
+
+# --- 5. clean build: clerk-metadata against serde + serde_json ---------------------
+new_crate "$work/with-clerk-metadata" with-clerk-metadata "clerk-metadata = { path = \"$root/core\" }"
+new_crate "$work/with-serde" with-serde 'serde = { version = "1", features = ["derive"] }' 'serde_json = "1"'
+echo 'pub use clerk_metadata;' >"$work/with-clerk-metadata/src/lib.rs"
+echo 'pub use serde; pub use serde_json;' >"$work/with-serde/src/lib.rs"
+clean_runs=${CLEAN_RUNS:-3}
+declare -A clean
+for kind in with-clerk-metadata with-serde; do
+  clean[$kind]=""
+  (cd "$work/$kind" && cargo fetch -q)
+  for _ in $(seq "$clean_runs"); do
+    export CARGO_TARGET_DIR="$work/target-clean-$kind"
+    rm -rf "$CARGO_TARGET_DIR"
+    start=$(now)
+    (cd "$work/$kind" && cargo build -q)
+    end=$(now)
+    clean[$kind]+=" $(python3 -c "print($end - $start)")"
+  done
+done
+cm=$(median ${clean[with-clerk-metadata]})
+sm=$(median ${clean[with-serde]})
+echo "5. clean build (debug, $(nproc) cores), median of $clean_runs runs:"
+echo "   clerk-metadata (default features): ${cm} s   (runs:${clean[with-clerk-metadata]})"
+echo "   serde (derive) + serde_json:       ${sm} s   (runs:${clean[with-serde]})"
+echo "   ratio: $(ratio "$cm" "$sm")   (budget: at most 1.25)"
