@@ -198,7 +198,8 @@ impl<'s, 'a> Gen<'s, 'a> {
     fn user_metadata_impl(&self) -> TokenStream {
         let krate = self.krate;
         let ident = self.s.ident();
-        let (impl_generics, ty_generics, where_clause) = self.s.generics().split_for_impl();
+        // The struct's own `where` predicates are part of `predicates`.
+        let (impl_generics, ty_generics, _) = self.s.generics().split_for_impl();
         let predicates = where_predicates(self.s.generics(), self.serde_bounds());
         let [public, private, unsafe_] = TierName::ALL.map(|t| self.tier_type(t));
         let [public_ident, private_ident, unsafe_ident] = TierName::ALL.map(|t| self.tier_ident(t));
@@ -208,7 +209,6 @@ impl<'s, 'a> Gen<'s, 'a> {
         let ctx = &self.ctx;
         let patch = &self.patch;
         let patch_args = self.patch_args(quote!(#ctx));
-        let _ = where_clause; // its predicates are in `predicates`
         quote! {
             #[automatically_derived]
             #[allow(unused_qualifications)]
