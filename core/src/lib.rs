@@ -116,8 +116,9 @@
 //!
 //! # The guards
 //!
-//! Every write a patch can make is bound by [`CanWrite`]: [`Backend`] may write every
-//! tier and [`Frontend`] only [`Unsafe`]. The tier, context, [`CanWrite`] and
+//! Every write of a public or private field or tier is bound by [`CanWrite`]: [`Backend`]
+//! may write every tier and [`Frontend`] only [`Unsafe`] (unsafe setters carry no bound,
+//! since every context may write them). The tier, context, [`CanWrite`] and
 //! [`Within`] traits are sealed, so no crate can add an impl that opens the guard, and
 //! code generic over the context (`fn f<C: Context>(p: AppUserPatch<C>)`) can only write
 //! public or private fields under an explicit `C: CanWrite<…>` bound, which `Frontend`

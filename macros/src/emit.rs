@@ -301,12 +301,12 @@ impl<'s, 'a> Gen<'s, 'a> {
                 "Sets every field of the {} tier to the values in `tier` (each key is sent; nested objects merge).",
                 tier.word()
             );
+            let guard = (tier != TierName::Unsafe).then(|| quote!(where #ctx: #krate::CanWrite<#tier_ty, #marker>,));
             quote! {
                 #[doc = #doc]
                 #[must_use]
                 pub fn #method(mut self, tier: #tier_ty) -> Self
-                where
-                    #ctx: #krate::CanWrite<#tier_ty, #marker>,
+                #guard
                 {
                     let #tier_ident { #(#names),* } = tier;
                     #(self.#names = #krate::FieldPatch::Set(#names);)*
@@ -524,16 +524,18 @@ impl<'s, 'a> Gen<'s, 'a> {
             "Removes `{}` ({tier} metadata): sends `null`, which deletes the JSON key `{}`.",
             f.name, f.ser_key
         );
-        let bound =
-            quote_spanned!(ident.span()=> #ctx: #krate::CanWrite<#markers::#ident, #marker>);
+        // Every context may write unsafe metadata, so its setters carry no guard, and code
+        // generic over the context can call them.
+        let guard = (f.tier != TierName::Unsafe).then(|| {
+            quote_spanned!(ident.span()=> where #ctx: #krate::CanWrite<#markers::#ident, #marker>,)
+        });
         quote! {
             #[doc = #set_doc]
             #[doc = ""]
             #(#docs)*
             #[must_use]
             pub fn #ident(mut self, value: #ty) -> Self
-            where
-                #bound,
+            #guard
             {
                 self.#ident = #krate::FieldPatch::Set(value);
                 self
@@ -542,8 +544,7 @@ impl<'s, 'a> Gen<'s, 'a> {
             #[doc = #remove_doc]
             #[must_use]
             pub fn #remove(mut self) -> Self
-            where
-                #bound,
+            #guard
             {
                 self.#ident = #krate::FieldPatch::Remove;
                 self
