@@ -2,16 +2,15 @@
 
 use core::fmt;
 use core::marker::PhantomData;
-
-use crate::request::Method;
-use serde::Serialize;
 use std::sync::Arc;
+
+use serde::Serialize;
 
 use crate::context::{Backend, CanWrite, Context, Frontend, Within};
 use crate::error::{ValidationError, ValidationErrors, codes};
 use crate::id::UserId;
 use crate::patch::{FieldPatch, MetadataPatch};
-use crate::request::{ApiRequest, BodyKind};
+use crate::request::{ApiRequest, BodyKind, Method};
 use crate::rules::Rules;
 use crate::sealed::CanSetSeal;
 use crate::tier::{MetadataTier, Private, Public, Tier, TierKind, Unsafe};
@@ -201,6 +200,8 @@ user_update_fields! {
 /// | [`Frontend`] | `PATCH /v1/me`, then `PATCH /v1/me/metadata` (both form-encoded) |
 ///
 /// Metadata never goes into the `PATCH /v1/users/{user_id}` body, in any API version.
+/// A form cannot say `null`, so on the Frontend API a `clear_…` is sent as an empty
+/// value, which that API reads as a clear.
 ///
 /// ```
 /// use clerk_metadata::{ApiVersion, Backend, UserId, UserUpdate};
