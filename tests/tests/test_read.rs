@@ -276,3 +276,25 @@ fn clerk_errors_are_typed_and_anything_else_is_kept_raw() {
         );
     }
 }
+
+#[test]
+fn untyped_fields_are_the_same_whichever_way_the_user_is_read() {
+    let bytes = fixture("user.json");
+    let from_bytes = User::<AppUser>::from_json(&bytes).unwrap();
+    let through_serde: User<AppUser> = serde_json::from_slice(&bytes).unwrap();
+    let (a, b) = (&from_bytes.profile.other, &through_serde.profile.other);
+    assert_eq!(a.keys(), b.keys());
+    assert_eq!(a.keys().len(), 26);
+    assert_eq!(a.get("object").unwrap().get(), r#""user""#);
+    assert_eq!(b.get("object").unwrap().get(), r#""user""#);
+    for typed in ["id", "first_name", "public_metadata", "private_metadata"] {
+        assert!(
+            a.get(typed).is_none() && b.get(typed).is_none(),
+            "{typed} is typed, not other"
+        );
+    }
+    assert_eq!(
+        serde_json::to_value(&through_serde).unwrap(),
+        as_value(&bytes)
+    );
+}
