@@ -97,7 +97,7 @@ impl<P: MetadataPatch> Serialize for TierPatch<'_, P> {
 }
 
 /// Serializes a patch as Clerk's metadata body: the touched tiers, each under its key.
-pub(crate) fn serialize_patch<P: MetadataPatch, S: Serializer>(
+pub fn serialize_patch<P: MetadataPatch, S: Serializer>(
     patch: &P,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {

@@ -5,12 +5,14 @@ use core::fmt;
 use core::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
-use serde::ser::{SerializeMap, Serializer};
+use serde::ser::SerializeMap;
 
 pub use core::marker::PhantomData as Phantom;
 pub use core::option::Option;
 pub use core::result::Result;
 pub use serde;
+
+pub use crate::patch::serialize_patch;
 
 use crate::context::Context;
 use crate::patch::{FieldPatch, MetadataPatch};
@@ -42,14 +44,6 @@ pub trait FlatPatch: Default + MetadataPatch {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error>;
-}
-
-/// Serializes a patch as Clerk's metadata body.
-pub fn serialize_patch<P: MetadataPatch, S: Serializer>(
-    patch: &P,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    crate::patch::serialize_patch(patch, serializer)
 }
 
 /// Writes one patch field into a tier map, unless it is unchanged.

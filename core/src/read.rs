@@ -320,14 +320,7 @@ impl<S: UserMetadata> User<S> {
     /// assert_eq!(error.message(), "invalid type: integer `7`, expected a string");
     /// ```
     pub fn from_json(json: &[u8]) -> Result<User<S>, ReadError> {
-        match parts_from_slice::<Stored<S::Public>, Stored<S::Private>, Stored<S::Unsafe>>(json) {
-            Ok(parts) => User::from_parts(parts),
-            // Read again with path tracking, which costs only on this path.
-            Err(first) => Err(read_with_path::<TypedParts<S>>(json, "")
-                .err()
-                .unwrap_or_else(|| ReadError::from_json(".".to_owned(), &first))
-                .or_root()),
-        }
+        User::from_parts(read_parts(json)?)
     }
 
     /// Reads a Backend API `User` object; a tier that does not fit the schema is kept
@@ -379,21 +372,7 @@ fn lenient_tier<T: DeserializeOwned + MetadataTier>(
 impl<S: UserMetadata> FrontendUser<S> {
     /// Reads a Frontend API `Client.User` object.
     pub fn from_json(json: &[u8]) -> Result<FrontendUser<S>, ReadError> {
-        type Typed<S> = Parts<
-            Stored<<S as UserMetadata>::Public>,
-            de::IgnoredAny,
-            Stored<<S as UserMetadata>::Unsafe>,
-        >;
-        let parts =
-            match parts_from_slice::<Stored<S::Public>, de::IgnoredAny, Stored<S::Unsafe>>(json) {
-                Ok(parts) => parts,
-                Err(first) => {
-                    return Err(read_with_path::<Typed<S>>(json, "")
-                        .err()
-                        .unwrap_or_else(|| ReadError::from_json(".".to_owned(), &first))
-                        .or_root());
-                }
-            };
+        let parts: Parts<Stored<S::Public>, de::IgnoredAny, Stored<S::Unsafe>> = read_parts(json)?;
         Ok(FrontendUser {
             profile: parts.profile,
             public_metadata: parts.public,
@@ -491,6 +470,19 @@ impl<'de, P: Deserialize<'de>, Q: Deserialize<'de>, U: Deserialize<'de>> de::Des
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_map(self)
     }
+}
+
+/// Reads a `User` object from bytes. A failure is read again with path tracking, which
+/// costs only on that path, so the error names where it went wrong.
+fn read_parts<P: DeserializeOwned, Q: DeserializeOwned, U: DeserializeOwned>(
+    json: &[u8],
+) -> Result<Parts<P, Q, U>, ReadError> {
+    parts_from_slice(json).map_err(|first| {
+        read_with_path::<Parts<P, Q, U>>(json, "")
+            .err()
+            .unwrap_or_else(|| ReadError::from_json(".".to_owned(), &first))
+            .or_root()
+    })
 }
 
 /// Reads a `User` object from bytes, keeping the document for [`OtherFields`].
