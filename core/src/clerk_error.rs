@@ -5,6 +5,11 @@ use core::fmt;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::escape::{KEY_CHARS, MESSAGE_CHARS, escaped};
+
+/// The most errors of one response `Display` shows.
+const SHOWN_ERRORS: usize = 10;
+
 /// One error of a Clerk error response.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
@@ -28,12 +33,19 @@ impl ClerkError {
     }
 }
 
+/// `param: message (code)`, each part escaped and cut: the text comes from the
+/// response, which may echo what a user typed.
 impl fmt::Display for ClerkError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.param_name() {
-            Some(param) => write!(f, "{param}: {} ({})", self.message, self.code),
-            None => write!(f, "{} ({})", self.message, self.code),
+        if let Some(param) = self.param_name() {
+            write!(f, "{}: ", escaped(param, KEY_CHARS))?;
         }
+        write!(
+            f,
+            "{} ({})",
+            escaped(&self.message, MESSAGE_CHARS),
+            escaped(&self.code, KEY_CHARS)
+        )
     }
 }
 
@@ -53,6 +65,9 @@ pub struct ClerkErrors {
 
 /// A failed Clerk response, read from its status and body. Nothing is lost: a body
 /// that is not `ClerkErrors` is kept as it came.
+///
+/// `Display` shows Clerk's codes and messages with control and invisible characters
+/// escaped and long text cut, and never an unrecognized body, only its length.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
     /// Clerk's own error body.
@@ -116,12 +131,20 @@ impl fmt::Display for ApiError {
         match self {
             ApiError::Clerk { status, errors } => {
                 write!(f, "Clerk answered {status}")?;
-                for (i, error) in errors.errors.iter().enumerate() {
+                for (i, error) in errors.errors.iter().take(SHOWN_ERRORS).enumerate() {
                     f.write_str(if i == 0 { ": " } else { "; " })?;
                     fmt::Display::fmt(error, f)?;
                 }
+                if let Some(more) = errors
+                    .errors
+                    .len()
+                    .checked_sub(SHOWN_ERRORS)
+                    .filter(|n| *n > 0)
+                {
+                    write!(f, "; and {more} more")?;
+                }
                 if let Some(trace) = &errors.clerk_trace_id {
-                    write!(f, " (trace {trace})")?;
+                    write!(f, " (trace {})", escaped(trace, KEY_CHARS))?;
                 }
                 Ok(())
             }

@@ -2,29 +2,34 @@
 //! about, a stable code and a sentence.
 
 use core::fmt;
+use std::borrow::Cow;
 
 /// One problem found while validating an update. It never contains the value that was
 /// rejected, so it is safe to log even when that value was a password.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationError {
-    field: &'static str,
+    field: Cow<'static, str>,
     code: &'static str,
     message: String,
 }
 
 impl ValidationError {
-    pub(crate) fn new(field: &'static str, code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(
+        field: impl Into<Cow<'static, str>>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         ValidationError {
-            field,
+            field: field.into(),
             code,
             message: message.into(),
         }
     }
 
-    /// The JSON field the problem is about, such as `username`, `public_metadata` or
-    /// `user_id`.
-    pub fn field(&self) -> &'static str {
-        self.field
+    /// The JSON field the problem is about, such as `username`, `public_metadata`,
+    /// `unsafe_metadata.score` or `user_id`.
+    pub fn field(&self) -> &str {
+        &self.field
     }
 
     /// A stable, machine-readable code. Where Clerk reports the same problem, this is
@@ -153,6 +158,11 @@ pub mod codes {
     pub const METADATA_TOO_LARGE: &str = "metadata_too_large";
     /// A metadata value could not be serialized to JSON (a map with non-string keys, say).
     pub const METADATA_NOT_SERIALIZABLE: &str = "metadata_not_serializable";
+    /// A metadata value holds a NaN or an infinity, which JSON cannot carry: serde_json
+    /// would send `null`, which deletes the key. The field names the path.
+    pub const METADATA_NON_FINITE_NUMBER: &str = "metadata_non_finite_number";
+    /// A replaced metadata tier does not serialize as a JSON object.
+    pub const METADATA_NOT_AN_OBJECT: &str = "metadata_not_an_object";
     /// The frontend tried to write a tier it may not write.
     pub const FRONTEND_WRITE_FORBIDDEN: &str = "frontend_write_forbidden";
     /// The chosen API version has no endpoint for this write.

@@ -205,10 +205,14 @@
 
 #![forbid(unsafe_code)]
 
+mod browser;
 mod clerk_error;
 mod context;
 mod error;
+mod escape;
+mod guard;
 mod id;
+mod key;
 mod patch;
 mod read;
 mod request;
@@ -226,11 +230,11 @@ mod version;
 pub mod __private;
 
 pub use clerk_error::{ApiError, ClerkError, ClerkErrors};
-pub use clerk_metadata_macros::UserMetadata;
+pub use clerk_metadata_macros::{MetadataObject, UserMetadata};
 pub use context::{Backend, CanWrite, Context, Frontend, Within};
 pub use error::{ValidationError, ValidationErrors, codes};
 pub use id::UserId;
-pub use patch::{FieldPatch, MetadataPatch, TierPatch};
+pub use patch::{MetadataObject, MetadataPatch, TierPatch};
 pub use read::{FrontendUser, LenientUser, OtherFields, ReadError, TierRead, User, UserProfile};
 pub use request::{ApiRequest, BodyKind, CLERK_API_VERSION, Method};
 pub use rules::Rules;

@@ -1,17 +1,29 @@
 //! Typed merge patches for `PATCH /v1/users/{user_id}/metadata`.
+//!
+//! A generated patch (`AppUserPatch<C>`) keeps one storage struct per tier, each field a
+//! [`FieldPatch`]. The public and private storage sits in the context's slots
+//! ([`Context::Slot`]), which a `Frontend` patch cannot fill. Everything this crate
+//! sends is read through [`MetadataPatch`], which hands out the slots, not values, so a
+//! hand-written implementation cannot smuggle public or private values into a
+//! `Frontend` write either.
 
-use serde::de::{Deserialize, Deserializer};
+use core::fmt;
+
+use serde::de::{DeserializeOwned, MapAccess};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::context::Context;
-use crate::tier::TierKind;
+use crate::guard::{GuardState, guarded};
+use crate::tier::{FieldInfo, Private, Public, TierKind};
 
 /// What a patch does to one metadata key.
 ///
 /// Clerk deep-merges a metadata patch into the stored object: a key that is absent is
-/// left alone, `null` deletes the key, and a value replaces it (objects merge).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum FieldPatch<T> {
+/// left alone, `null` deletes the key, a value replaces it, and an object merges key by
+/// key. `M` is the storage of a nested patch (`#[metadata(nested)]`), or [`NoMerge`].
+#[doc(hidden)]
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub enum FieldPatch<T, M = NoMerge> {
     /// The key is not sent; the stored value is left as it is.
     #[default]
     Unchanged,
@@ -19,34 +31,189 @@ pub enum FieldPatch<T> {
     Remove,
     /// The key is sent with this value.
     Set(T),
+    /// The key is sent as an object of the nested fields the patch touches.
+    Merge(M),
 }
 
-impl<T> FieldPatch<T> {
-    /// `true` for [`FieldPatch::Unchanged`].
-    pub const fn is_unchanged(&self) -> bool {
-        matches!(self, FieldPatch::Unchanged)
+/// Where in a request an object being read is: its path (`""` or `"notifications."`),
+/// and whether it is private metadata, whose values and keys are never echoed.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct At<'a> {
+    pub(crate) prefix: &'a str,
+    pub(crate) private: bool,
+}
+
+/// The nested storage of a field that takes no nested patch: there is none.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NoMerge {}
+
+impl<T, M: MergeFields> FieldPatch<T, M> {
+    /// `true` when the key is not sent (a nested patch that touches nothing is not sent).
+    pub fn is_unchanged(&self) -> bool {
+        match self {
+            FieldPatch::Unchanged => true,
+            FieldPatch::Merge(fields) => !fields.sends_any(),
+            FieldPatch::Remove | FieldPatch::Set(_) => false,
+        }
+    }
+
+    /// Applies `later` on top: a nested patch after a nested patch merges key by key;
+    /// anything else replaces what was there.
+    pub fn merge_from(&mut self, later: Self) {
+        match (self, later) {
+            (_, FieldPatch::Unchanged) => {}
+            (FieldPatch::Merge(fields), FieldPatch::Merge(more)) => fields.apply_later(more),
+            (this, later) => *this = later,
+        }
     }
 }
 
 /// `Unchanged` and `Remove` serialize as `null`; a patch leaves `Unchanged` keys out.
-impl<T: Serialize> Serialize for FieldPatch<T> {
+impl<T: Serialize, M: MergeFields> Serialize for FieldPatch<T, M> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             FieldPatch::Set(value) => value.serialize(serializer),
+            FieldPatch::Merge(fields) => fields.serialize_sent(serializer),
             FieldPatch::Unchanged | FieldPatch::Remove => serializer.serialize_none(),
         }
     }
 }
 
-/// `null` reads as `Remove`, anything else as `Set`.
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for FieldPatch<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(match Option::<T>::deserialize(deserializer)? {
-            Some(value) => FieldPatch::Set(value),
-            None => FieldPatch::Remove,
-        })
+impl<T: fmt::Debug, M: fmt::Debug> fmt::Debug for FieldPatch<T, M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FieldPatch::Unchanged => f.write_str("Unchanged"),
+            FieldPatch::Remove => f.write_str("Remove"),
+            FieldPatch::Set(value) => f.debug_tuple("Set").field(value).finish(),
+            FieldPatch::Merge(fields) => f.debug_tuple("Merge").field(fields).finish(),
+        }
     }
 }
+
+/// The storage of one JSON object's field patches: a tier of a schema, or an object
+/// nested in one. Implemented by the derives for their hidden storage structs.
+#[doc(hidden)]
+pub trait ObjectFields: Default {
+    /// The object's fields, in declaration order; the storage has one slot each.
+    const FIELDS: &'static [FieldInfo];
+
+    /// Whether any field is sent.
+    fn is_touched(&self) -> bool;
+
+    /// Writes the sent fields into an open map, leaving out those whose key `skip`
+    /// says are written already.
+    fn write_entries<M: SerializeMap, F: FnMut(&'static str) -> bool>(
+        &self,
+        map: &mut M,
+        skip: F,
+    ) -> Result<(), M::Error>;
+
+    /// Reads field `index` (an index into [`FIELDS`](Self::FIELDS)) from a browser's
+    /// JSON; `at` says where the object is.
+    fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+        at: At<'_>,
+    ) -> Result<(), A::Error>;
+
+    /// Applies `later` on top, field by field; see [`FieldPatch::merge_from`].
+    fn merge_from(&mut self, later: Self);
+}
+
+/// What [`FieldPatch`] needs of its nested storage.
+#[doc(hidden)]
+pub trait MergeFields {
+    /// Whether anything is sent.
+    fn sends_any(&self) -> bool;
+    /// Serializes the object of the sent fields.
+    fn serialize_sent<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+    /// See [`ObjectFields::merge_from`].
+    fn apply_later(&mut self, later: Self);
+}
+
+impl MergeFields for NoMerge {
+    fn sends_any(&self) -> bool {
+        match *self {}
+    }
+    fn serialize_sent<S: Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        match *self {}
+    }
+    fn apply_later(&mut self, _: Self) {
+        match *self {}
+    }
+}
+
+impl<O: ObjectFields> MergeFields for O {
+    fn sends_any(&self) -> bool {
+        self.is_touched()
+    }
+    fn serialize_sent<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        self.write_entries(&mut map, |_| false)?;
+        map.end()
+    }
+    fn apply_later(&mut self, later: Self) {
+        self.merge_from(later);
+    }
+}
+
+/// A struct nested in metadata that takes a typed patch of its own, so a write can
+/// change one nested key without sending the others: `#[derive(MetadataObject)]`.
+///
+/// Mark the field that holds it `#[metadata(<tier>, nested)]`; its patch setter
+/// `merge_<field>` then takes the nested patch.
+pub trait MetadataObject: Serialize + DeserializeOwned {
+    /// The nested patch (`…Patch`).
+    type Patch: Default;
+
+    /// The storage of the nested patch's fields.
+    #[doc(hidden)]
+    type __Fields: ObjectFields;
+
+    /// The nested patch's fields.
+    #[doc(hidden)]
+    fn __into_fields(patch: Self::Patch) -> Self::__Fields;
+}
+
+/// The storage of a patch, as [`MetadataPatch`] hands it out: the public and private
+/// slots of the context, and the unsafe fields.
+#[doc(hidden)]
+pub struct PatchParts<'a, C: Context, P, Q, U> {
+    pub public: &'a C::Slot<Public, P>,
+    pub private: &'a C::Slot<Private, Q>,
+    pub unsafe_: &'a U,
+}
+
+/// The storage of a patch, to fill from a browser's JSON.
+#[doc(hidden)]
+pub struct PatchPartsMut<'a, C: Context, P, Q, U> {
+    pub public: &'a mut C::Slot<Public, P>,
+    pub private: &'a mut C::Slot<Private, Q>,
+    pub unsafe_: &'a mut U,
+}
+
+/// The storage of a patch `P`, handed out.
+#[doc(hidden)]
+pub type PartsOf<'a, P> = PatchParts<
+    'a,
+    <P as MetadataPatch>::Context,
+    <P as MetadataPatch>::__Public,
+    <P as MetadataPatch>::__Private,
+    <P as MetadataPatch>::__Unsafe,
+>;
+
+/// The storage of a patch `P`, handed out to be filled.
+#[doc(hidden)]
+pub type PartsMutOf<'a, P> = PatchPartsMut<
+    'a,
+    <P as MetadataPatch>::Context,
+    <P as MetadataPatch>::__Public,
+    <P as MetadataPatch>::__Private,
+    <P as MetadataPatch>::__Unsafe,
+>;
 
 /// A typed metadata merge patch, such as the `AppUserPatch<C>` that
 /// `#[derive(UserMetadata)]` generates.
@@ -54,27 +221,48 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for FieldPatch<T> {
 /// It serializes as Clerk's `PATCH /v1/users/{user_id}/metadata` body:
 /// `{"public_metadata": {…}, "private_metadata": {…}, "unsafe_metadata": {…}}` with only
 /// the tiers it touches.
-pub trait MetadataPatch: Serialize {
+///
+/// The crate reads a patch only through the storage it hands out, typed by its
+/// [`Context`]: a `Frontend` patch's public and private storage cannot hold a value, so
+/// no implementation of this trait, generated or hand-written, can make a `Frontend`
+/// write of public or private metadata.
+pub trait MetadataPatch {
     /// The context the patch was written in: [`Backend`](crate::Backend) or
     /// [`Frontend`](crate::Frontend).
     type Context: Context;
 
-    /// Whether the patch sends anything for `tier`.
-    fn touches(&self, tier: TierKind) -> bool;
+    #[doc(hidden)]
+    type __Public: ObjectFields;
+    #[doc(hidden)]
+    type __Private: ObjectFields;
+    #[doc(hidden)]
+    type __Unsafe: ObjectFields;
 
-    /// Serializes the patch's object for one tier (`{}` for an untouched tier).
-    fn serialize_tier<S: Serializer>(
-        &self,
-        tier: TierKind,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error>;
+    #[doc(hidden)]
+    fn __parts(&self) -> PartsOf<'_, Self>;
+
+    #[doc(hidden)]
+    fn __parts_mut(&mut self) -> PartsMutOf<'_, Self>;
+
+    /// Whether the patch sends anything for `tier`.
+    fn touches(&self, tier: TierKind) -> bool {
+        let parts = self.__parts();
+        match tier {
+            TierKind::Public => <Self::Context as Context>::__get::<Public, _>(parts.public)
+                .is_some_and(ObjectFields::is_touched),
+            TierKind::Private => <Self::Context as Context>::__get::<Private, _>(parts.private)
+                .is_some_and(ObjectFields::is_touched),
+            TierKind::Unsafe => parts.unsafe_.is_touched(),
+        }
+    }
 
     /// Whether the patch sends nothing at all.
     fn is_empty(&self) -> bool {
         !TierKind::ALL.into_iter().any(|tier| self.touches(tier))
     }
 
-    /// A serializable view of the patch's object for one tier.
+    /// A serializable view of the patch's object for one tier (`{}` for an untouched
+    /// tier).
     fn tier(&self, tier: TierKind) -> TierPatch<'_, Self>
     where
         Self: Sized,
@@ -83,20 +271,79 @@ pub trait MetadataPatch: Serialize {
     }
 }
 
+/// Writes the fields `patch` sends for `tier` into an open map; see
+/// [`ObjectFields::write_entries`].
+pub(crate) fn write_tier_entries<P: MetadataPatch, M: SerializeMap>(
+    patch: &P,
+    tier: TierKind,
+    map: &mut M,
+    skip: impl FnMut(&'static str) -> bool,
+) -> Result<(), M::Error> {
+    let parts = patch.__parts();
+    match tier {
+        TierKind::Public => match <P::Context as Context>::__get::<Public, _>(parts.public) {
+            Some(fields) => fields.write_entries(map, skip),
+            None => Ok(()),
+        },
+        TierKind::Private => match <P::Context as Context>::__get::<Private, _>(parts.private) {
+            Some(fields) => fields.write_entries(map, skip),
+            None => Ok(()),
+        },
+        TierKind::Unsafe => parts.unsafe_.write_entries(map, skip),
+    }
+}
+
 /// The object a patch sends for one tier; see [`MetadataPatch::tier`].
-#[derive(Debug)]
+///
+/// Serializing it fails, naming the field, on a NaN or an infinity: JSON has no such
+/// number, and serde_json would write `null`, which deletes the key.
 pub struct TierPatch<'a, P> {
     patch: &'a P,
     tier: TierKind,
 }
 
+impl<P> fmt::Debug for TierPatch<'_, P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TierPatch")
+            .field("tier", &self.tier)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The entries of one tier, serialized as an object.
+struct Entries<'a, P> {
+    patch: &'a P,
+    tier: TierKind,
+}
+
+impl<P: MetadataPatch> Serialize for Entries<'_, P> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        write_tier_entries(self.patch, self.tier, &mut map, |_| false)?;
+        map.end()
+    }
+}
+
 impl<P: MetadataPatch> Serialize for TierPatch<'_, P> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.patch.serialize_tier(self.tier, serializer)
+        let entries = Entries {
+            patch: self.patch,
+            tier: self.tier,
+        };
+        let state = GuardState::new(self.tier == TierKind::Private);
+        guarded(&entries, serializer, &state, true).map_err(|error| {
+            match state.take(self.tier.key()) {
+                Some((problem, path)) => {
+                    serde::ser::Error::custom(format_args!("{path} {}", problem.describe()))
+                }
+                None => error,
+            }
+        })
     }
 }
 
 /// Serializes a patch as Clerk's metadata body: the touched tiers, each under its key.
+#[doc(hidden)]
 pub fn serialize_patch<P: MetadataPatch, S: Serializer>(
     patch: &P,
     serializer: S,
@@ -112,4 +359,35 @@ pub fn serialize_patch<P: MetadataPatch, S: Serializer>(
         }
     }
     map.end()
+}
+
+/// Puts a nested patch into a field: a nested patch after a nested patch merges key by
+/// key; otherwise it replaces what the field held.
+#[doc(hidden)]
+pub fn merge_nested<T, O: ObjectFields>(slot: &mut FieldPatch<T, O>, fields: O) {
+    slot.merge_from(FieldPatch::Merge(fields));
+}
+
+/// Shows a private value's patch without the value: `Set(<redacted>)`.
+#[doc(hidden)]
+pub struct RedactedPatch<'a, T, M>(pub &'a FieldPatch<T, M>);
+
+impl<T, M> fmt::Debug for RedactedPatch<'_, T, M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            FieldPatch::Unchanged => f.write_str("Unchanged"),
+            FieldPatch::Remove => f.write_str("Remove"),
+            FieldPatch::Set(_) => f.write_str("Set(<redacted>)"),
+            FieldPatch::Merge(_) => f.write_str("Merge(<redacted>)"),
+        }
+    }
+}
+
+/// The object of a nested patch's fields.
+pub(crate) struct ObjectView<'a, O>(pub(crate) &'a O);
+
+impl<O: ObjectFields> Serialize for ObjectView<'_, O> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        MergeFields::serialize_sent(self.0, serializer)
+    }
 }

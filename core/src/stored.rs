@@ -3,7 +3,6 @@
 use core::fmt;
 use core::marker::PhantomData;
 use core::ops::{Deref, DerefMut};
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::de::value::MapAccessDeserializer;
@@ -12,6 +11,7 @@ use serde::ser::{Impossible, Serialize, SerializeMap, SerializeStruct, Serialize
 use serde::{Deserialize, de::DeserializeOwned};
 use serde_json::value::RawValue;
 
+use crate::key::Key;
 use crate::tier::{MetadataTier, TierKind};
 
 /// A metadata tier as stored at Clerk: the typed value, and every key of the stored
@@ -124,6 +124,7 @@ impl<T: MetadataTier> crate::__private::TierSeal for Stored<T> {}
 impl<T: MetadataTier> MetadataTier for Stored<T> {
     type Tier = T::Tier;
     const KEYS: &'static [&'static str] = T::KEYS;
+    const FIELDS: &'static [crate::tier::FieldInfo] = T::FIELDS;
 }
 
 impl<T: MetadataTier> Stored<T> {
@@ -311,14 +312,6 @@ impl<'de, T: DeserializeOwned + MetadataTier> Deserialize<'de> for Stored<T> {
     }
 }
 
-impl<T: DeserializeOwned + MetadataTier> Stored<T> {
-    /// The tier of an object with no keys, for a stored tier that is missing or `null`.
-    pub(crate) fn empty<E: de::Error>() -> Result<Self, E> {
-        let map = serde::de::value::MapDeserializer::<_, E>::new(std::iter::empty::<(&str, ())>());
-        T::deserialize(map).map(Stored::new)
-    }
-}
-
 struct StoredVisitor<T>(PhantomData<T>);
 
 impl<'de, T: DeserializeOwned + MetadataTier> Visitor<'de> for StoredVisitor<T> {
@@ -379,31 +372,6 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for KnownKeys<'_, A> {
     }
 }
 
-/// A map key, borrowed from the input where it can be.
-struct Key<'de>(Cow<'de, str>);
-
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string key")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v)))
-            }
-        }
-        deserializer.deserialize_str(KeyVisitor)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -416,6 +384,7 @@ mod tests {
     impl MetadataTier for Scalar {
         type Tier = Public;
         const KEYS: &'static [&'static str] = &[];
+        const FIELDS: &'static [crate::tier::FieldInfo] = &[];
     }
     impl Serialize for Scalar {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -433,6 +402,7 @@ mod tests {
         impl MetadataTier for Tier {
             type Tier = Public;
             const KEYS: &'static [&'static str] = &["role"];
+            const FIELDS: &'static [crate::tier::FieldInfo] = &[];
         }
         let mut stored = Stored::new(Tier { role: "admin" });
         stored.unknown.insert(

@@ -66,21 +66,83 @@ impl fmt::Display for TierKind {
 pub trait Tier: Sealed + 'static {
     /// The tier as a value.
     const KIND: TierKind;
+
+    /// Where a [`Frontend`](crate::Frontend) patch keeps fields `X` of this tier:
+    /// the fields themselves for unsafe metadata, and
+    /// [`Denied`](crate::__private::Denied), which has no room for them, otherwise.
+    #[doc(hidden)]
+    type FrontendSlot<X>;
+
+    #[doc(hidden)]
+    fn __frontend_empty<X: Default>() -> Self::FrontendSlot<X>;
+    #[doc(hidden)]
+    fn __frontend_get<X>(slot: &Self::FrontendSlot<X>) -> Option<&X>;
+    #[doc(hidden)]
+    fn __frontend_get_mut<X>(slot: &mut Self::FrontendSlot<X>) -> Option<&mut X>;
+    #[doc(hidden)]
+    fn __frontend_clone<X: Clone>(slot: &Self::FrontendSlot<X>) -> Self::FrontendSlot<X>;
+    /// The slot as a `Backend` patch keeps it.
+    #[doc(hidden)]
+    fn __frontend_widen<X: Default>(slot: Self::FrontendSlot<X>) -> X;
 }
 
 impl Sealed for Public {}
 impl Sealed for Private {}
 impl Sealed for Unsafe {}
 
-impl Tier for Public {
-    const KIND: TierKind = TierKind::Public;
+macro_rules! denied_to_frontend {
+    ($($tier:ident => $kind:ident,)*) => {$(
+        impl Tier for $tier {
+            const KIND: TierKind = TierKind::$kind;
+            type FrontendSlot<X> = Denied;
+            fn __frontend_empty<X: Default>() -> Denied {
+                Denied
+            }
+            fn __frontend_get<X>(_: &Denied) -> Option<&X> {
+                None
+            }
+            fn __frontend_get_mut<X>(_: &mut Denied) -> Option<&mut X> {
+                None
+            }
+            fn __frontend_clone<X: Clone>(_: &Denied) -> Denied {
+                Denied
+            }
+            fn __frontend_widen<X: Default>(_: Denied) -> X {
+                X::default()
+            }
+        }
+    )*};
 }
-impl Tier for Private {
-    const KIND: TierKind = TierKind::Private;
+
+denied_to_frontend! {
+    Public => Public,
+    Private => Private,
 }
+
 impl Tier for Unsafe {
     const KIND: TierKind = TierKind::Unsafe;
+    type FrontendSlot<X> = X;
+    fn __frontend_empty<X: Default>() -> X {
+        X::default()
+    }
+    fn __frontend_get<X>(slot: &X) -> Option<&X> {
+        Some(slot)
+    }
+    fn __frontend_get_mut<X>(slot: &mut X) -> Option<&mut X> {
+        Some(slot)
+    }
+    fn __frontend_clone<X: Clone>(slot: &X) -> X {
+        slot.clone()
+    }
+    fn __frontend_widen<X: Default>(slot: X) -> X {
+        slot
+    }
 }
+
+/// The slot of a tier a context may not write: a unit type, so it can hold nothing.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Denied;
 
 /// A struct holding the fields of one tier of a schema, such as `AppUserPublic`.
 ///
@@ -95,6 +157,36 @@ pub trait MetadataTier: crate::__private::TierSeal {
     /// a stored metadata object that is not listed here is one the schema does not
     /// name, and [`Stored`](crate::Stored) keeps it.
     const KEYS: &'static [&'static str];
+
+    /// The struct's fields, in declaration order.
+    #[doc(hidden)]
+    const FIELDS: &'static [FieldInfo];
+}
+
+/// What the derive knows of one field: its names, whether the stored JSON must have
+/// it, and its type as written.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldInfo {
+    /// The Rust name, without `r#`.
+    pub name: &'static str,
+    /// The JSON key, read and written.
+    pub key: &'static str,
+    /// Other keys the field is read from.
+    pub aliases: &'static [&'static str],
+    /// Whether a read fails without the key: not an `Option`, no `#[serde(default)]`.
+    pub required: bool,
+    /// Whether the field takes a nested patch (`#[metadata(nested)]`).
+    pub nested: bool,
+    /// The type as written, such as `Option<String>`.
+    pub type_name: &'static str,
+}
+
+impl FieldInfo {
+    /// Whether the field is read from `key`.
+    pub fn reads(&self, key: &str) -> bool {
+        self.key == key || self.aliases.contains(&key)
+    }
 }
 
 /// A user metadata schema: one app struct split into three typed tiers.

@@ -8,8 +8,9 @@ use serde::Serialize;
 
 use crate::context::{Backend, CanWrite, Context, Frontend, Within};
 use crate::error::{ValidationError, ValidationErrors, codes};
+use crate::guard::{self, GuardState, Problem};
 use crate::id::UserId;
-use crate::patch::{FieldPatch, MetadataPatch};
+use crate::patch::{FieldPatch, MetadataPatch, write_tier_entries};
 use crate::request::{ApiRequest, BodyKind, Method};
 use crate::rules::Rules;
 use crate::sealed::CanSetSeal;
@@ -42,10 +43,7 @@ macro_rules! frontend_may_set {
 
 macro_rules! debug_value {
     (secret $value:expr) => {
-        &crate::__private::PatchState {
-            patch: $value,
-            placeholder: "<redacted>",
-        }
+        &crate::patch::RedactedPatch($value)
     };
     (plain $value:expr) => {
         $value
@@ -200,6 +198,8 @@ user_update_fields! {
 /// | [`Frontend`] | `PATCH /v1/me`, then `PATCH /v1/me/metadata` (both form-encoded) |
 ///
 /// Metadata never goes into the `PATCH /v1/users/{user_id}` body, in any API version.
+/// Several [`metadata`](Self::metadata) patches are merged: where two set the same
+/// field, the later one wins.
 /// A form cannot say `null`, so on the Frontend API a `clear_…` is sent as an empty
 /// value, which that API reads as a clear.
 ///
@@ -227,41 +227,69 @@ user_update_fields! {
 /// ```
 pub struct UserUpdate<C> {
     profile: Profile,
-    /// The typed merge patch, serialized when the update is built.
-    patch: Option<Arc<dyn TierWriter>>,
+    /// The typed merge patches, in the order they were added, serialized when the
+    /// update is built.
+    patches: Vec<Arc<dyn PatchWriter>>,
     /// The replaced tiers, serialized when the update is built.
-    replace: [Option<Arc<dyn TierWriter>>; 3],
+    replace: [Option<Arc<dyn ReplaceWriter>>; 3],
     context: PhantomData<fn() -> C>,
 }
 
-/// A metadata write, kept typed until the update is built and then serialized straight
+/// A guarded JSON object being written into a request body.
+type JsonMap<'g, 's, 'w> = guard::Compound<
+    'g,
+    serde_json::ser::Compound<'s, &'w mut Vec<u8>, serde_json::ser::CompactFormatter>,
+>;
+
+/// A metadata patch, kept typed until the update is built and then written straight
 /// into the request body.
-trait TierWriter: Send + Sync {
+trait PatchWriter: Send + Sync {
     /// Whether it writes `tier`.
     fn writes(&self, tier: TierKind) -> bool;
-    /// Appends the JSON object it writes for `tier`.
-    fn write(&self, tier: TierKind, out: &mut Vec<u8>) -> serde_json::Result<()>;
+    /// Writes its fields of `tier` into an open object, except those `written` holds,
+    /// and adds the keys it writes to `written`.
+    fn write_entries(
+        &self,
+        tier: TierKind,
+        map: &mut JsonMap<'_, '_, '_>,
+        written: &mut Vec<&'static str>,
+    ) -> serde_json::Result<()>;
 }
 
-struct PatchWriter<P>(P);
+struct Patched<P>(P);
 
-impl<P: MetadataPatch + Send + Sync> TierWriter for PatchWriter<P> {
+impl<P: MetadataPatch + Send + Sync> PatchWriter for Patched<P> {
     fn writes(&self, tier: TierKind) -> bool {
         self.0.touches(tier)
     }
-    fn write(&self, tier: TierKind, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        serde_json::to_writer(out, &self.0.tier(tier))
+
+    fn write_entries(
+        &self,
+        tier: TierKind,
+        map: &mut JsonMap<'_, '_, '_>,
+        written: &mut Vec<&'static str>,
+    ) -> serde_json::Result<()> {
+        write_tier_entries(&self.0, tier, map, |key| {
+            let done = written.contains(&key);
+            if !done {
+                written.push(key);
+            }
+            done
+        })
     }
 }
 
-struct ReplaceWriter<T>(T);
+/// A replaced tier, kept typed until the update is built.
+trait ReplaceWriter: Send + Sync {
+    /// Writes the tier's object.
+    fn write(&self, out: &mut Vec<u8>, state: &GuardState) -> serde_json::Result<()>;
+}
 
-impl<T: MetadataTier + Serialize + Send + Sync> TierWriter for ReplaceWriter<T> {
-    fn writes(&self, tier: TierKind) -> bool {
-        tier == <T::Tier as Tier>::KIND
-    }
-    fn write(&self, _tier: TierKind, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        serde_json::to_writer(out, &self.0)
+struct Replaced<T>(T);
+
+impl<T: Serialize + Send + Sync> ReplaceWriter for Replaced<T> {
+    fn write(&self, out: &mut Vec<u8>, state: &GuardState) -> serde_json::Result<()> {
+        guard::guarded(&self.0, &mut serde_json::Serializer::new(out), state, true)
     }
 }
 
@@ -271,7 +299,7 @@ impl<C: Context> UserUpdate<C> {
     pub fn new() -> Self {
         UserUpdate {
             profile: Profile::default(),
-            patch: None,
+            patches: Vec::new(),
             replace: [None, None, None],
             context: PhantomData,
         }
@@ -280,14 +308,15 @@ impl<C: Context> UserUpdate<C> {
     /// Deep-merges a typed metadata patch (`PATCH …/metadata`; `null` deletes a key).
     ///
     /// A [`Backend`] update takes a patch of either context; a [`Frontend`] update only a
-    /// `Frontend` patch. A later call replaces an earlier one.
+    /// `Frontend` patch. Patches added by several calls are merged into one request:
+    /// where two touch the same field, the later one wins.
     #[must_use]
     pub fn metadata<P>(mut self, patch: P) -> Self
     where
         P: MetadataPatch + Send + Sync + 'static,
         P::Context: Within<C>,
     {
-        self.patch = Some(Arc::new(PatchWriter(patch)));
+        self.patches.push(Arc::new(Patched(patch)));
         self
     }
 
@@ -336,12 +365,12 @@ impl<C: Context> UserUpdate<C> {
         mut self,
         tier: T,
     ) -> Self {
-        self.replace[<T::Tier as Tier>::KIND as usize] = Some(Arc::new(ReplaceWriter(tier)));
+        self.replace[<T::Tier as Tier>::KIND as usize] = Some(Arc::new(Replaced(tier)));
         self
     }
 
     fn patches(&self, tier: TierKind) -> bool {
-        self.patch.as_ref().is_some_and(|p| p.writes(tier))
+        self.patches.iter().any(|p| p.writes(tier))
     }
 
     fn replaces(&self, tier: TierKind) -> bool {
@@ -357,7 +386,7 @@ impl<C: Context> UserUpdate<C> {
     }
 
     /// Checks the profile fields and how the tiers are written, collecting every
-    /// problem. Metadata sizes are checked when the bodies are written.
+    /// problem. Metadata is checked as it is written.
     fn check(&self, rules: &Rules, errors: &mut Vec<ValidationError>) {
         validate::profile(&self.profile, rules, errors);
         for tier in TierKind::ALL {
@@ -378,92 +407,95 @@ impl<C: Context> UserUpdate<C> {
         }
     }
 
-    /// Checks every field and metadata object against `rules` without building any
-    /// request; `build` runs the same checks. Metadata is serialized to measure it.
-    pub fn validate(&self, rules: &Rules) -> Result<(), ValidationErrors> {
-        let mut errors = Vec::new();
-        self.check(rules, &mut errors);
-        let mut scratch = Vec::new();
-        for tier in TierKind::ALL {
-            let writers = [
-                self.patch.as_deref(),
-                self.replace[tier as usize].as_deref(),
-            ];
-            for writer in writers.into_iter().flatten().filter(|w| w.writes(tier)) {
-                scratch.clear();
-                write_tier(writer, tier, rules, &mut scratch, &mut errors);
+    /// The JSON object of tier `tier` as the replace or the patches write it, if any
+    /// does; problems go to `errors`.
+    fn tier_json(
+        &self,
+        tier: TierKind,
+        rules: &Rules,
+        errors: &mut Vec<ValidationError>,
+    ) -> Option<Vec<u8>> {
+        let state = GuardState::new(tier == TierKind::Private);
+        let mut out = Vec::with_capacity(64);
+        let written = if let Some(replace) = &self.replace[tier as usize] {
+            replace.write(&mut out, &state)
+        } else if self.patches(tier) {
+            write_patches(&self.patches, tier, &mut out, &state)
+        } else {
+            return None;
+        };
+        match written {
+            Ok(()) => {
+                check_size(tier, out.len(), rules, errors);
+                Some(out)
+            }
+            Err(error) => {
+                errors.push(serialization_error(tier, &state, &error));
+                None
             }
         }
-        ValidationErrors::from_vec(errors)
     }
 }
 
-/// Serializes one tier into `out`, checking its size; problems go to `errors`.
-fn write_tier(
-    writer: &dyn TierWriter,
+/// Writes the merged object of every patch that touches `tier`: the later patch's
+/// field wins.
+fn write_patches(
+    patches: &[Arc<dyn PatchWriter>],
     tier: TierKind,
-    rules: &Rules,
     out: &mut Vec<u8>,
-    errors: &mut Vec<ValidationError>,
-) {
-    let start = out.len();
-    match writer.write(tier, out) {
-        Ok(()) => {
-            let size = out.len() - start;
-            if size > rules.metadata_max_bytes {
-                errors.push(ValidationError::new(
-                    tier.key(),
-                    codes::METADATA_TOO_LARGE,
-                    format!(
-                        "{tier} metadata is {size} bytes of JSON; the limit is {} bytes",
-                        rules.metadata_max_bytes
-                    ),
-                ));
-            }
+    state: &GuardState,
+) -> serde_json::Result<()> {
+    use serde::ser::SerializeMap;
+    let mut serializer = serde_json::Serializer::new(out);
+    let mut map = guard::guarded_map(&mut serializer, state)?;
+    let mut written = Vec::new();
+    for patch in patches.iter().rev() {
+        patch.write_entries(tier, &mut map, &mut written)?;
+    }
+    map.end()
+}
+
+fn check_size(tier: TierKind, size: usize, rules: &Rules, errors: &mut Vec<ValidationError>) {
+    if size > rules.metadata_max_bytes {
+        errors.push(ValidationError::new(
+            tier.key(),
+            codes::METADATA_TOO_LARGE,
+            format!(
+                "{tier} metadata is {size} bytes of JSON; the limit is {} bytes",
+                rules.metadata_max_bytes
+            ),
+        ));
+    }
+}
+
+/// The problem of a tier that could not be written: what the guard found, by path, or
+/// else the serializer's error (never for private metadata, whose values it may quote).
+fn serialization_error(
+    tier: TierKind,
+    state: &GuardState,
+    error: &serde_json::Error,
+) -> ValidationError {
+    match state.take(tier.key()) {
+        Some((problem, path)) => {
+            let code = match problem {
+                Problem::NonFinite => codes::METADATA_NON_FINITE_NUMBER,
+                Problem::NotObject => codes::METADATA_NOT_AN_OBJECT,
+            };
+            let message = format!("{path} {}", problem.describe());
+            ValidationError::new(path, code, message)
         }
-        Err(error) => errors.push(ValidationError::new(
+        None => ValidationError::new(
             tier.key(),
             codes::METADATA_NOT_SERIALIZABLE,
             match tier {
-                // A serializer's message may quote a value: keep private ones out.
                 TierKind::Private => "private metadata could not be serialized to JSON".to_owned(),
-                _ => format!("{tier} metadata could not be serialized to JSON: {error}"),
+                _ => format!(
+                    "{tier} metadata could not be serialized to JSON: {}",
+                    crate::escape::escaped(&error.to_string(), crate::escape::MESSAGE_CHARS)
+                ),
             },
-        )),
+        ),
     }
-}
-
-/// Writes a metadata body, `{"public_metadata":{…},…}`, from the tiers `writer_for`
-/// gives; `None` when it gives none. Keys are fixed; values are serde_json's output.
-fn metadata_body<'a>(
-    writer_for: impl Fn(TierKind) -> Option<&'a dyn TierWriter>,
-    rules: &Rules,
-    errors: &mut Vec<ValidationError>,
-) -> Option<Vec<u8>> {
-    let mut body: Option<Vec<u8>> = None;
-    for tier in TierKind::ALL {
-        let Some(writer) = writer_for(tier) else {
-            continue;
-        };
-        let out = match &mut body {
-            Some(out) => {
-                out.push(b',');
-                out
-            }
-            None => body.insert(Vec::with_capacity(128)),
-        };
-        if out.is_empty() {
-            out.push(b'{');
-        }
-        out.push(b'"');
-        out.extend_from_slice(tier.key().as_bytes());
-        out.extend_from_slice(b"\":");
-        write_tier(writer, tier, rules, out, errors);
-    }
-    if let Some(out) = &mut body {
-        out.push(b'}');
-    }
-    body
 }
 
 impl<C: Context> Default for UserUpdate<C> {
@@ -476,7 +508,7 @@ impl<C: Context> Clone for UserUpdate<C> {
     fn clone(&self) -> Self {
         UserUpdate {
             profile: self.profile.clone(),
-            patch: self.patch.clone(),
+            patches: self.patches.clone(),
             replace: self.replace.clone(),
             context: PhantomData,
         }
@@ -484,7 +516,7 @@ impl<C: Context> Clone for UserUpdate<C> {
 }
 
 /// Shows the fields that are set, with secrets (`password`, `password_digest`,
-/// `totp_secret`, `backup_codes`) redacted, and metadata as byte counts only.
+/// `totp_secret`, `backup_codes`) redacted, and metadata by tier only.
 impl<C: Context> fmt::Debug for UserUpdate<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("UserUpdate");
@@ -520,6 +552,14 @@ fn json<T: Serialize>(value: &T) -> Result<Vec<u8>, ValidationErrors> {
     })
 }
 
+/// The bodies of a Backend API update, validated.
+struct BackendBodies {
+    /// `PUT …/metadata`.
+    put: Option<Vec<u8>>,
+    /// `PATCH …/metadata`.
+    patch: Option<Vec<u8>>,
+}
+
 impl UserUpdate<Backend> {
     /// Validates the update against [`Rules::default`] and builds its Backend API
     /// requests for user `user_id`.
@@ -531,6 +571,28 @@ impl UserUpdate<Backend> {
         self.build_with(user_id, version, &Rules::default())
     }
 
+    /// Checks everything `build` checks, against `rules`, without building requests:
+    /// `validate` passes exactly when `build_with` would succeed.
+    pub fn validate(&self, version: ApiVersion, rules: &Rules) -> Result<(), ValidationErrors> {
+        let _ = version;
+        self.backend_bodies(rules).map(drop)
+    }
+
+    fn backend_bodies(&self, rules: &Rules) -> Result<BackendBodies, ValidationErrors> {
+        let mut errors = Vec::new();
+        self.check(rules, &mut errors);
+        let mut tiers: [Option<Vec<u8>>; 3] = [None, None, None];
+        for tier in TierKind::ALL {
+            tiers[tier as usize] = self.tier_json(tier, rules, &mut errors);
+        }
+        ValidationErrors::from_vec(errors)?;
+        let body = |of: &dyn Fn(TierKind) -> bool| metadata_body(&tiers, of);
+        Ok(BackendBodies {
+            put: body(&|t| self.replaces(t)),
+            patch: body(&|t| !self.replaces(t)),
+        })
+    }
+
     /// Validates the update against `rules` and builds its Backend API requests.
     pub fn build_with(
         &self,
@@ -538,16 +600,7 @@ impl UserUpdate<Backend> {
         version: ApiVersion,
         rules: &Rules,
     ) -> Result<Vec<ApiRequest>, ValidationErrors> {
-        let mut errors = Vec::new();
-        self.check(rules, &mut errors);
-        let put = metadata_body(|t| self.replace[t as usize].as_deref(), rules, &mut errors);
-        let patch = metadata_body(
-            |t| self.patch.as_deref().filter(|p| p.writes(t)),
-            rules,
-            &mut errors,
-        );
-        ValidationErrors::from_vec(errors)?;
-
+        let BackendBodies { put, patch } = self.backend_bodies(rules)?;
         let id = user_id.as_str();
         let mut user_path = String::with_capacity(10 + id.len());
         user_path.push_str("/v1/users/");
@@ -588,6 +641,44 @@ impl UserUpdate<Backend> {
     }
 }
 
+/// A metadata body, `{"public_metadata":{…},…}`, of the tiers written whose `of` says
+/// so; `None` when there are none. Keys are fixed; values are serde_json's output.
+fn metadata_body(tiers: &[Option<Vec<u8>>; 3], of: &dyn Fn(TierKind) -> bool) -> Option<Vec<u8>> {
+    let mut body: Option<Vec<u8>> = None;
+    for tier in TierKind::ALL {
+        let Some(json) = tiers[tier as usize].as_ref().filter(|_| of(tier)) else {
+            continue;
+        };
+        let out = match &mut body {
+            Some(out) => {
+                out.push(b',');
+                out
+            }
+            None => {
+                let out = body.insert(Vec::with_capacity(128));
+                out.push(b'{');
+                out
+            }
+        };
+        out.push(b'"');
+        out.extend_from_slice(tier.key().as_bytes());
+        out.extend_from_slice(b"\":");
+        out.extend_from_slice(json);
+    }
+    if let Some(out) = &mut body {
+        out.push(b'}');
+    }
+    body
+}
+
+/// The bodies of a Frontend API update, validated.
+struct FrontendBodies {
+    /// The `PATCH /v1/me` form, if it sends anything.
+    me: Option<Vec<u8>>,
+    /// The `PATCH /v1/me/metadata` form.
+    metadata: Option<Vec<u8>>,
+}
+
 impl UserUpdate<Frontend> {
     /// Validates the update against [`Rules::default`] and builds its Frontend API
     /// requests for the signed-in user.
@@ -595,12 +686,17 @@ impl UserUpdate<Frontend> {
         self.build_with(version, &Rules::default())
     }
 
-    /// Validates the update against `rules` and builds its Frontend API requests.
-    pub fn build_with(
+    /// Checks everything `build` checks, against `rules`, without building requests:
+    /// `validate` passes exactly when `build_with` would succeed.
+    pub fn validate(&self, version: ApiVersion, rules: &Rules) -> Result<(), ValidationErrors> {
+        self.frontend_bodies(version, rules).map(drop)
+    }
+
+    fn frontend_bodies(
         &self,
         version: ApiVersion,
         rules: &Rules,
-    ) -> Result<Vec<ApiRequest>, ValidationErrors> {
+    ) -> Result<FrontendBodies, ValidationErrors> {
         let mut errors = Vec::new();
         self.check(rules, &mut errors);
         for tier in [TierKind::Public, TierKind::Private] {
@@ -612,27 +708,19 @@ impl UserUpdate<Frontend> {
                 ));
             }
         }
-        if self.replaces(TierKind::Unsafe) && !version.me_accepts_unsafe_metadata() {
+        let replaces = self.replaces(TierKind::Unsafe);
+        if replaces && !version.me_accepts_unsafe_metadata() {
             errors.push(ValidationError::new(
                 "unsafe_metadata",
                 codes::UNSUPPORTED_IN_API_VERSION,
                 format!("the Frontend API has no replace of unsafe metadata in version {version}; send a patch"),
             ));
         }
-        let unsafe_json = |writer: Option<&dyn TierWriter>, errors: &mut Vec<ValidationError>| {
-            let writer = writer.filter(|w| w.writes(TierKind::Unsafe))?;
-            let mut out = Vec::new();
-            write_tier(writer, TierKind::Unsafe, rules, &mut out, errors);
-            String::from_utf8(out).ok()
-        };
-        let replace_unsafe = unsafe_json(
-            self.replace[TierKind::Unsafe as usize].as_deref(),
-            &mut errors,
-        );
-        let patch_unsafe = unsafe_json(self.patch.as_deref(), &mut errors);
+        let unsafe_json = self
+            .tier_json(TierKind::Unsafe, rules, &mut errors)
+            .and_then(|json| String::from_utf8(json).ok());
         ValidationErrors::from_vec(errors)?;
 
-        let mut requests = Vec::with_capacity(2);
         let mut form: Vec<(&str, &str)> = Vec::new();
         let p = &self.profile;
         for (key, value) in [
@@ -648,28 +736,53 @@ impl UserUpdate<Frontend> {
                 // A form cannot say `null`: the Frontend API reads an empty value as a clear.
                 FieldPatch::Remove => form.push((key, "")),
                 FieldPatch::Unchanged => {}
+                FieldPatch::Merge(never) => match *never {},
             }
         }
-        if let Some(json) = &replace_unsafe {
+        let (replace, patch) = match &unsafe_json {
+            Some(json) if replaces => (Some(json.as_str()), None),
+            Some(json) => (None, Some(json.as_str())),
+            None => (None, None),
+        };
+        if let Some(json) = replace {
             form.push(("unsafe_metadata", json));
         }
-        if !form.is_empty() {
+        let me = if form.is_empty() {
+            None
+        } else {
+            Some(encode(&form)?)
+        };
+        let metadata = match patch {
+            Some(json) => Some(encode(&[("unsafe_metadata", json)])?),
+            None => None,
+        };
+        Ok(FrontendBodies { me, metadata })
+    }
+
+    /// Validates the update against `rules` and builds its Frontend API requests.
+    pub fn build_with(
+        &self,
+        version: ApiVersion,
+        rules: &Rules,
+    ) -> Result<Vec<ApiRequest>, ValidationErrors> {
+        let FrontendBodies { me, metadata } = self.frontend_bodies(version, rules)?;
+        let mut requests = Vec::with_capacity(2);
+        if let Some(body) = me {
             requests.push(ApiRequest::new(
                 Method::Patch,
                 "/v1/me".to_owned(),
                 version,
                 BodyKind::Form,
-                encode(&form)?,
+                body,
             ));
         }
-        if let Some(json) = &patch_unsafe {
-            let form = [("unsafe_metadata", json.as_str())];
+        if let Some(body) = metadata {
             requests.push(ApiRequest::new(
                 Method::Patch,
                 "/v1/me/metadata".to_owned(),
                 version,
                 BodyKind::Form,
-                encode(&form)?,
+                body,
             ));
         }
         Ok(requests)

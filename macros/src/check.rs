@@ -1,11 +1,12 @@
-//! Rules across fields: names the generated code would clash on.
+//! Rules across fields: names the generated code would clash on, keys two fields
+//! share, and what a nested object must allow.
 
 use std::collections::BTreeMap;
 
 use crate::ctxt::Ctxt;
-use crate::model::Schema;
+use crate::model::{Kind, Schema};
 
-/// Method names the generated patch type defines for itself.
+/// Method names the generated patch types define for themselves.
 const RESERVED: &[&str] = &[
     "new",
     "widen",
@@ -24,11 +25,18 @@ pub fn check(cx: &Ctxt, schema: &Schema) {
                 field.ident,
                 format_args!(
                     "field `{}` would clash with the patch method of the same name; rename the field and keep its JSON key with `#[serde(rename = \"{}\")]`",
-                    field.name, field.ser_key
+                    field.name, field.key
                 ),
             );
         }
-        for method in [field.name.clone(), format!("remove_{}", field.name)] {
+        let mut own = vec![field.name.clone(), format!("remove_{}", field.name)];
+        if field.required {
+            own.push(format!("remove_required_{}", field.name));
+        }
+        if field.nested.is_some() {
+            own.push(format!("merge_{}", field.name));
+        }
+        for method in own {
             if let Some(other) = methods.insert(method.clone(), &field.name) {
                 cx.error_spanned_by(
                     field.ident,
@@ -39,7 +47,7 @@ pub fn check(cx: &Ctxt, schema: &Schema) {
                 );
             }
         }
-        for key in std::iter::once(&field.ser_key).chain(&field.de_keys) {
+        for key in std::iter::once(&field.key).chain(&field.aliases) {
             if let Some(other) = keys.insert(key, &field.name) {
                 if other != field.name {
                     cx.error_spanned_by(
@@ -51,6 +59,15 @@ pub fn check(cx: &Ctxt, schema: &Schema) {
                     );
                 }
             }
+        }
+        if schema.kind == Kind::Object && field.required {
+            cx.error_spanned_by(
+                field.ident,
+                format_args!(
+                    "field `{}` of a nested object must be optional (`Option<_>`, or `#[serde(default)]` on the field or the struct): a nested patch sends only the keys it changes, and Clerk creates a missing object from just those",
+                    field.name
+                ),
+            );
         }
     }
 }

@@ -1,15 +1,27 @@
 //! The schema: the input struct read into what the code generator needs.
 
-use proc_macro2::{Ident, TokenStream, TokenTree};
+use proc_macro2::Ident;
 use syn::ext::IdentExt;
-use syn::{Attribute, Data, DeriveInput, Fields, GenericParam, Generics, Type, Visibility};
+use syn::{
+    Attribute, Data, DeriveInput, Fields, GenericArgument, GenericParam, Generics, PathArguments,
+    Type, Visibility,
+};
 
+use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
-use crate::syntax::{self, TierName};
+use crate::syntax::{self, SerDe, TierName};
+
+/// What is derived: a user metadata schema (fields in tiers), or an object nested in
+/// one (fields without tiers).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Schema,
+    Object,
+}
 
 pub struct Schema<'a> {
     pub input: &'a DeriveInput,
-    pub krate: syn::Path,
+    pub kind: Kind,
     pub derives: Vec<syn::Path>,
     pub serde_attrs: Vec<&'a Attribute>,
     pub fields: Vec<Field<'a>>,
@@ -23,47 +35,67 @@ pub struct Field<'a> {
     /// The identifier without `r#`, for generated names.
     pub name: String,
     pub ty: &'a Type,
-    pub tier: TierName,
-    /// The JSON key the field is serialized under.
-    pub ser_key: String,
-    /// Every JSON key the field is read from: its deserialize name and aliases.
-    pub de_keys: Vec<String>,
+    /// The tier; `None` in a nested object.
+    pub tier: Option<TierName>,
+    /// `#[metadata(nested)]`: the type whose nested patch the field takes (the field's
+    /// type, or `T` of an `Option<T>`).
+    pub nested: Option<&'a Type>,
+    /// The JSON key, read and written.
+    pub key: String,
+    /// Other keys the field is read from.
+    pub aliases: Vec<String>,
+    /// `Option<T>`: its `T`.
+    pub option_of: Option<&'a Type>,
+    /// Whether a read of stored metadata fails without the key.
+    pub required: bool,
+    /// Whether the user set `skip_serializing_if`.
+    pub skips_serializing: bool,
     pub serde_attrs: Vec<&'a Attribute>,
     pub docs: Vec<&'a Attribute>,
 }
 
 impl<'a> Schema<'a> {
-    pub fn from_input(cx: &Ctxt, input: &'a DeriveInput) -> Option<Self> {
+    pub fn from_input(cx: &Ctxt, input: &'a DeriveInput, kind: Kind) -> Option<Self> {
         let container = syntax::container_attrs(cx, &input.attrs);
+        let what = match kind {
+            Kind::Schema => "UserMetadata",
+            Kind::Object => "MetadataObject",
+        };
         let named = match &input.data {
-            Data::Struct(data) => match &data.fields {
-                Fields::Named(named) => Some(named),
-                Fields::Unnamed(_) => {
-                    cx.error_spanned_by(
+            Data::Struct(data) => {
+                match &data.fields {
+                    Fields::Named(named) => Some(named),
+                    Fields::Unnamed(_) => {
+                        cx.error_spanned_by(
                         &input.ident,
-                        "UserMetadata needs a struct with named fields: a tuple struct has no JSON keys",
+                        format_args!("{what} needs a struct with named fields: a tuple struct has no JSON keys"),
                     );
-                    None
-                }
-                Fields::Unit => {
-                    cx.error_spanned_by(
+                        None
+                    }
+                    Fields::Unit => {
+                        cx.error_spanned_by(
                         &input.ident,
-                        "UserMetadata needs a struct with named fields: a unit struct has no metadata",
+                        format_args!("{what} needs a struct with named fields: a unit struct has no metadata"),
                     );
-                    None
+                        None
+                    }
                 }
-            },
+            }
             Data::Enum(data) => {
                 cx.error_spanned_by(
                     data.enum_token,
-                    "UserMetadata can only be derived for a struct with named fields, not an enum",
+                    format_args!(
+                        "{what} can only be derived for a struct with named fields, not an enum"
+                    ),
                 );
                 None
             }
             Data::Union(data) => {
                 cx.error_spanned_by(
                     data.union_token,
-                    "UserMetadata can only be derived for a struct with named fields, not a union",
+                    format_args!(
+                        "{what} can only be derived for a struct with named fields, not a union"
+                    ),
                 );
                 None
             }
@@ -72,21 +104,22 @@ impl<'a> Schema<'a> {
             if let GenericParam::Lifetime(lifetime) = param {
                 cx.error_spanned_by(
                     lifetime,
-                    "UserMetadata does not support lifetime parameters: metadata structs own their data",
+                    format_args!("{what} does not support lifetime parameters: metadata structs own their data"),
                 );
             }
         }
         let named = named?;
+        let container_default = container.default.is_set();
         let fields = named
             .named
             .iter()
-            .filter_map(|field| Field::from_syn(cx, field, &container.rename_all))
+            .filter_map(|field| {
+                Field::from_syn(cx, field, kind, &container.rename_all, container_default)
+            })
             .collect();
         Some(Schema {
             input,
-            krate: container
-                .krate
-                .unwrap_or_else(|| syn::parse_quote!(::clerk_metadata)),
+            kind,
             derives: container.derives,
             serde_attrs: container.serde,
             fields,
@@ -105,93 +138,37 @@ impl<'a> Schema<'a> {
         &self.input.generics
     }
 
-    pub fn fields_of(&self, tier: TierName) -> impl Iterator<Item = &Field<'a>> + Clone {
-        self.fields.iter().filter(move |f| f.tier == tier)
-    }
-
+    /// Whether the user asked for `derive(name)` on the generated structs.
     pub fn derives(&self, name: &str) -> bool {
-        self.derives.iter().any(|d| d.is_ident(name))
+        self.derives.iter().any(|d| {
+            d.segments
+                .last()
+                .is_some_and(|segment| segment.ident == name)
+        })
     }
-
-    /// The generic parameters (types and consts) that the fields of `tier` mention,
-    /// so a tier struct declares only the parameters it uses.
-    pub fn params_used_by(&self, tier: TierName) -> Generics {
-        let mut used = Generics::default();
-        for param in &self.generics().params {
-            let ident = match param {
-                GenericParam::Type(t) => &t.ident,
-                GenericParam::Const(c) => &c.ident,
-                GenericParam::Lifetime(_) => continue,
-            };
-            if self.fields_of(tier).any(|f| type_mentions(f.ty, ident)) {
-                used.params.push(param.clone());
-            }
-        }
-        if let Some(where_clause) = &self.generics().where_clause {
-            let unused: Vec<&Ident> = self
-                .generics()
-                .params
-                .iter()
-                .filter_map(|p| match p {
-                    GenericParam::Type(t) => Some(&t.ident),
-                    GenericParam::Const(c) => Some(&c.ident),
-                    GenericParam::Lifetime(_) => None,
-                })
-                .filter(|ident| !used.params.iter().any(|p| param_ident(p) == Some(*ident)))
-                .collect();
-            let mut kept = where_clause.clone();
-            kept.predicates = where_clause
-                .predicates
-                .iter()
-                .filter(|pred| {
-                    let tokens = quote::quote!(#pred);
-                    !unused
-                        .iter()
-                        .any(|ident| tokens_mention(tokens.clone(), ident))
-                })
-                .cloned()
-                .collect();
-            if !kept.predicates.is_empty() {
-                used.where_clause = Some(kept);
-            }
-        }
-        used
-    }
-}
-
-fn param_ident(param: &GenericParam) -> Option<&Ident> {
-    match param {
-        GenericParam::Type(t) => Some(&t.ident),
-        GenericParam::Const(c) => Some(&c.ident),
-        GenericParam::Lifetime(_) => None,
-    }
-}
-
-/// Whether the type `ty` mentions the generic parameter `ident`.
-pub fn type_mentions(ty: &Type, ident: &Ident) -> bool {
-    tokens_mention(quote::quote!(#ty), ident)
-}
-
-/// Whether `ident` occurs anywhere in `tokens`.
-fn tokens_mention(tokens: TokenStream, ident: &Ident) -> bool {
-    tokens.into_iter().any(|tt| match tt {
-        TokenTree::Ident(i) => i == *ident,
-        TokenTree::Group(g) => tokens_mention(g.stream(), ident),
-        _ => false,
-    })
 }
 
 impl<'a> Field<'a> {
     fn from_syn(
         cx: &Ctxt,
         field: &'a syn::Field,
-        rename_all: &syntax::SerDe<crate::case::RenameRule>,
+        kind: Kind,
+        rename_all: &SerDe<RenameRule>,
+        container_default: bool,
     ) -> Option<Self> {
         let attrs = syntax::field_attrs(cx, &field.attrs);
         let ident = field.ident.as_ref()?;
         let name = ident.unraw().to_string();
-        let tier = match attrs.tiers.as_slice() {
-            [] => {
+        let tier = match (kind, attrs.tiers.as_slice()) {
+            (Kind::Object, []) => None,
+            (Kind::Object, [(_, path), ..]) => {
+                cx.error_spanned_by(
+                    path,
+                    "a field of a nested object has no tier of its own: it belongs to the tier of the field that holds the object",
+                );
+                return None;
+            }
+            (Kind::Schema, []) => {
                 cx.error_spanned_by(
                     ident,
                     format_args!(
@@ -200,8 +177,8 @@ impl<'a> Field<'a> {
                 );
                 return None;
             }
-            [(tier, _)] => *tier,
-            [(first, _), rest @ ..] => {
+            (Kind::Schema, [(tier, _)]) => Some(*tier),
+            (Kind::Schema, [(first, _), rest @ ..]) => {
                 for (second, path) in rest {
                     cx.error_spanned_by(
                         path,
@@ -215,35 +192,102 @@ impl<'a> Field<'a> {
                 return None;
             }
         };
-        let ser_key = attrs
-            .rename
-            .ser
-            .clone()
-            .or_else(|| rename_all.ser.map(|rule| rule.apply_to_field(&name)))
-            .unwrap_or_else(|| name.clone());
-        let mut de_keys = vec![
-            attrs
-                .rename
-                .de
-                .clone()
-                .or_else(|| rename_all.de.map(|rule| rule.apply_to_field(&name)))
-                .unwrap_or_else(|| name.clone()),
-        ];
+        let key = key(cx, ident, &name, &attrs.rename, rename_all)?;
+        let mut aliases = Vec::new();
         for alias in attrs.aliases {
-            if !de_keys.contains(&alias) {
-                de_keys.push(alias);
+            if alias != key && !aliases.contains(&alias) {
+                aliases.push(alias);
             }
         }
+        let option_of = option_of(&field.ty);
         Some(Field {
             original: field,
             ident,
             name,
             ty: &field.ty,
             tier,
-            ser_key,
-            de_keys,
+            nested: attrs.nested.is_some().then(|| option_of.unwrap_or(&field.ty)),
+            key,
+            aliases,
+            option_of,
+            required: option_of.is_none() && !attrs.default.is_set() && !container_default,
+            skips_serializing: attrs.skip_serializing_if.is_set(),
             serde_attrs: attrs.serde,
             docs: attrs.docs,
         })
+        .inspect(|f| {
+            if let Some(tokens) = attrs.skip_serializing_if.tokens().filter(|_| f.required) {
+                cx.error_spanned_by(
+                    tokens,
+                    format_args!(
+                        "`skip_serializing_if` on a required field: a replace could leave `{}` out, and the schema could not read the stored metadata back; add `#[serde(default)]` or make the field an `Option`",
+                        f.key
+                    ),
+                );
+            }
+        })
+    }
+}
+
+/// The JSON key of a field, resolved as serde resolves it: the field's own `rename`,
+/// else the container's `rename_all`, else the name, for each direction. The two
+/// directions must agree: a metadata key written under one name and read under another
+/// would be read as missing and deleted by the next replace.
+fn key(
+    cx: &Ctxt,
+    ident: &Ident,
+    name: &str,
+    rename: &SerDe<String>,
+    rename_all: &SerDe<RenameRule>,
+) -> Option<String> {
+    let resolve = |own: &syntax::Once<String>, rule: &syntax::Once<RenameRule>| {
+        own.get()
+            .cloned()
+            .or_else(|| rule.get().map(|rule| rule.apply_to_field(name)))
+            .unwrap_or_else(|| name.to_owned())
+    };
+    let ser = resolve(&rename.ser, &rename_all.ser);
+    let de = resolve(&rename.de, &rename_all.de);
+    if ser == de {
+        return Some(ser);
+    }
+    let blame = [
+        rename.ser.tokens(),
+        rename.de.tokens(),
+        rename_all.ser.tokens(),
+        rename_all.de.tokens(),
+    ]
+    .into_iter()
+    .flatten()
+    .next()
+    .cloned()
+    .unwrap_or_else(|| quote::quote!(#ident));
+    cx.error_spanned_by(
+        blame,
+        format_args!(
+            "field `{name}` would be written as `{ser}` and read as `{de}`: a metadata key must be the same both ways, or the stored value is read as missing and deleted by the next replace; use one `rename = \"...\"`, and `alias = \"...\"` to also read an old key"
+        ),
+    );
+    None
+}
+
+/// `T` of a field written `Option<T>` (or `std::option::Option<T>`).
+fn option_of(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else {
+        return None;
+    };
+    if path.qself.is_some() {
+        return None;
+    }
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.iter().collect::<Vec<_>>().as_slice() {
+        [GenericArgument::Type(inner)] => Some(inner),
+        _ => None,
     }
 }

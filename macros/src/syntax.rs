@@ -1,6 +1,14 @@
-//! Reads the attributes the derive understands: `#[metadata(...)]`, the `#[serde(...)]`
-//! attributes that decide JSON keys, and doc comments.
+//! Reads the attributes the derives understand: `#[metadata(...)]`, the `#[serde(...)]`
+//! attributes that decide JSON keys and what a read may lack, and doc comments.
+//!
+//! serde's own rules are followed exactly: an attribute may be split over several
+//! `#[serde(...)]` attributes (and `cfg_attr`, which the compiler expands before a
+//! derive sees the item), `rename(serialize = "..")` and `rename(deserialize = "..")`
+//! set one direction each, and setting the same thing twice is an error, as serde
+//! reports it.
 
+use proc_macro2::TokenStream;
+use quote::ToTokens;
 use syn::meta::ParseNestedMeta;
 use syn::{Attribute, LitStr};
 
@@ -36,91 +44,118 @@ impl TierName {
     }
 }
 
-/// Serialize and deserialize forms of a name or rule.
-pub struct SerDe<T> {
-    pub ser: Option<T>,
-    pub de: Option<T>,
+/// A value an attribute sets once, with the tokens that set it (for errors).
+pub struct Once<T> {
+    name: &'static str,
+    value: Option<(T, TokenStream)>,
 }
 
-impl<T> Default for SerDe<T> {
-    fn default() -> Self {
+impl<T> Once<T> {
+    fn new(name: &'static str) -> Self {
+        Once { name, value: None }
+    }
+
+    /// Sets the value; a second set is serde's "duplicate serde attribute" error.
+    fn set(&mut self, cx: &Ctxt, tokens: impl ToTokens, value: T) {
+        let tokens = tokens.into_token_stream();
+        if self.value.is_some() {
+            cx.error_spanned_by(
+                tokens,
+                format_args!("duplicate serde attribute `{}`", self.name),
+            );
+        } else {
+            self.value = Some((value, tokens));
+        }
+    }
+
+    pub fn get(&self) -> Option<&T> {
+        self.value.as_ref().map(|(value, _)| value)
+    }
+
+    pub fn tokens(&self) -> Option<&TokenStream> {
+        self.value.as_ref().map(|(_, tokens)| tokens)
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.value.is_some()
+    }
+}
+
+/// The serialize and deserialize forms of a name or rule.
+pub struct SerDe<T> {
+    pub ser: Once<T>,
+    pub de: Once<T>,
+}
+
+impl<T> SerDe<T> {
+    fn new(name: &'static str) -> Self {
         SerDe {
-            ser: None,
-            de: None,
+            ser: Once::new(name),
+            de: Once::new(name),
         }
     }
 }
 
 /// What the container's attributes say.
-#[derive(Default)]
 pub struct ContainerAttrs<'a> {
-    /// `#[metadata(crate = "...")]`.
-    pub krate: Option<syn::Path>,
     /// `#[metadata(derive(...))]`.
     pub derives: Vec<syn::Path>,
     /// `#[serde(rename_all = ...)]`.
     pub rename_all: SerDe<RenameRule>,
+    /// `#[serde(default)]` or `#[serde(default = "...")]`.
+    pub default: Once<()>,
     /// The `#[serde(...)]` attributes, copied onto every tier struct.
     pub serde: Vec<&'a Attribute>,
 }
 
 /// What a field's attributes say.
-#[derive(Default)]
 pub struct FieldAttrs<'a> {
     /// Every tier the field names, with the token that named it.
     pub tiers: Vec<(TierName, syn::Path)>,
+    /// `#[metadata(nested)]`, with its token.
+    pub nested: Option<syn::Path>,
     /// `#[serde(rename = ...)]`.
     pub rename: SerDe<String>,
     /// `#[serde(alias = ...)]`.
     pub aliases: Vec<String>,
+    /// `#[serde(default)]` or `#[serde(default = "...")]`.
+    pub default: Once<()>,
+    /// `#[serde(skip_serializing_if = "...")]`.
+    pub skip_serializing_if: Once<()>,
     /// The `#[serde(...)]` attributes, copied onto the tier struct's field.
     pub serde: Vec<&'a Attribute>,
     /// Doc comments, copied onto the tier struct's field and the patch methods.
     pub docs: Vec<&'a Attribute>,
 }
 
-/// Derives the generated structs may also carry.
-const DERIVES: &[&str] = &[
-    "Debug",
-    "Clone",
-    "Copy",
-    "PartialEq",
-    "Eq",
-    "Hash",
-    "Default",
-];
+const CONTAINER_SERDE: &str = "rename_all, deny_unknown_fields, default, bound, expecting";
 
 pub fn container_attrs<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> ContainerAttrs<'a> {
-    let mut out = ContainerAttrs::default();
+    let mut out = ContainerAttrs {
+        derives: Vec::new(),
+        rename_all: SerDe::new("rename_all"),
+        default: Once::new("default"),
+        serde: Vec::new(),
+    };
+    let mut deny_unknown_fields = Once::new("deny_unknown_fields");
     for attr in attrs {
         if attr.path().is_ident("metadata") {
             let result = attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("crate") {
-                    let lit: LitStr = meta.value()?.parse()?;
-                    match lit.parse::<syn::Path>() {
-                        Ok(path) => out.krate = Some(path),
-                        Err(_) => cx.error_spanned_by(&lit, "`crate` must be a path, like \"::clerk_metadata\""),
-                    }
-                    Ok(())
+                    cx.error_spanned_by(
+                        &meta.path,
+                        "`#[metadata(crate = ...)]` is not supported: the generated code always names `::clerk_metadata`, so the write guard cannot be pointed at another crate; for a renamed dependency, add `extern crate <name> as clerk_metadata;` to the crate root",
+                    );
+                    skip_value(&meta)
                 } else if meta.path.is_ident("derive") {
                     meta.parse_nested_meta(|derive| {
-                        if DERIVES.iter().any(|d| derive.path.is_ident(d)) {
-                            out.derives.push(derive.path.clone());
-                        } else {
-                            cx.error_spanned_by(
-                                &derive.path,
-                                format_args!(
-                                    "`#[metadata(derive(...))]` takes only standard derives: {}",
-                                    DERIVES.join(", ")
-                                ),
-                            );
-                        }
+                        out.derives.push(derive.path.clone());
                         Ok(())
                     })
                 } else {
                     cx.error_spanned_by(
                         &meta.path,
-                        "unknown container attribute: `#[metadata(...)]` on the struct takes `crate = \"...\"` or `derive(...)`; the tier goes on each field",
+                        "unknown container attribute: `#[metadata(...)]` on the struct takes `derive(...)`; the tier goes on each field",
                     );
                     skip_value(&meta)
                 }
@@ -132,17 +167,28 @@ pub fn container_attrs<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> ContainerAttrs<
             out.serde.push(attr);
             let result = attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("rename_all") {
-                    out.rename_all = rename_rules(cx, &meta)?;
-                    return Ok(());
-                }
-                const PASSED: &[&str] = &["deny_unknown_fields", "default", "bound", "expecting", "rename"];
-                if !PASSED.iter().any(|p| meta.path.is_ident(p)) {
+                    rename_rules(cx, &meta, &mut out.rename_all)
+                } else if meta.path.is_ident("default") {
+                    out.default.set(cx, &meta.path, ());
+                    skip_value(&meta)
+                } else if meta.path.is_ident("deny_unknown_fields") {
+                    deny_unknown_fields.set(cx, &meta.path, ());
+                    Ok(())
+                } else if ["bound", "expecting", "rename"]
+                    .iter()
+                    .any(|p| meta.path.is_ident(p))
+                {
+                    // serde checks these itself; they do not change the keys.
+                    skip_value(&meta)
+                } else {
                     cx.error_spanned_by(
                         &meta.path,
-                        "this `#[serde(...)]` container attribute changes the shape of the JSON, and a metadata tier is always a JSON object of its fields; supported: rename_all, deny_unknown_fields, default, bound, expecting",
+                        format_args!(
+                            "this `#[serde(...)]` container attribute changes the shape of the JSON, and a metadata object is always a JSON object of its fields; supported: {CONTAINER_SERDE}"
+                        ),
                     );
+                    skip_value(&meta)
                 }
-                skip_value(&meta)
             });
             if let Err(e) = result {
                 cx.syn_error(e);
@@ -152,13 +198,31 @@ pub fn container_attrs<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> ContainerAttrs<
     out
 }
 
+const FIELD_SERDE: &str = "rename, alias, default, skip_serializing_if, bound";
+
 pub fn field_attrs<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> FieldAttrs<'a> {
-    let mut out = FieldAttrs::default();
+    let mut out = FieldAttrs {
+        tiers: Vec::new(),
+        nested: None,
+        rename: SerDe::new("rename"),
+        aliases: Vec::new(),
+        default: Once::new("default"),
+        skip_serializing_if: Once::new("skip_serializing_if"),
+        serde: Vec::new(),
+        docs: Vec::new(),
+    };
     for attr in attrs {
         if attr.path().is_ident("doc") {
             out.docs.push(attr);
         } else if attr.path().is_ident("metadata") {
             let result = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("nested") {
+                    if out.nested.is_some() {
+                        cx.error_spanned_by(&meta.path, "duplicate metadata attribute `nested`");
+                    }
+                    out.nested = Some(meta.path.clone());
+                    return Ok(());
+                }
                 match TierName::ALL
                     .into_iter()
                     .find(|t| meta.path.is_ident(t.word()))
@@ -167,7 +231,7 @@ pub fn field_attrs<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> FieldAttrs<'a> {
                     None => {
                         cx.error_spanned_by(
                             &meta.path,
-                            "unknown metadata attribute: expected `public`, `private` or `unsafe`",
+                            "unknown metadata attribute: expected `public`, `private` or `unsafe`, and optionally `nested`",
                         );
                         skip_value(&meta)?;
                     }
@@ -181,23 +245,28 @@ pub fn field_attrs<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> FieldAttrs<'a> {
             out.serde.push(attr);
             let result = attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("rename") {
-                    let names = names(&meta)?;
-                    out.rename = names;
-                    return Ok(());
-                }
-                if meta.path.is_ident("alias") {
+                    names(cx, &meta, &mut out.rename)
+                } else if meta.path.is_ident("alias") {
                     let lit: LitStr = meta.value()?.parse()?;
                     out.aliases.push(lit.value());
-                    return Ok(());
-                }
-                const PASSED: &[&str] = &["default", "skip_serializing_if", "bound"];
-                if !PASSED.iter().any(|p| meta.path.is_ident(p)) {
+                    Ok(())
+                } else if meta.path.is_ident("default") {
+                    out.default.set(cx, &meta.path, ());
+                    skip_value(&meta)
+                } else if meta.path.is_ident("skip_serializing_if") {
+                    out.skip_serializing_if.set(cx, &meta.path, ());
+                    skip_value(&meta)
+                } else if meta.path.is_ident("bound") {
+                    skip_value(&meta)
+                } else {
                     cx.error_spanned_by(
                         &meta.path,
-                        "this `#[serde(...)]` field attribute is not supported on a metadata field: a typed patch writes each field as its own JSON value; supported: rename, alias, default, skip_serializing_if, bound (for custom encodings, wrap the type in a newtype)",
+                        format_args!(
+                            "this `#[serde(...)]` field attribute is not supported on a metadata field: a typed patch writes each field as its own JSON value; supported: {FIELD_SERDE} (for custom encodings, wrap the type in a newtype)"
+                        ),
                     );
+                    skip_value(&meta)
                 }
-                skip_value(&meta)
             });
             if let Err(e) = result {
                 cx.syn_error(e);
@@ -207,67 +276,60 @@ pub fn field_attrs<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> FieldAttrs<'a> {
     out
 }
 
-/// `rename = "x"` or `rename(serialize = "x", deserialize = "y")`.
-fn names(meta: &ParseNestedMeta) -> syn::Result<SerDe<String>> {
+/// `rename = "x"` (both directions) or `rename(serialize = "x", deserialize = "y")`.
+fn names(cx: &Ctxt, meta: &ParseNestedMeta, out: &mut SerDe<String>) -> syn::Result<()> {
     if meta.input.peek(syn::Token![=]) {
         let lit: LitStr = meta.value()?.parse()?;
-        return Ok(SerDe {
-            ser: Some(lit.value()),
-            de: Some(lit.value()),
-        });
+        out.ser.set(cx, &lit, lit.value());
+        out.de.set(cx, &lit, lit.value());
+        return Ok(());
     }
-    let mut out = SerDe::default();
     meta.parse_nested_meta(|inner| {
         let lit: LitStr = inner.value()?.parse()?;
         if inner.path.is_ident("serialize") {
-            out.ser = Some(lit.value());
+            out.ser.set(cx, &lit, lit.value());
         } else if inner.path.is_ident("deserialize") {
-            out.de = Some(lit.value());
+            out.de.set(cx, &lit, lit.value());
         } else {
             return Err(inner.error("expected `serialize` or `deserialize`"));
         }
         Ok(())
-    })?;
-    Ok(out)
+    })
 }
 
 /// `rename_all = "..."` or `rename_all(serialize = "...", deserialize = "...")`.
-fn rename_rules(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<SerDe<RenameRule>> {
-    let lits: SerDe<LitStr> = if meta.input.peek(syn::Token![=]) {
-        let lit: LitStr = meta.value()?.parse()?;
-        SerDe {
-            ser: Some(lit.clone()),
-            de: Some(lit),
-        }
-    } else {
-        let mut out = SerDe::default();
-        meta.parse_nested_meta(|inner| {
-            let lit: LitStr = inner.value()?.parse()?;
-            if inner.path.is_ident("serialize") {
-                out.ser = Some(lit);
-            } else if inner.path.is_ident("deserialize") {
-                out.de = Some(lit);
-            } else {
-                return Err(inner.error("expected `serialize` or `deserialize`"));
-            }
-            Ok(())
-        })?;
-        out
-    };
-    let rule = |lit: Option<LitStr>| {
-        let lit = lit?;
+fn rename_rules(cx: &Ctxt, meta: &ParseNestedMeta, out: &mut SerDe<RenameRule>) -> syn::Result<()> {
+    let rule = |lit: &LitStr| {
         let rule = RenameRule::from_name(&lit.value());
         if rule.is_none() {
             cx.error_spanned_by(
-                &lit,
+                lit,
                 format_args!("unknown rename rule; expected one of {}", RenameRule::NAMES),
             );
         }
         rule
     };
-    Ok(SerDe {
-        ser: rule(lits.ser),
-        de: rule(lits.de),
+    if meta.input.peek(syn::Token![=]) {
+        let lit: LitStr = meta.value()?.parse()?;
+        if let Some(rule) = rule(&lit) {
+            out.ser.set(cx, &lit, rule);
+            out.de.set(cx, &lit, rule);
+        }
+        return Ok(());
+    }
+    meta.parse_nested_meta(|inner| {
+        let lit: LitStr = inner.value()?.parse()?;
+        let slot = if inner.path.is_ident("serialize") {
+            &mut out.ser
+        } else if inner.path.is_ident("deserialize") {
+            &mut out.de
+        } else {
+            return Err(inner.error("expected `serialize` or `deserialize`"));
+        };
+        if let Some(rule) = rule(&lit) {
+            slot.set(cx, &lit, rule);
+        }
+        Ok(())
     })
 }
 

@@ -52,15 +52,15 @@ fn bench(c: &mut Criterion) {
         .password_hasher(PasswordHasher::Bcrypt);
     let rules = Rules::default();
     let id = UserId::parse("user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb").unwrap();
-    update.validate(&rules).unwrap();
-    digest.validate(&rules).unwrap();
+    update.validate(ApiVersion::LATEST, &rules).unwrap();
+    digest.validate(ApiVersion::LATEST, &rules).unwrap();
 
     let mut group = c.benchmark_group("validation");
     group.bench_function("validate_full_update", |b| {
-        b.iter(|| black_box(&update).validate(&rules))
+        b.iter(|| black_box(&update).validate(ApiVersion::LATEST, &rules))
     });
     group.bench_function("validate_digest_update", |b| {
-        b.iter(|| black_box(&digest).validate(&rules))
+        b.iter(|| black_box(&digest).validate(ApiVersion::LATEST, &rules))
     });
     group.bench_function("build_full_update", |b| {
         b.iter(|| black_box(&update).build(&id, ApiVersion::LATEST))

@@ -2,7 +2,7 @@
 
 pub mod spec;
 
-use clerk_metadata::UserMetadata;
+use clerk_metadata::{MetadataObject, UserMetadata};
 use serde::{Deserialize, Serialize};
 
 /// Who the user is to the app.
@@ -28,8 +28,9 @@ pub enum Theme {
     Dark,
 }
 
-/// Notification settings, a nested object.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// Notification settings, a nested object that takes a patch of its own keys.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, MetadataObject)]
+#[serde(default)]
 pub struct Notifications {
     /// Email digests.
     pub email: bool,
@@ -60,7 +61,7 @@ pub struct AppUser {
     #[serde(default)]
     pub theme: Theme,
     /// Notification settings.
-    #[metadata(unsafe)]
+    #[metadata(unsafe, nested)]
     #[serde(default)]
     pub notifications: Notifications,
 }

@@ -179,7 +179,7 @@ fn random_backend_patch(rng: &mut Rng) -> AppUserPatch<Backend> {
                 Role::Member
             })
         }
-        1 => patch = patch.remove_role(),
+        1 => patch = patch.remove_required_role(),
         _ => {}
     }
     if rng.coin() {

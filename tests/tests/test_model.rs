@@ -297,7 +297,7 @@ fn run(
                 let mut patch = AppUserPatch::<Backend>::new();
                 patch = match &ops.role {
                     Op::Keep => patch,
-                    Op::Remove => patch.remove_role(),
+                    Op::Remove => patch.remove_required_role(),
                     Op::Set(v) => patch.role(*v),
                 };
                 patch = match &ops.teams {
@@ -357,6 +357,10 @@ fn run(
                 let Ok(mut user) = User::<AppUser>::from_json(&clerk.user_json()) else {
                     continue;
                 };
+                // Every unsafe field has a default, so the unsafe tier always fits.
+                let Ok(mut unsafe_metadata) = user.unsafe_metadata.into_typed() else {
+                    return Err(TestCaseError::fail("unsafe metadata drifted"));
+                };
                 if let Some(role) = role {
                     user.public_metadata.role = *role;
                 }
@@ -364,7 +368,7 @@ fn run(
                     user.private_metadata.risk_score = *risk;
                 }
                 if let Some(theme) = theme {
-                    user.unsafe_metadata.theme = *theme;
+                    unsafe_metadata.theme = *theme;
                 }
                 let mut update = UserUpdate::<Backend>::new();
                 if tiers[0] {
@@ -376,8 +380,8 @@ fn run(
                     update = update.replace_private(user.private_metadata);
                 }
                 if tiers[2] {
-                    expected.set_tier("unsafe_metadata", user.unsafe_metadata.value());
-                    update = update.replace_unsafe(user.unsafe_metadata);
+                    expected.set_tier("unsafe_metadata", unsafe_metadata.value());
+                    update = update.replace_unsafe(unsafe_metadata);
                 }
                 if update.is_empty() {
                     continue;

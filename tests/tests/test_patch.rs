@@ -1,6 +1,6 @@
 //! Typed patches: exact JSON, the runtime mass-assignment guard, widening.
 
-use clerk_metadata::{Backend, FieldPatch, Frontend, MetadataPatch, TierKind, UserMetadata};
+use clerk_metadata::{Backend, Frontend, MetadataPatch, TierKind, UserMetadata};
 use clerk_metadata_tests::{
     AppUser, AppUserPatch, AppUserPrivate, AppUserPublic, AppUserUnsafe, Notifications, Role, Theme,
 };
@@ -59,7 +59,7 @@ fn every_setter_and_remover_writes_its_key() {
         })
     );
     let removed = AppUserPatch::<Backend>::new()
-        .remove_role()
+        .remove_required_role()
         .remove_teams()
         .remove_stripe_customer_id()
         .remove_risk_score()
@@ -230,14 +230,6 @@ fn debug_of_a_patch_hides_private_values() {
     );
     assert!(shown.contains("role: Set(Admin)"), "{shown}");
     assert!(shown.contains("context: \"Backend\""), "{shown}");
-}
-
-#[test]
-fn field_patch_reads_null_as_remove() {
-    let read: FieldPatch<Option<u32>> = serde_json::from_str("null").unwrap();
-    assert_eq!(read, FieldPatch::Remove);
-    let read: FieldPatch<u32> = serde_json::from_str("4").unwrap();
-    assert_eq!(read, FieldPatch::Set(4));
 }
 
 #[test]

@@ -105,7 +105,7 @@ proptest! {
                 lenient.private_metadata.typed().is_none(),
                 lenient.unsafe_metadata.typed().is_none(),
             ];
-            prop_assert_eq!(lenient.problems.len(), drifted.iter().filter(|d| **d).count());
+            prop_assert_eq!(lenient.problems().len(), drifted.iter().filter(|d| **d).count());
         }
     }
 

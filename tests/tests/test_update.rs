@@ -118,7 +118,7 @@ fn replaces_go_to_put_and_patches_to_patch() {
             s(
                 "PUT",
                 "/v1/users/user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb/metadata",
-                r#"{"public_metadata":{"role":"member","teams":[]},"private_metadata":{"stripe_customer_id":null,"riskScore":1}}"#
+                r#"{"public_metadata":{"role":"member","teams":[]},"private_metadata":{"riskScore":1}}"#
             ),
             s(
                 "PATCH",

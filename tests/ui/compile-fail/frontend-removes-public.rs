@@ -3,7 +3,7 @@ use clerk_metadata::{Backend, Frontend, UserMetadata};
 #[derive(UserMetadata)]
 pub struct AppUser {
     #[metadata(public)]
-    pub role: String,
+    pub role: Option<String>,
     #[metadata(private)]
     pub stripe_customer_id: Option<String>,
     #[metadata(unsafe)]

@@ -1,0 +1,344 @@
+//! Patches read from a browser's JSON: `{"theme": "dark"}`, flat, each key checked
+//! against the context before its value is read.
+//!
+//! The browser is hostile. Every key must name a field the context may write; a key
+//! sent twice, a `null` for a field the schema requires, and a value that would write
+//! more (or less) than was sent are refused, each with a message naming the field. Text
+//! from the request is escaped and cut before it is echoed.
+
+use core::fmt;
+use core::marker::PhantomData;
+
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
+use serde::ser::Serialize;
+use serde_json::{Map, Value};
+
+use crate::context::Context;
+use crate::escape::{KEY_CHARS, MESSAGE_CHARS, escaped};
+use crate::key::Key;
+use crate::patch::{At, FieldPatch, MetadataPatch, ObjectFields};
+use crate::tier::{FieldInfo, Private, Public, TierKind};
+
+/// Reads a patch from the flat JSON object a browser sends.
+#[doc(hidden)]
+pub fn deserialize_patch<'de, D: Deserializer<'de>, P: MetadataPatch + Default>(
+    deserializer: D,
+) -> Result<P, D::Error> {
+    deserializer.deserialize_map(PatchVisitor(PhantomData))
+}
+
+struct PatchVisitor<P>(PhantomData<P>);
+
+/// The tier and index of the field that `key` names.
+fn lookup<P: MetadataPatch>(key: &str) -> Option<(TierKind, usize, &'static FieldInfo)> {
+    let tiers: [(TierKind, &'static [FieldInfo]); 3] = [
+        (TierKind::Public, <P::__Public as ObjectFields>::FIELDS),
+        (TierKind::Private, <P::__Private as ObjectFields>::FIELDS),
+        (TierKind::Unsafe, <P::__Unsafe as ObjectFields>::FIELDS),
+    ];
+    tiers.into_iter().find_map(|(tier, fields)| {
+        let index = fields.iter().position(|f| f.reads(key))?;
+        Some((tier, index, &fields[index]))
+    })
+}
+
+impl At<'_> {
+    fn name<'f>(&self, field: &'f FieldInfo) -> FieldName<'_, 'f> {
+        FieldName {
+            prefix: self.prefix,
+            key: field.key,
+        }
+    }
+
+    fn unknown<E: de::Error>(&self, key: &str) -> E {
+        if self.private {
+            E::custom(format_args!(
+                "unknown field in `{}`: it is not a metadata field",
+                self.prefix.trim_end_matches('.')
+            ))
+        } else {
+            E::custom(format_args!(
+                "unknown field `{}{}`: it is not a metadata field",
+                self.prefix,
+                escaped(key, KEY_CHARS)
+            ))
+        }
+    }
+}
+
+/// A field's path for a message: `notifications.push`.
+struct FieldName<'p, 'f> {
+    prefix: &'p str,
+    key: &'f str,
+}
+
+impl fmt::Display for FieldName<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", self.prefix, self.key)
+    }
+}
+
+impl<'de, P: MetadataPatch + Default> Visitor<'de> for PatchVisitor<P> {
+    type Value = P;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object of metadata fields")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<P, A::Error> {
+        let mut patch = P::default();
+        let mut seen: Vec<(TierKind, usize)> = Vec::new();
+        while let Some(Key(key)) = map.next_key()? {
+            let Some((tier, index, field)) = lookup::<P>(&key) else {
+                return Err(At {
+                    prefix: "",
+                    private: false,
+                }
+                .unknown(&key));
+            };
+            let forbidden = || {
+                de::Error::custom(format_args!(
+                    "field `{}` is {tier} metadata: the {} may write only unsafe metadata",
+                    field.key,
+                    <P::Context as Context>::NAME.to_ascii_lowercase(),
+                ))
+            };
+            if !<P::Context as Context>::may_write(tier) {
+                return Err(forbidden());
+            }
+            if seen.contains(&(tier, index)) {
+                return Err(de::Error::duplicate_field(field.key));
+            }
+            seen.push((tier, index));
+            let at = At {
+                prefix: "",
+                private: tier == TierKind::Private,
+            };
+            let parts = patch.__parts_mut();
+            match tier {
+                TierKind::Public => {
+                    <P::Context as Context>::__get_mut::<Public, _>(parts.public)
+                        .ok_or_else(forbidden)?
+                        .read_field(index, &mut map, at)?;
+                }
+                TierKind::Private => {
+                    <P::Context as Context>::__get_mut::<Private, _>(parts.private)
+                        .ok_or_else(forbidden)?
+                        .read_field(index, &mut map, at)?;
+                }
+                TierKind::Unsafe => parts.unsafe_.read_field(index, &mut map, at)?,
+            }
+        }
+        Ok(patch)
+    }
+}
+
+/// Reads a nested patch (`NotificationsPatch`) from a JSON object of its fields.
+#[doc(hidden)]
+pub fn deserialize_object<'de, D: Deserializer<'de>, O: ObjectFields>(
+    deserializer: D,
+) -> Result<O, D::Error> {
+    struct ObjectVisitor<O>(PhantomData<O>);
+    impl<'de, O: ObjectFields> Visitor<'de> for ObjectVisitor<O> {
+        type Value = O;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object of the nested object's fields")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<O, A::Error> {
+            // A nested patch does not know its tier: treat it as private, echoing nothing.
+            read_object(
+                &mut map,
+                At {
+                    prefix: "",
+                    private: true,
+                },
+            )
+        }
+    }
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+/// Reads the fields of one object: every key must name one of them, once.
+fn read_object<'de, A: MapAccess<'de>, O: ObjectFields>(
+    map: &mut A,
+    at: At<'_>,
+) -> Result<O, A::Error> {
+    let mut fields = O::default();
+    let mut seen = vec![false; O::FIELDS.len()];
+    while let Some(Key(key)) = map.next_key()? {
+        let Some(index) = O::FIELDS.iter().position(|f| f.reads(&key)) else {
+            return Err(at.unknown(&key));
+        };
+        if std::mem::replace(&mut seen[index], true) {
+            return Err(de::Error::custom(format_args!(
+                "duplicate field `{}`",
+                at.name(&O::FIELDS[index])
+            )));
+        }
+        fields.read_field(index, map, at)?;
+    }
+    Ok(fields)
+}
+
+/// Reads one field's value: `null` removes it (unless the schema requires it), any
+/// other value sets it, and must write exactly the keys that were sent.
+#[doc(hidden)]
+pub fn read_value<'de, A: MapAccess<'de>, T: Serialize + DeserializeOwned>(
+    slot: &mut FieldPatch<T>,
+    field: &FieldInfo,
+    at: At<'_>,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    let value: Value = map.next_value()?;
+    *slot = match value {
+        Value::Null => removal(field, at).map_err(de::Error::custom)?,
+        value => FieldPatch::Set(typed(&value, field, at).map_err(de::Error::custom)?),
+    };
+    Ok(())
+}
+
+/// Reads a nested field (`#[metadata(nested)]`): an object is a nested patch of the
+/// keys it holds, `null` removes the field.
+#[doc(hidden)]
+pub fn read_nested<'de, A: MapAccess<'de>, T, O: ObjectFields>(
+    slot: &mut FieldPatch<T, O>,
+    field: &FieldInfo,
+    at: At<'_>,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    let value: Value = map.next_value()?;
+    *slot = match value {
+        Value::Null => removal(field, at).map_err(de::Error::custom)?,
+        Value::Object(object) => {
+            let prefix = format!("{}.", at.name(field));
+            let nested = At {
+                prefix: &prefix,
+                private: at.private,
+            };
+            FieldPatch::Merge(nested_object(object, nested).map_err(de::Error::custom)?)
+        }
+        _ => {
+            return Err(de::Error::custom(format_args!(
+                "field `{}` takes an object of the nested fields to change",
+                at.name(field)
+            )));
+        }
+    };
+    Ok(())
+}
+
+fn nested_object<O: ObjectFields>(object: Map<String, Value>, at: At<'_>) -> Result<O, String> {
+    let mut map = de::value::MapDeserializer::<_, serde_json::Error>::new(object.into_iter());
+    read_object(&mut map, at).map_err(|e| e.to_string())
+}
+
+fn removal<T, M>(field: &FieldInfo, at: At<'_>) -> Result<FieldPatch<T, M>, String> {
+    if field.required {
+        Err(format!(
+            "field `{}` is required by the schema: `null` would delete it, and the stored metadata could no longer be read",
+            at.name(field)
+        ))
+    } else {
+        Ok(FieldPatch::Remove)
+    }
+}
+
+/// The message of a value that does not fit: serde's own for public and unsafe
+/// metadata (escaped and cut), the field's type alone for private metadata.
+fn misfit(field: &FieldInfo, at: At<'_>, error: &dyn fmt::Display) -> String {
+    if at.private {
+        format!(
+            "field `{}`: the value does not fit the schema type `{}`",
+            at.name(field),
+            field.type_name
+        )
+    } else {
+        format!(
+            "field `{}`: {}",
+            at.name(field),
+            escaped(&error.to_string(), MESSAGE_CHARS)
+        )
+    }
+}
+
+fn typed<T: Serialize + DeserializeOwned>(
+    value: &Value,
+    field: &FieldInfo,
+    at: At<'_>,
+) -> Result<T, String> {
+    let typed = T::deserialize(value).map_err(|e| misfit(field, at, &e))?;
+    if holds_object(value) {
+        let written = serde_json::to_value(&typed).map_err(|e| misfit(field, at, &e))?;
+        let mut path = at.name(field).to_string();
+        same_keys(value, &written, &mut path, at.private)?;
+    }
+    Ok(typed)
+}
+
+fn holds_object(value: &Value) -> bool {
+    match value {
+        Value::Object(_) => true,
+        Value::Array(items) => items.iter().any(holds_object),
+        _ => false,
+    }
+}
+
+/// Checks that the typed value writes exactly the object keys that were sent. Clerk
+/// merges an object key by key, so a key the typed value adds (a serde default) would
+/// overwrite what is stored, and a key it drops was asked for and would not be sent.
+/// Arrays replace what is stored whole, so only objects outside arrays are compared.
+fn same_keys(
+    sent: &Value,
+    written: &Value,
+    path: &mut String,
+    private: bool,
+) -> Result<(), String> {
+    let (Value::Object(sent), Value::Object(written)) = (sent, written) else {
+        return Ok(());
+    };
+    let shown = |path: &str, key: &str| {
+        if private {
+            format!("a key in `{}`", escaped(path, MESSAGE_CHARS))
+        } else {
+            format!(
+                "`{}.{}`",
+                escaped(path, MESSAGE_CHARS),
+                escaped(key, KEY_CHARS)
+            )
+        }
+    };
+    if let Some(key) = written.keys().find(|k| !sent.contains_key(*k)) {
+        return Err(format!(
+            "field `{}` would also write {}, which the request did not send: an object in a field without `#[metadata(nested)]` is written whole, so send every key",
+            escaped(path, MESSAGE_CHARS),
+            shown(path, key)
+        ));
+    }
+    if let Some(key) = sent.keys().find(|k| !written.contains_key(*k)) {
+        return Err(format!(
+            "field `{}`: the request sent {}, which the typed value would not write",
+            escaped(path, MESSAGE_CHARS),
+            shown(path, key)
+        ));
+    }
+    for (key, value) in sent {
+        if let Some(written) = written.get(key) {
+            // Private map keys are data: the path stays at the field.
+            let len = path.len();
+            if !private {
+                path.push('.');
+                path.push_str(key);
+            }
+            same_keys(value, written, path, private)?;
+            path.truncate(len);
+        }
+    }
+    Ok(())
+}
+
+/// The error for a field index a generated table does not know; unreachable in
+/// generated code, and an error rather than a panic all the same.
+#[doc(hidden)]
+pub fn index_error<E: de::Error>() -> E {
+    E::custom("metadata field table out of step with its fields")
+}

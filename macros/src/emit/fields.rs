@@ -1,0 +1,158 @@
+//! The hidden storage of a patch's fields: one struct per tier of a schema (or one for
+//! a nested object), a [`FieldPatch`] per field, and its `ObjectFields` impl, which
+//! writes the sent fields and reads them from a browser's JSON.
+//!
+//! [`FieldPatch`]: https://docs.rs/clerk-metadata
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::Gen;
+use crate::generics;
+use crate::syntax::TierName;
+
+impl Gen<'_, '_> {
+    pub(super) fn storage(&self, tier: Option<TierName>) -> TokenStream {
+        let krate = &self.krate;
+        let vis = self.s.vis();
+        let ident = self.storage_ident(tier);
+        let generics = generics::params_used_by(self.s.generics(), self.group(tier));
+        let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+        let params = &generics.params;
+        let fields: Vec<_> = self.group(tier).collect();
+        let names: Vec<_> = fields.iter().map(|f| f.ident).collect();
+        let labels: Vec<_> = fields.iter().map(|f| &f.name).collect();
+        let keys: Vec<_> = fields.iter().map(|f| &f.key).collect();
+        let slots: Vec<_> = fields.iter().map(|f| self.slot_type(f)).collect();
+        let parts = self.slot_parts(fields.iter().copied());
+        let infos = fields.iter().map(|f| self.field_info(f));
+        let reads = fields.iter().enumerate().map(|(i, f)| {
+            let name = f.ident;
+            let read = if f.nested.is_some() {
+                quote!(read_nested)
+            } else {
+                quote!(read_value)
+            };
+            quote! {
+                #i => #krate::__private::#read(
+                    &mut self.#name,
+                    &<Self as #krate::__private::ObjectFields>::FIELDS[#i],
+                    at,
+                    map,
+                ),
+            }
+        });
+        let name = ident.to_string();
+        // With no fields, the parameters go unused: name them so.
+        let (skip, at, map, later) = if fields.is_empty() {
+            (quote!(_skip), quote!(_at), quote!(_map), quote!(_later))
+        } else {
+            (quote!(mut skip), quote!(at), quote!(map), quote!(later))
+        };
+        let redact = tier == Some(TierName::Private);
+
+        let clone_bounds = generics::deferred_bounds(&parts, &quote!(::core::clone::Clone));
+        let clone_where = generics::where_clause(&generics, &clone_bounds);
+        let eq_bounds = generics::deferred_bounds(&parts, &quote!(::core::cmp::PartialEq));
+        let eq_where = generics::where_clause(&generics, &eq_bounds);
+        let debug = if redact {
+            quote! {
+                #[automatically_derived]
+                impl #impl_generics ::core::fmt::Debug for #ident #ty_generics #where_clause {
+                    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.debug_struct(#name)
+                            #(.field(#labels, &#krate::__private::RedactedPatch(&self.#names)))*
+                            .finish()
+                    }
+                }
+            }
+        } else {
+            let bounds = generics::deferred_bounds(&parts, &quote!(::core::fmt::Debug));
+            let debug_where = generics::where_clause(&generics, &bounds);
+            quote! {
+                #[automatically_derived]
+                impl #impl_generics ::core::fmt::Debug for #ident #ty_generics #debug_where {
+                    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.debug_struct(#name)
+                            #(.field(#labels, &self.#names))*
+                            .finish()
+                    }
+                }
+            }
+        };
+        let serde_where = generics::where_clause(&generics, &self.serde_bounds(|f| f.tier == tier));
+        quote! {
+            #[doc(hidden)]
+            #[allow(non_camel_case_types)]
+            #vis struct #ident <#params> #where_clause {
+                #(#names: #slots,)*
+            }
+
+            #[automatically_derived]
+            impl #impl_generics ::core::default::Default for #ident #ty_generics #where_clause {
+                fn default() -> Self {
+                    #ident { #(#names: #krate::__private::FieldPatch::Unchanged,)* }
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics ::core::clone::Clone for #ident #ty_generics #clone_where {
+                fn clone(&self) -> Self {
+                    #ident { #(#names: ::core::clone::Clone::clone(&self.#names),)* }
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics ::core::cmp::PartialEq for #ident #ty_generics #eq_where {
+                fn eq(&self, other: &Self) -> bool {
+                    true #(&& self.#names == other.#names)*
+                }
+            }
+
+            #debug
+
+            #[automatically_derived]
+            #[allow(unused_qualifications)]
+            impl #impl_generics #krate::__private::ObjectFields for #ident #ty_generics #serde_where {
+                const FIELDS: &'static [#krate::__private::FieldInfo] = &[#(#infos),*];
+
+                fn is_touched(&self) -> bool {
+                    false #(|| !self.#names.is_unchanged())*
+                }
+
+                fn write_entries<__M, __F>(
+                    &self,
+                    #map: &mut __M,
+                    #skip: __F,
+                ) -> #krate::__private::Result<(), __M::Error>
+                where
+                    __M: #krate::__private::serde::ser::SerializeMap,
+                    __F: ::core::ops::FnMut(&'static str) -> bool,
+                {
+                    #(
+                        if !self.#names.is_unchanged() && !skip(#keys) {
+                            __M::serialize_entry(map, #keys, &self.#names)?;
+                        }
+                    )*
+                    #krate::__private::Result::Ok(())
+                }
+
+                fn read_field<'de, __A: #krate::__private::serde::de::MapAccess<'de>>(
+                    &mut self,
+                    index: usize,
+                    #map: &mut __A,
+                    #at: #krate::__private::At<'_>,
+                ) -> #krate::__private::Result<(), __A::Error> {
+                    match index {
+                        #(#reads)*
+                        _ => #krate::__private::Result::Err(#krate::__private::index_error()),
+                    }
+                }
+
+                fn merge_from(&mut self, #later: Self) {
+                    #(self.#names.merge_from(later.#names);)*
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! The patch of an object nested in metadata (`NotificationsPatch`), from
+//! `#[derive(MetadataObject)]`: setters and removers for each nested field, and the
+//! `MetadataObject` impl that lets a schema field marked `nested` take it.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::Gen;
+use crate::generics;
+use crate::model::Field;
+
+impl Gen<'_, '_> {
+    pub(super) fn object_patch(&self) -> TokenStream {
+        let krate = &self.krate;
+        let vis = self.s.vis();
+        let object = self.s.ident();
+        let patch = &self.patch;
+        let generics = self.s.generics();
+        let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+        let params = &generics.params;
+        let storage = self.storage_type(None);
+        let serde_where = generics::where_clause(generics, &self.serde_bounds(|_| true));
+        let setters = self.s.fields.iter().map(|f| self.object_setters(f));
+        let doc = format!(
+            "A typed patch of a [`{object}`] nested in metadata: the nested keys to set or remove, \
+             sent as an object that Clerk merges key by key into the stored one.\n\n\
+             As `Deserialize` it reads an object of the keys to change and rejects any key that \
+             is not a field."
+        );
+        quote! {
+            #[doc = #doc]
+            #vis struct #patch <#params> #where_clause {
+                __fields: #storage,
+            }
+
+            #[allow(unused_qualifications)]
+            impl #impl_generics #patch #ty_generics #where_clause {
+                /// An empty patch: it changes nothing until a setter is called.
+                #[must_use]
+                pub fn new() -> Self {
+                    #patch { __fields: ::core::default::Default::default() }
+                }
+
+                /// Whether the patch sends nothing.
+                pub fn is_empty(&self) -> bool
+                where
+                    #storage: #krate::__private::ObjectFields,
+                {
+                    !#krate::__private::ObjectFields::is_touched(&self.__fields)
+                }
+
+                #(#setters)*
+            }
+
+            #[automatically_derived]
+            impl #impl_generics ::core::default::Default for #patch #ty_generics #where_clause {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics ::core::clone::Clone for #patch #ty_generics
+            where
+                for<'__b> #storage: ::core::clone::Clone,
+            {
+                fn clone(&self) -> Self {
+                    #patch { __fields: ::core::clone::Clone::clone(&self.__fields) }
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics ::core::cmp::PartialEq for #patch #ty_generics
+            where
+                for<'__b> #storage: ::core::cmp::PartialEq,
+            {
+                fn eq(&self, other: &Self) -> bool {
+                    self.__fields == other.__fields
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics ::core::fmt::Debug for #patch #ty_generics
+            where
+                for<'__b> #storage: ::core::fmt::Debug,
+            {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    ::core::fmt::Debug::fmt(&self.__fields, f)
+                }
+            }
+
+            #[automatically_derived]
+            #[allow(unused_qualifications)]
+            impl #impl_generics #krate::MetadataObject for #object #ty_generics #serde_where {
+                type Patch = #patch #ty_generics;
+                type __Fields = #storage;
+
+                fn __into_fields(patch: Self::Patch) -> Self::__Fields {
+                    patch.__fields
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics #krate::__private::serde::Serialize for #patch #ty_generics #serde_where {
+                fn serialize<__S: #krate::__private::serde::Serializer>(
+                    &self,
+                    serializer: __S,
+                ) -> #krate::__private::Result<__S::Ok, __S::Error> {
+                    #krate::__private::serialize_object(&self.__fields, serializer)
+                }
+            }
+
+            #[automatically_derived]
+            impl<'de, #params> #krate::__private::serde::Deserialize<'de> for #patch #ty_generics #serde_where {
+                fn deserialize<__D: #krate::__private::serde::Deserializer<'de>>(
+                    deserializer: __D,
+                ) -> #krate::__private::Result<Self, __D::Error> {
+                    #krate::__private::deserialize_object(deserializer)
+                        .map(|fields| #patch { __fields: fields })
+                }
+            }
+        }
+    }
+
+    fn object_setters(&self, f: &Field) -> TokenStream {
+        let krate = &self.krate;
+        let (ident, ty, docs) = (f.ident, f.ty, &f.docs);
+        let (name, key) = (&f.name, &f.key);
+        let remove = format_ident!("remove_{}", f.name, span = ident.span());
+        let set_doc = format!("Sets `{name}` (JSON key `{key}`).");
+        let remove_doc =
+            format!("Removes `{name}`: sends `null`, which deletes the JSON key `{key}`.");
+        let merge = f.nested.map(|inner| {
+            let merge = format_ident!("merge_{}", f.name, span = ident.span());
+            let merge_doc = format!(
+                "Changes only the nested keys `patch` sets in `{name}`; Clerk keeps the others."
+            );
+            quote! {
+                #[doc = #merge_doc]
+                #[must_use]
+                pub fn #merge(mut self, patch: <#inner as #krate::MetadataObject>::Patch) -> Self {
+                    #krate::__private::merge_nested(
+                        &mut self.__fields.#ident,
+                        <#inner as #krate::MetadataObject>::__into_fields(patch),
+                    );
+                    self
+                }
+            }
+        });
+        quote! {
+            #[doc = #set_doc]
+            #[doc = ""]
+            #(#docs)*
+            #[must_use]
+            pub fn #ident(mut self, value: #ty) -> Self {
+                self.__fields.#ident = #krate::__private::FieldPatch::Set(value);
+                self
+            }
+
+            #[doc = #remove_doc]
+            #[must_use]
+            pub fn #remove(mut self) -> Self {
+                self.__fields.#ident = #krate::__private::FieldPatch::Remove;
+                self
+            }
+
+            #merge
+        }
+    }
+}

@@ -1,0 +1,396 @@
+//! The schema's patch type (`AppUserPatch<C>`): its storage slots, setters, removers
+//! and nested merges, each behind the write guard of its tier, and its trait impls.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+
+use super::Gen;
+use crate::generics;
+use crate::model::Field;
+use crate::syntax::TierName;
+
+impl Gen<'_, '_> {
+    /// Where a write of `tier` finds its storage in `self`: the slot opened by the
+    /// guard for public and private metadata, the unsafe fields directly.
+    fn open(&self, tier: TierName, what: &TokenStream) -> TokenStream {
+        let krate = &self.krate;
+        let ctx = &self.ctx;
+        let marker = self.tier_marker(tier);
+        match tier {
+            TierName::Public => {
+                quote!(<#ctx as #krate::CanWrite<#what, #marker>>::__open(&mut self.__public))
+            }
+            TierName::Private => {
+                quote!(<#ctx as #krate::CanWrite<#what, #marker>>::__open(&mut self.__private))
+            }
+            TierName::Unsafe => quote!((&mut self.__unsafe)),
+        }
+    }
+
+    /// The guard of a write of `what` in `tier`: none for unsafe metadata, which every
+    /// context may write, so code generic over the context can write it.
+    fn guard(&self, tier: TierName, what: &TokenStream, span: Span) -> Option<TokenStream> {
+        let krate = &self.krate;
+        let ctx = &self.ctx;
+        let marker = self.tier_marker(tier);
+        (tier != TierName::Unsafe)
+            .then(|| quote_spanned!(span=> #ctx: #krate::CanWrite<#what, #marker>,))
+    }
+
+    pub(super) fn patch(&self) -> TokenStream {
+        let krate = &self.krate;
+        let vis = self.s.vis();
+        let user = self.s.ident();
+        let patch = &self.patch;
+        let ctx = &self.ctx;
+        let generics = self.s.generics();
+        let user_params: Vec<_> = generics.params.iter().collect();
+        let where_clause = &generics.where_clause;
+        let bare_params = generics::params_without_defaults(generics);
+        let impl_params = quote!(#ctx: #krate::Context #(, #bare_params)*);
+        let args = generics::param_args(generics);
+        let this = quote!(#patch<#ctx #(, #args)*>);
+        let user_where = generics::where_clause(generics, &[]);
+        let serde_where = generics::where_clause(generics, &self.serde_bounds(|_| true));
+        let [public_storage, private_storage, unsafe_storage] =
+            TierName::ALL.map(|t| self.storage_type(Some(t)));
+        let [public_marker, private_marker, _] = TierName::ALL.map(|t| self.tier_marker(t));
+
+        let doc = format!(
+            "A typed merge patch of [`{user}`] metadata for Clerk's `PATCH /v1/users/{{user_id}}/metadata`.\n\n\
+             Each field has a setter named like the field and a `remove_…` method that sends `null`, \
+             which deletes the key; untouched fields are not sent. `{ctx}` is the writer's context: \
+             [`Backend`](::clerk_metadata::Backend) may write every tier, [`Frontend`](::clerk_metadata::Frontend) \
+             only unsafe metadata, and a write the context may not make does not compile: a `Frontend` \
+             patch has no storage for public or private values at all.\n\n\
+             As `Deserialize` it reads the flat object a browser sends, `{{\"field\": value}}` \
+             (`null` removes), and rejects a key the context may not write or that is not a field.",
+        );
+
+        let setters = self.s.fields.iter().map(|f| self.setters(f));
+        let tier_setters = TierName::ALL.map(|tier| {
+            let method = format_ident!("set_{}", tier.word());
+            let tier_ident = self.tier_ident(tier);
+            let tier_ty = self.tier_type(tier);
+            let names: Vec<_> = self.group(Some(tier)).map(|f| f.ident).collect();
+            let doc = format!(
+                "Sets every field of the {} tier to the values in `tier` (each key is sent; `None` and nested objects as the field setters send them).",
+                tier.word()
+            );
+            let guard = self.guard(tier, &tier_ty, Span::call_site());
+            let open = self.open(tier, &tier_ty);
+            let body = if names.is_empty() {
+                quote!(let _ = tier;)
+            } else {
+                quote! {
+                    let #tier_ident { #(#names),* } = tier;
+                    let fields = #open;
+                    #(fields.#names = #krate::__private::FieldPatch::Set(#names);)*
+                }
+            };
+            quote! {
+                #[doc = #doc]
+                #[must_use]
+                pub fn #method(mut self, tier: #tier_ty) -> Self
+                where
+                    #guard
+                {
+                    #body
+                    self
+                }
+            }
+        });
+
+        let debug_types = self.slot_parts(
+            self.s
+                .fields
+                .iter()
+                .filter(|f| f.tier != Some(TierName::Private)),
+        );
+        let debug_bounds = generics::deferred_bounds(&debug_types, &quote!(::core::fmt::Debug));
+        let debug_where = generics::where_clause(generics, &debug_bounds);
+        let debug_tier = |tier: TierName, slot: TokenStream| {
+            let marker = self.tier_marker(tier);
+            let entries = self.group(Some(tier)).map(|f| {
+                let (ident, label) = (f.ident, &f.name);
+                if tier == TierName::Private {
+                    quote!(d.field(#label, &#krate::__private::RedactedPatch(&fields.#ident));)
+                } else {
+                    quote!(d.field(#label, &fields.#ident);)
+                }
+            });
+            let entries: Vec<_> = entries.collect();
+            (!entries.is_empty()).then(|| {
+                quote! {
+                    if let #krate::__private::Option::Some(fields) =
+                        <#ctx as #krate::Context>::__get::<#marker, _>(&self.#slot)
+                    {
+                        #(#entries)*
+                    }
+                }
+            })
+        };
+        let debug_public = debug_tier(TierName::Public, quote!(__public));
+        let debug_private = debug_tier(TierName::Private, quote!(__private));
+        let unsafe_entries = self.group(Some(TierName::Unsafe)).map(|f| {
+            let (ident, label) = (f.ident, &f.name);
+            quote!(d.field(#label, &self.__unsafe.#ident);)
+        });
+        let patch_name = patch.to_string();
+
+        let storage_types = [&public_storage, &private_storage, &unsafe_storage];
+        let clone_bounds: Vec<_> = storage_types
+            .iter()
+            .map(|ty| quote!(for<'__b> #ty: ::core::clone::Clone))
+            .collect();
+        let clone_where = generics::where_clause(generics, &clone_bounds);
+        let eq_bounds: Vec<_> = storage_types
+            .iter()
+            .map(|ty| quote!(for<'__b> #ty: ::core::cmp::PartialEq))
+            .collect();
+        let eq_where = generics::where_clause(generics, &eq_bounds);
+
+        let backend = quote!(#patch<#krate::Backend #(, #args)*>);
+        let frontend = quote!(#patch<#krate::Frontend #(, #args)*>);
+        let wider = quote!(#patch<__W #(, #args)*>);
+
+        quote! {
+            #[doc = #doc]
+            #vis struct #patch<#ctx: #krate::Context #(, #user_params)*> #where_clause {
+                __public: <#ctx as #krate::Context>::Slot<#public_marker, #public_storage>,
+                __private: <#ctx as #krate::Context>::Slot<#private_marker, #private_storage>,
+                __unsafe: #unsafe_storage,
+            }
+
+            #[allow(unused_qualifications)]
+            impl<#impl_params> #this #user_where {
+                /// An empty patch: it changes nothing until a setter is called.
+                #[must_use]
+                pub fn new() -> Self {
+                    #patch {
+                        __public: <#ctx as #krate::Context>::__empty::<#public_marker, _>(),
+                        __private: <#ctx as #krate::Context>::__empty::<#private_marker, _>(),
+                        __unsafe: ::core::default::Default::default(),
+                    }
+                }
+
+                /// Whether the patch sends nothing.
+                pub fn is_empty(&self) -> bool
+                where
+                    Self: #krate::MetadataPatch,
+                {
+                    #krate::MetadataPatch::is_empty(self)
+                }
+
+                /// The same patch, usable where context `W` is expected: a `Frontend` patch
+                /// widens to `Backend`, never the reverse.
+                pub fn widen<__W: #krate::Context>(self) -> #wider
+                where
+                    #ctx: #krate::Within<__W>,
+                {
+                    #patch {
+                        __public: <#ctx as #krate::Within<__W>>::__widen::<#public_marker, _>(self.__public),
+                        __private: <#ctx as #krate::Within<__W>>::__widen::<#private_marker, _>(self.__private),
+                        __unsafe: self.__unsafe,
+                    }
+                }
+
+                #(#setters)*
+                #(#tier_setters)*
+            }
+
+            #[automatically_derived]
+            impl<#impl_params> ::core::default::Default for #this #user_where {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+
+            #[automatically_derived]
+            impl<#impl_params> ::core::clone::Clone for #this #clone_where {
+                fn clone(&self) -> Self {
+                    #patch {
+                        __public: <#ctx as #krate::Context>::__clone::<#public_marker, _>(&self.__public),
+                        __private: <#ctx as #krate::Context>::__clone::<#private_marker, _>(&self.__private),
+                        __unsafe: ::core::clone::Clone::clone(&self.__unsafe),
+                    }
+                }
+            }
+
+            #[automatically_derived]
+            impl<#impl_params> ::core::cmp::PartialEq for #this #eq_where {
+                fn eq(&self, other: &Self) -> bool {
+                    <#ctx as #krate::Context>::__get::<#public_marker, _>(&self.__public)
+                        == <#ctx as #krate::Context>::__get::<#public_marker, _>(&other.__public)
+                        && <#ctx as #krate::Context>::__get::<#private_marker, _>(&self.__private)
+                            == <#ctx as #krate::Context>::__get::<#private_marker, _>(&other.__private)
+                        && self.__unsafe == other.__unsafe
+                }
+            }
+
+            #[automatically_derived]
+            impl<#(#bare_params),*> ::core::convert::From<#frontend> for #backend #user_where {
+                fn from(patch: #frontend) -> Self {
+                    patch.widen()
+                }
+            }
+
+            /// Private metadata values are never shown.
+            #[automatically_derived]
+            impl<#impl_params> ::core::fmt::Debug for #this #debug_where {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    let mut d = f.debug_struct(#patch_name);
+                    d.field("context", &<#ctx as #krate::Context>::NAME);
+                    #debug_public
+                    #debug_private
+                    #(#unsafe_entries)*
+                    d.finish()
+                }
+            }
+
+            #[automatically_derived]
+            #[allow(unused_qualifications)]
+            impl<#impl_params> #krate::MetadataPatch for #this #serde_where {
+                type Context = #ctx;
+                type __Public = #public_storage;
+                type __Private = #private_storage;
+                type __Unsafe = #unsafe_storage;
+
+                fn __parts(&self) -> #krate::__private::PartsOf<'_, Self> {
+                    #krate::__private::PatchParts {
+                        public: &self.__public,
+                        private: &self.__private,
+                        unsafe_: &self.__unsafe,
+                    }
+                }
+
+                fn __parts_mut(&mut self) -> #krate::__private::PartsMutOf<'_, Self> {
+                    #krate::__private::PatchPartsMut {
+                        public: &mut self.__public,
+                        private: &mut self.__private,
+                        unsafe_: &mut self.__unsafe,
+                    }
+                }
+            }
+
+            #[automatically_derived]
+            impl<#impl_params> #krate::__private::serde::Serialize for #this #serde_where {
+                fn serialize<__S: #krate::__private::serde::Serializer>(
+                    &self,
+                    serializer: __S,
+                ) -> #krate::__private::Result<__S::Ok, __S::Error> {
+                    #krate::__private::serialize_patch(self, serializer)
+                }
+            }
+
+            #[automatically_derived]
+            impl<'de, #impl_params> #krate::__private::serde::Deserialize<'de> for #this #serde_where {
+                fn deserialize<__D: #krate::__private::serde::Deserializer<'de>>(
+                    deserializer: __D,
+                ) -> #krate::__private::Result<Self, __D::Error> {
+                    #krate::__private::deserialize_patch(deserializer)
+                }
+            }
+        }
+    }
+
+    /// A field's setter, remover and, for a nested field, its merge.
+    fn setters(&self, f: &Field) -> TokenStream {
+        let krate = &self.krate;
+        let markers = &self.markers;
+        let Some(tier) = f.tier else {
+            return TokenStream::new();
+        };
+        let (ident, ty, docs) = (f.ident, f.ty, &f.docs);
+        let span = ident.span();
+        let what = quote_spanned!(span=> #markers::#ident);
+        let guard = self.guard(tier, &what, span);
+        let open = self.open(tier, &what);
+        let word = tier.word();
+        let (name, key) = (&f.name, &f.key);
+        let set_doc = format!("Sets `{name}` ({word} metadata, JSON key `{key}`).");
+        let remove = format_ident!("remove_{}", f.name, span = span);
+        let remove_doc = format!(
+            "Removes `{name}` ({word} metadata): sends `null`, which deletes the JSON key `{key}`."
+        );
+        let set = quote! {
+            #[doc = #set_doc]
+            #[doc = ""]
+            #(#docs)*
+            #[must_use]
+            pub fn #ident(mut self, value: #ty) -> Self
+            where
+                #guard
+            {
+                #open.#ident = #krate::__private::FieldPatch::Set(value);
+                self
+            }
+        };
+        let removers = if f.required {
+            let required = format_ident!("remove_required_{}", f.name, span = span);
+            let required_doc = format!(
+                "Removes `{name}` ({word} metadata) although the schema requires it: sends `null`, which deletes the JSON key `{key}`, and every strict read of the user fails until it is set again."
+            );
+            // `remove_…` exists so that calling it fails with a message that says why.
+            quote_spanned! {span=>
+                #[doc(hidden)]
+                #[must_use]
+                pub fn #remove(mut self) -> Self
+                where
+                    #guard
+                    for<'__r> #what: #krate::__private::Removable,
+                {
+                    #open.#ident = #krate::__private::FieldPatch::Remove;
+                    self
+                }
+
+                #[doc = #required_doc]
+                #[must_use]
+                pub fn #required(mut self) -> Self
+                where
+                    #guard
+                {
+                    #open.#ident = #krate::__private::FieldPatch::Remove;
+                    self
+                }
+            }
+        } else {
+            quote! {
+                #[doc = #remove_doc]
+                #[must_use]
+                pub fn #remove(mut self) -> Self
+                where
+                    #guard
+                {
+                    #open.#ident = #krate::__private::FieldPatch::Remove;
+                    self
+                }
+            }
+        };
+        let merge = f.nested.map(|inner| {
+            let merge = format_ident!("merge_{}", f.name, span = span);
+            let merge_doc = format!(
+                "Changes only the nested keys `patch` sets in `{name}` ({word} metadata): Clerk merges the object key by key and keeps the others. A later merge of the same field adds to this one; a later set replaces it."
+            );
+            quote! {
+                #[doc = #merge_doc]
+                #[must_use]
+                pub fn #merge(mut self, patch: <#inner as #krate::MetadataObject>::Patch) -> Self
+                where
+                    #guard
+                {
+                    #krate::__private::merge_nested(
+                        &mut #open.#ident,
+                        <#inner as #krate::MetadataObject>::__into_fields(patch),
+                    );
+                    self
+                }
+            }
+        });
+        quote! {
+            #set
+            #removers
+            #merge
+        }
+    }
+}
