@@ -11,13 +11,44 @@ use core::marker::PhantomData;
 
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde::ser::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::context::Context;
 use crate::escape::{KEY_CHARS, MESSAGE_CHARS, escaped};
 use crate::key::Key;
 use crate::patch::{At, FieldPatch, MetadataPatch, ObjectFields};
 use crate::tier::{FieldInfo, Private, Public, TierKind};
+
+/// Visitor methods for every value that is not an object: each is refused without
+/// quoting it (serde's own message would echo the browser's text, uncut).
+macro_rules! refuse_other_values {
+    ($message:expr) => {
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Err(E::custom($message(&self)))
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Err(E::custom($message(&self)))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Err(E::custom($message(&self)))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Err(E::custom($message(&self)))
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Err(E::custom($message(&self)))
+        }
+        fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Self::Value, E> {
+            Err(E::custom($message(&self)))
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+            Err(de::Error::custom($message(&self)))
+        }
+        fn visit_enum<A: de::EnumAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+            Err(de::Error::custom($message(&self)))
+        }
+    };
+}
 
 /// Reads a patch from the flat JSON object a browser sends.
 #[doc(hidden)]
@@ -85,6 +116,8 @@ impl<'de, P: MetadataPatch + Default> Visitor<'de> for PatchVisitor<P> {
         f.write_str("a JSON object of metadata fields")
     }
 
+    refuse_other_values!(|_: &Self| "expected a JSON object of metadata fields");
+
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<P, A::Error> {
         let mut patch = P::default();
         let mut seen: Vec<(TierKind, usize)> = Vec::new();
@@ -144,6 +177,7 @@ pub fn deserialize_object<'de, D: Deserializer<'de>, O: ObjectFields>(
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a JSON object of the nested object's fields")
         }
+        refuse_other_values!(|_: &Self| "expected a JSON object of the nested object's fields");
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<O, A::Error> {
             // A nested patch does not know its tier: treat it as private, echoing nothing.
             read_object(
@@ -198,7 +232,7 @@ pub fn read_value<'de, A: MapAccess<'de>, T: Serialize + DeserializeOwned>(
 }
 
 /// Reads a nested field (`#[metadata(nested)]`): an object is a nested patch of the
-/// keys it holds, `null` removes the field.
+/// keys it holds, checked as the top is; `null` removes the field.
 #[doc(hidden)]
 pub fn read_nested<'de, A: MapAccess<'de>, T, O: ObjectFields>(
     slot: &mut FieldPatch<T, O>,
@@ -206,30 +240,66 @@ pub fn read_nested<'de, A: MapAccess<'de>, T, O: ObjectFields>(
     at: At<'_>,
     map: &mut A,
 ) -> Result<(), A::Error> {
-    let value: Value = map.next_value()?;
-    *slot = match value {
-        Value::Null => removal(field, at).map_err(de::Error::custom)?,
-        Value::Object(object) => {
-            let prefix = format!("{}.", at.name(field));
-            let nested = At {
-                prefix: &prefix,
-                private: at.private,
-            };
-            FieldPatch::Merge(nested_object(object, nested).map_err(de::Error::custom)?)
-        }
-        _ => {
-            return Err(de::Error::custom(format_args!(
-                "field `{}` takes an object of the nested fields to change",
-                at.name(field)
-            )));
-        }
+    let prefix = format!("{}.", at.name(field));
+    let seed = NestedSeed {
+        field,
+        at,
+        nested: At {
+            prefix: &prefix,
+            private: at.private,
+        },
+        fields: PhantomData,
+    };
+    *slot = match map.next_value_seed(seed)? {
+        Some(fields) => FieldPatch::Merge(fields),
+        None => removal(field, at).map_err(de::Error::custom)?,
     };
     Ok(())
 }
 
-fn nested_object<O: ObjectFields>(object: Map<String, Value>, at: At<'_>) -> Result<O, String> {
-    let mut map = de::value::MapDeserializer::<_, serde_json::Error>::new(object.into_iter());
-    read_object(&mut map, at).map_err(|e| e.to_string())
+/// The value of a nested field: `Some` of an object of nested fields, `None` for `null`.
+struct NestedSeed<'a, O> {
+    field: &'a FieldInfo,
+    at: At<'a>,
+    nested: At<'a>,
+    fields: PhantomData<O>,
+}
+
+impl<'de, O: ObjectFields> de::DeserializeSeed<'de> for NestedSeed<'_, O> {
+    type Value = Option<O>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<O>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, O: ObjectFields> Visitor<'de> for NestedSeed<'_, O> {
+    type Value = Option<O>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "field `{}` to take an object of the nested fields to change",
+            self.at.name(self.field)
+        )
+    }
+
+    refuse_other_values!(|seed: &Self| format!(
+        "field `{}` takes an object of the nested fields to change",
+        seed.at.name(seed.field)
+    ));
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<O>, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<O>, E> {
+        Ok(None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<O>, A::Error> {
+        read_object(&mut map, self.nested).map(Some)
+    }
 }
 
 fn removal<T, M>(field: &FieldInfo, at: At<'_>) -> Result<FieldPatch<T, M>, String> {

@@ -43,18 +43,18 @@ impl Problem {
 /// One step of the path to a refused value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Segment {
-    /// A struct field or a string map key.
-    Key(String),
+    /// A struct field: a name from a type, never data.
+    Field(&'static str),
+    /// A map key (`None` if it is not a string): data.
+    MapKey(Option<String>),
     /// An array index.
     Index(usize),
-    /// A map key that is not shown (private metadata, or a key that is not a string).
-    Hidden,
 }
 
 /// What a guarded serialization found, shared by every level of it.
 pub(crate) struct GuardState {
     found: RefCell<Option<(Problem, Vec<Segment>)>>,
-    /// Map keys are data: in private metadata they are not recorded.
+    /// Map keys are data: in private metadata only the schema's own keys are shown.
     hide_map_keys: bool,
 }
 
@@ -79,28 +79,39 @@ impl GuardState {
     }
 
     /// What was refused, with its path written after `prefix` (`unsafe_metadata.a.b[2]`).
-    pub(crate) fn take(&self, prefix: &str) -> Option<(Problem, String)> {
+    /// `schema_key` says which keys of the tier object are the schema's own: where map
+    /// keys are hidden, those are still shown.
+    pub(crate) fn take(
+        &self,
+        prefix: &str,
+        schema_key: &dyn Fn(&str) -> bool,
+    ) -> Option<(Problem, String)> {
         let (problem, mut path) = self.found.borrow_mut().take()?;
         path.reverse();
-        Some((problem, render_path(prefix, &path)))
+        Some((problem, self.render(prefix, &path, schema_key)))
     }
-}
 
-fn render_path(prefix: &str, path: &[Segment]) -> String {
-    use fmt::Write;
-    let mut out = prefix.to_owned();
-    for segment in path {
-        match segment {
-            Segment::Key(key) => {
-                let _ = write!(out, ".{}", escaped(key, KEY_CHARS));
+    fn render(&self, prefix: &str, path: &[Segment], schema_key: &dyn Fn(&str) -> bool) -> String {
+        use fmt::Write;
+        let mut out = prefix.to_owned();
+        for (depth, segment) in path.iter().enumerate() {
+            match segment {
+                Segment::Field(name) => {
+                    let _ = write!(out, ".{}", escaped(name, KEY_CHARS));
+                }
+                Segment::MapKey(Some(key))
+                    if !self.hide_map_keys || (depth == 0 && schema_key(key)) =>
+                {
+                    let _ = write!(out, ".{}", escaped(key, KEY_CHARS));
+                }
+                Segment::MapKey(_) => out.push_str(".*"),
+                Segment::Index(i) => {
+                    let _ = write!(out, "[{i}]");
+                }
             }
-            Segment::Index(i) => {
-                let _ = write!(out, "[{i}]");
-            }
-            Segment::Hidden => out.push_str(".*"),
         }
+        out
     }
-    out
 }
 
 /// Serializes `value` through the guard; see the module docs.
@@ -285,7 +296,7 @@ impl<'a, S: Serializer> Serializer for Guard<'a, S> {
         };
         self.inner
             .serialize_newtype_variant(name, index, variant, &inner)
-            .inspect_err(|_| state.step(|| Segment::Key(variant.to_owned())))
+            .inspect_err(|_| state.step(|| Segment::Field(variant)))
     }
 
     fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, S::Error> {
@@ -398,12 +409,9 @@ impl<'a, C> Compound<'a, C> {
     }
 
     fn key_segment<K: Serialize + ?Sized>(&self, key: &K) -> Segment {
-        if self.state.hide_map_keys {
-            return Segment::Hidden;
-        }
         match serde_json::to_value(key) {
-            Ok(serde_json::Value::String(key)) => Segment::Key(key),
-            _ => Segment::Hidden,
+            Ok(serde_json::Value::String(key)) => Segment::MapKey(Some(key)),
+            _ => Segment::MapKey(None),
         }
     }
 }
@@ -467,7 +475,7 @@ impl<C: SerializeMap> SerializeMap for Compound<'_, C> {
         let wrapped = self.wrap(value);
         self.inner
             .serialize_value(&wrapped)
-            .inspect_err(|_| state.step(|| Segment::Hidden))
+            .inspect_err(|_| state.step(|| Segment::MapKey(None)))
     }
 
     fn serialize_entry<K: Serialize + ?Sized, V: Serialize + ?Sized>(
@@ -505,7 +513,7 @@ macro_rules! fields {
                 let wrapped = self.wrap(value);
                 self.inner
                     .serialize_field(key, &wrapped)
-                    .inspect_err(|_| state.step(|| Segment::Key(key.to_owned())))
+                    .inspect_err(|_| state.step(|| Segment::Field(key)))
             }
 
             fn skip_field(&mut self, key: &'static str) -> Result<(), C::Error> {
@@ -541,7 +549,7 @@ mod tests {
         match guarded(value, &mut serializer, &state, true) {
             Ok(()) => Ok(String::from_utf8(out).unwrap()),
             Err(_) => Err(state
-                .take("unsafe_metadata")
+                .take("unsafe_metadata", &|key| key == "scores")
                 .expect("the guard records why")),
         }
     }
@@ -588,6 +596,21 @@ mod tests {
         assert_eq!(
             check(&nan, false).unwrap_err(),
             (Problem::NonFinite, "unsafe_metadata.best".to_owned())
+        );
+    }
+
+    #[test]
+    fn hidden_map_keys_show_only_the_schema_keys_of_the_tier() {
+        let tier: BTreeMap<&str, BTreeMap<&str, f64>> =
+            [("scores", [("sk_live_key", f64::NAN)].into())].into();
+        assert_eq!(
+            check(&tier, true).unwrap_err(),
+            (Problem::NonFinite, "unsafe_metadata.scores.*".to_owned())
+        );
+        let other: BTreeMap<&str, f64> = [("sk_live_key", f64::NAN)].into();
+        assert_eq!(
+            check(&other, true).unwrap_err(),
+            (Problem::NonFinite, "unsafe_metadata.*".to_owned())
         );
     }
 

@@ -271,6 +271,15 @@ pub trait MetadataPatch {
     }
 }
 
+/// The fields of `tier` of patch type `P`.
+pub(crate) fn tier_fields<P: MetadataPatch>(tier: TierKind) -> &'static [FieldInfo] {
+    match tier {
+        TierKind::Public => <P::__Public as ObjectFields>::FIELDS,
+        TierKind::Private => <P::__Private as ObjectFields>::FIELDS,
+        TierKind::Unsafe => <P::__Unsafe as ObjectFields>::FIELDS,
+    }
+}
+
 /// Writes the fields `patch` sends for `tier` into an open map; see
 /// [`ObjectFields::write_entries`].
 pub(crate) fn write_tier_entries<P: MetadataPatch, M: SerializeMap>(
@@ -331,8 +340,9 @@ impl<P: MetadataPatch> Serialize for TierPatch<'_, P> {
             tier: self.tier,
         };
         let state = GuardState::new(self.tier == TierKind::Private);
+        let fields = tier_fields::<P>(self.tier);
         guarded(&entries, serializer, &state, true).map_err(|error| {
-            match state.take(self.tier.key()) {
+            match state.take(self.tier.key(), &|key| fields.iter().any(|f| f.reads(key))) {
                 Some((problem, path)) => {
                     serde::ser::Error::custom(format_args!("{path} {}", problem.describe()))
                 }

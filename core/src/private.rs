@@ -49,7 +49,7 @@ pub fn serialize_object<O: ObjectFields, S: serde::Serializer>(
 ) -> Result<S::Ok, S::Error> {
     let state = crate::guard::GuardState::new(true);
     crate::guard::guarded(&crate::patch::ObjectView(fields), serializer, &state, true).map_err(
-        |error| match state.take("") {
+        |error| match state.take("", &|key| O::FIELDS.iter().any(|f| f.reads(key))) {
             Some((problem, path)) => serde::ser::Error::custom(format_args!(
                 "{} {}",
                 path.trim_start_matches('.'),

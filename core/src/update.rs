@@ -10,11 +10,11 @@ use crate::context::{Backend, CanWrite, Context, Frontend, Within};
 use crate::error::{ValidationError, ValidationErrors, codes};
 use crate::guard::{self, GuardState, Problem};
 use crate::id::UserId;
-use crate::patch::{FieldPatch, MetadataPatch, write_tier_entries};
+use crate::patch::{FieldPatch, MetadataPatch, tier_fields, write_tier_entries};
 use crate::request::{ApiRequest, BodyKind, Method};
 use crate::rules::Rules;
 use crate::sealed::CanSetSeal;
-use crate::tier::{MetadataTier, Private, Public, Tier, TierKind, Unsafe};
+use crate::tier::{FieldInfo, MetadataTier, Private, Public, Tier, TierKind, Unsafe};
 use crate::validate;
 use crate::values::{PasswordHasher, Timestamp};
 use crate::version::ApiVersion;
@@ -254,6 +254,8 @@ trait PatchWriter: Send + Sync {
         map: &mut JsonMap<'_, '_, '_>,
         written: &mut Vec<&'static str>,
     ) -> serde_json::Result<()>;
+    /// The fields it may write in `tier`.
+    fn fields(&self, tier: TierKind) -> &'static [FieldInfo];
 }
 
 struct Patched<P>(P);
@@ -277,17 +279,27 @@ impl<P: MetadataPatch + Send + Sync> PatchWriter for Patched<P> {
             done
         })
     }
+
+    fn fields(&self, tier: TierKind) -> &'static [FieldInfo] {
+        tier_fields::<P>(tier)
+    }
 }
 
 /// A replaced tier, kept typed until the update is built.
 trait ReplaceWriter: Send + Sync {
     /// Writes the tier's object.
     fn write(&self, out: &mut Vec<u8>, state: &GuardState) -> serde_json::Result<()>;
+    /// The fields of the tier.
+    fn fields(&self) -> &'static [FieldInfo];
 }
 
 struct Replaced<T>(T);
 
-impl<T: Serialize + Send + Sync> ReplaceWriter for Replaced<T> {
+impl<T: MetadataTier + Serialize + Send + Sync> ReplaceWriter for Replaced<T> {
+    fn fields(&self) -> &'static [FieldInfo] {
+        T::FIELDS
+    }
+
     fn write(&self, out: &mut Vec<u8>, state: &GuardState) -> serde_json::Result<()> {
         guard::guarded(&self.0, &mut serde_json::Serializer::new(out), state, true)
     }
@@ -430,7 +442,14 @@ impl<C: Context> UserUpdate<C> {
                 Some(out)
             }
             Err(error) => {
-                errors.push(serialization_error(tier, &state, &error));
+                let schema_key = |key: &str| {
+                    let fields = self.replace[tier as usize]
+                        .iter()
+                        .map(|r| r.fields())
+                        .chain(self.patches.iter().map(|p| p.fields(tier)));
+                    fields.flatten().any(|f| f.reads(key))
+                };
+                errors.push(serialization_error(tier, &state, &schema_key, &error));
                 None
             }
         }
@@ -473,9 +492,10 @@ fn check_size(tier: TierKind, size: usize, rules: &Rules, errors: &mut Vec<Valid
 fn serialization_error(
     tier: TierKind,
     state: &GuardState,
+    schema_key: &dyn Fn(&str) -> bool,
     error: &serde_json::Error,
 ) -> ValidationError {
-    match state.take(tier.key()) {
+    match state.take(tier.key(), schema_key) {
         Some((problem, path)) => {
             let code = match problem {
                 Problem::NonFinite => codes::METADATA_NON_FINITE_NUMBER,

@@ -23,6 +23,9 @@ impl Gen<'_, '_> {
         let names: Vec<_> = fields.iter().map(|f| f.ident).collect();
         let labels: Vec<_> = fields.iter().map(|f| &f.name).collect();
         let keys: Vec<_> = fields.iter().map(|f| &f.key).collect();
+        // A write of a field deletes its old keys (`alias`), so the stored object never
+        // holds the field twice, which serde would refuse to read.
+        let aliases: Vec<_> = fields.iter().map(|f| &f.aliases).collect();
         let slots: Vec<_> = fields.iter().map(|f| self.slot_type(f)).collect();
         let parts = self.slot_parts(fields.iter().copied());
         let infos = fields.iter().map(|f| self.field_info(f));
@@ -132,6 +135,7 @@ impl Gen<'_, '_> {
                     #(
                         if !self.#names.is_unchanged() && !skip(#keys) {
                             __M::serialize_entry(map, #keys, &self.#names)?;
+                            #(__M::serialize_entry(map, #aliases, &#krate::__private::Option::<()>::None)?;)*
                         }
                     )*
                     #krate::__private::Result::Ok(())

@@ -24,7 +24,7 @@ fn main() {
     assert_eq!(serde_json::to_string(&public).unwrap(), r#"{"displayName":"A","lvl":2}"#);
     assert_eq!(serde_json::to_string(&unsafe_).unwrap(), "{}");
     let patch = ProfilePatch::<Backend>::new().display_name("B".to_owned()).access_level(3);
-    assert_eq!(serde_json::to_string(&patch).unwrap(), r#"{"public_metadata":{"displayName":"B","lvl":3}}"#);
+    assert_eq!(serde_json::to_string(&patch).unwrap(), r#"{"public_metadata":{"displayName":"B","lvl":3,"level":null}}"#);
     let read: ProfilePatch<Backend> = serde_json::from_str(r#"{"level": 4, "visitCount": 1}"#).unwrap();
-    assert_eq!(serde_json::to_string(&read).unwrap(), r#"{"public_metadata":{"lvl":4},"unsafe_metadata":{"visitCount":1}}"#);
+    assert_eq!(serde_json::to_string(&read).unwrap(), r#"{"public_metadata":{"lvl":4,"level":null},"unsafe_metadata":{"visitCount":1}}"#);
 }
