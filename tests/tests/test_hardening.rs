@@ -580,3 +580,82 @@ fn a_nested_object_names_its_patch() {
     let patch: NotificationsPatch = patch_of::<Notifications>();
     assert!(patch.is_empty());
 }
+
+mod validate_and_build_agree {
+    use super::*;
+    use clerk_metadata::{PasswordHasher, Rules};
+    use proptest::prelude::*;
+
+    type B = UserUpdate<Backend>;
+    type F = UserUpdate<Frontend>;
+
+    fn frontend_step() -> impl Strategy<Value = fn(F) -> F> {
+        prop::sample::select(vec![
+            (|u| u.username("jwick")) as fn(F) -> F,
+            |u| u.username("j.w"),
+            |u| u.first_name("x".repeat(300)),
+            |u| u.clear_last_name(),
+            |u| u.primary_email_address_id("idn_1"),
+            |u| u.primary_email_address_id("idn/../1"),
+            |u| u.metadata(AppUserPatch::<Frontend>::new().theme(Theme::Dark)),
+            |u| u.metadata(PlayerPatch::<Frontend>::new().colour("red".to_owned())),
+            |u| {
+                u.replace_unsafe(AppUserUnsafe {
+                    theme: Theme::Light,
+                    notifications: Notifications::default(),
+                })
+            },
+            |u| {
+                u.metadata(
+                    AppUserPatch::<Frontend>::new().merge_notifications(NotificationsPatch::new()),
+                )
+            },
+        ])
+    }
+
+    fn backend_step() -> impl Strategy<Value = fn(B) -> B> {
+        prop::sample::select(vec![
+            (|u| u.first_name("John")) as fn(B) -> B,
+            |u| u.password("short"),
+            |u| u.password("correct horse battery staple"),
+            |u| u.password_digest("$2a$10$abc"),
+            |u| u.password_hasher(PasswordHasher::Bcrypt),
+            |u| u.skip_password_checks(true),
+            |u| u.locale("english"),
+            |u| u.metadata(PlayerPatch::<Backend>::new().score(f64::NAN)),
+            |u| u.metadata(PlayerPatch::<Backend>::new().score(1.0)),
+            |u| u.metadata(AppUserPatch::<Backend>::new().role(Role::Admin)),
+            |u| {
+                u.replace_public(clerk_metadata_tests::AppUserPublic {
+                    role: Role::Member,
+                    teams: vec!["t".repeat(9000)],
+                })
+            },
+            |u| {
+                u.replace_public(PlayerPublic {
+                    score: f64::INFINITY,
+                })
+            },
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+        /// `validate` passes exactly when `build` does, with the same errors, in every
+        /// version and both contexts.
+        #[test]
+        fn validate_says_what_build_does(
+            frontend in prop::collection::vec(frontend_step(), 0..4),
+            backend in prop::collection::vec(backend_step(), 0..4),
+        ) {
+            let rules = Rules::default();
+            let f = frontend.into_iter().fold(F::new(), |u, step| step(u));
+            let b = backend.into_iter().fold(B::new(), |u, step| step(u));
+            for version in ApiVersion::ALL {
+                prop_assert_eq!(f.validate(version, &rules).err(), f.build_with(version, &rules).err());
+                prop_assert_eq!(b.validate(version, &rules).err(), b.build_with(&id(), version, &rules).err());
+            }
+        }
+    }
+}

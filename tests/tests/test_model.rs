@@ -3,23 +3,50 @@
 //! A small reference implementation of Clerk's documented metadata semantics — `PATCH`
 //! deep-merges objects, `null` deletes a key at any depth, arrays and scalars replace;
 //! `PUT` replaces each tier it sends — holds the stored metadata, which starts with
-//! random keys outside the schema. Random sequences of typed patches and replaces
-//! (including replaces built from a typed read of the stored user) are built into
-//! requests and applied to it. After every step the stored state must equal what the
-//! typed operations mean, and every key outside the schema must still be there unless
-//! a fresh replace deleted it on purpose.
+//! random keys outside the schema, at the top of each tier and inside the nested
+//! `notifications` object, and may hold a field under its old key (`alias`). Random
+//! sequences of typed patches (nested ones too) and replaces (including replaces built
+//! from a typed read of the stored user) are built into requests and applied to it.
+//!
+//! The expected state is worked out from what each typed operation means, not from
+//! the requests: after every step the two must be equal, every key outside the schema
+//! must still be there unless a replace dropped it on purpose, and the stored metadata
+//! must still be readable by the schema. A set of NaN or an infinity must fail the
+//! build, naming the field, and change nothing.
 
 use std::collections::BTreeMap;
 
-use clerk_metadata::User;
-use clerk_metadata::{ApiVersion, Backend, UserId, UserUpdate};
-use clerk_metadata_tests::{
-    AppUser, AppUserPatch, AppUserPrivate, AppUserPublic, AppUserUnsafe, Notifications, Role, Theme,
-};
+use clerk_metadata::{ApiVersion, Backend, User, UserId, UserMetadata, UserUpdate, codes};
+use clerk_metadata_tests::{Notifications, NotificationsPatch, Role, Theme};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
 const TIERS: [&str; 3] = ["public_metadata", "private_metadata", "unsafe_metadata"];
+
+/// The model's schema: every shape a write can go wrong on. `riskScore` was once
+/// stored as `risk`; `score` is a float; `notifications` takes a nested patch.
+#[derive(UserMetadata, Debug, Clone)]
+struct Model {
+    #[metadata(public)]
+    role: Role,
+    #[metadata(public)]
+    #[serde(default)]
+    teams: Vec<String>,
+    #[metadata(private)]
+    stripe_customer_id: Option<String>,
+    #[metadata(private)]
+    #[serde(rename = "riskScore", alias = "risk", default)]
+    risk_score: u32,
+    #[metadata(unsafe)]
+    #[serde(default)]
+    theme: Theme,
+    #[metadata(unsafe)]
+    #[serde(default)]
+    score: f64,
+    #[metadata(unsafe, nested)]
+    #[serde(default)]
+    notifications: Notifications,
+}
 
 /// Clerk's deep merge: objects merge, `null` deletes at any depth, the rest replaces.
 fn merge(target: &mut Map<String, Value>, patch: &Map<String, Value>) {
@@ -43,9 +70,12 @@ fn merge(target: &mut Map<String, Value>, patch: &Map<String, Value>) {
     }
 }
 
+/// Stored metadata, per tier: at "Clerk", or as the model expects it.
+type Tiers = BTreeMap<&'static str, Map<String, Value>>;
+
 /// The stored metadata at "Clerk".
 #[derive(Debug, Clone, PartialEq)]
-struct Clerk(BTreeMap<&'static str, Map<String, Value>>);
+struct Clerk(Tiers);
 
 impl Clerk {
     fn apply(&mut self, method: &str, body: &[u8]) {
@@ -78,34 +108,6 @@ impl Clerk {
     }
 }
 
-/// What the typed operations mean: the schema's keys per tier, and the keys outside it.
-#[derive(Debug, Clone)]
-struct Expected {
-    typed: BTreeMap<&'static str, Map<String, Value>>,
-    unknown: BTreeMap<&'static str, Map<String, Value>>,
-}
-
-impl Expected {
-    fn stored(&self) -> BTreeMap<&'static str, Map<String, Value>> {
-        TIERS
-            .into_iter()
-            .map(|tier| {
-                let mut all = self.unknown[tier].clone();
-                all.extend(self.typed[tier].clone());
-                (tier, all)
-            })
-            .collect()
-    }
-
-    /// The typed fields of a tier become exactly `value`'s, as a `PUT` stores them.
-    fn set_tier<T: serde::Serialize>(&mut self, tier: &'static str, value: &T) {
-        let Value::Object(fields) = serde_json::to_value(value).unwrap() else {
-            unreachable!()
-        };
-        self.typed.insert(tier, fields);
-    }
-}
-
 #[derive(Debug, Clone)]
 enum Op<T> {
     Keep,
@@ -117,6 +119,15 @@ fn op<T: std::fmt::Debug + Clone + 'static>(
     value: impl Strategy<Value = T> + 'static,
 ) -> impl Strategy<Value = Op<T>> {
     prop_oneof![2 => Just(Op::Keep), 1 => Just(Op::Remove), 2 => value.prop_map(Op::Set)]
+}
+
+/// What a patch does to `notifications`.
+#[derive(Debug, Clone)]
+enum NestedOp {
+    Keep,
+    Remove,
+    Set(Notifications),
+    Merge { email: Op<bool>, push: Op<bool> },
 }
 
 fn role() -> impl Strategy<Value = Role> {
@@ -131,8 +142,25 @@ fn stripe() -> impl Strategy<Value = Option<String>> {
 fn theme() -> impl Strategy<Value = Theme> {
     prop_oneof![Just(Theme::System), Just(Theme::Light), Just(Theme::Dark)]
 }
+/// Mostly finite, sometimes NaN or an infinity.
+fn score() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        8 => (-1e6f64..1e6).prop_map(|f| (f * 100.0).round() / 100.0),
+        1 => Just(f64::NAN),
+        1 => prop_oneof![Just(f64::INFINITY), Just(f64::NEG_INFINITY)],
+    ]
+}
 fn notifications() -> impl Strategy<Value = Notifications> {
     (any::<bool>(), any::<bool>()).prop_map(|(email, push)| Notifications { email, push })
+}
+fn nested_op() -> impl Strategy<Value = NestedOp> {
+    prop_oneof![
+        2 => Just(NestedOp::Keep),
+        1 => Just(NestedOp::Remove),
+        1 => notifications().prop_map(NestedOp::Set),
+        3 => (op(any::<bool>()), op(any::<bool>()))
+            .prop_map(|(email, push)| NestedOp::Merge { email, push }),
+    ]
 }
 
 #[derive(Debug, Clone)]
@@ -142,7 +170,8 @@ struct PatchOps {
     stripe: Op<Option<String>>,
     risk: Op<u32>,
     theme: Op<Theme>,
-    notifications: Op<Notifications>,
+    score: Op<f64>,
+    notifications: NestedOp,
 }
 
 fn patch_ops() -> impl Strategy<Value = PatchOps> {
@@ -152,15 +181,17 @@ fn patch_ops() -> impl Strategy<Value = PatchOps> {
         op(stripe()),
         op(any::<u32>()),
         op(theme()),
-        op(notifications()),
+        op(score()),
+        nested_op(),
     )
         .prop_map(
-            |(role, teams, stripe, risk, theme, notifications)| PatchOps {
+            |(role, teams, stripe, risk, theme, score, notifications)| PatchOps {
                 role,
                 teams,
                 stripe,
                 risk,
                 theme,
+                score,
                 notifications,
             },
         )
@@ -179,12 +210,30 @@ enum Step {
         theme: Option<Theme>,
     },
     /// Replace tiers with fresh typed values: their unknown keys go, on purpose.
-    ReplaceFresh {
-        tiers: [bool; 3],
-        public: AppUserPublic,
-        private: AppUserPrivate,
-        unsafe_: AppUserUnsafe,
-    },
+    ReplaceFresh { tiers: [bool; 3], user: Box<Model> },
+}
+
+fn model_user(score: impl Strategy<Value = f64>) -> impl Strategy<Value = Model> {
+    (
+        role(),
+        teams(),
+        stripe(),
+        any::<u32>(),
+        theme(),
+        score,
+        notifications(),
+    )
+        .prop_map(
+            |(role, teams, stripe_customer_id, risk_score, theme, score, notifications)| Model {
+                role,
+                teams,
+                stripe_customer_id,
+                risk_score,
+                theme,
+                score,
+                notifications,
+            },
+        )
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -193,14 +242,7 @@ fn step() -> impl Strategy<Value = Step> {
         3 => patch_ops().prop_map(Step::Patch),
         3 => (tiers, prop::option::of(role()), prop::option::of(any::<u32>()), prop::option::of(theme()))
             .prop_map(|(tiers, role, risk, theme)| Step::ReplaceFromRead { tiers, role, risk, theme }),
-        1 => (tiers, role(), teams(), stripe(), any::<u32>(), theme(), notifications()).prop_map(
-            |(tiers, role, teams, stripe_customer_id, risk_score, theme, notifications)| Step::ReplaceFresh {
-                tiers,
-                public: AppUserPublic { role, teams },
-                private: AppUserPrivate { stripe_customer_id, risk_score },
-                unsafe_: AppUserUnsafe { theme, notifications },
-            }
-        ),
+        1 => (tiers, model_user(score())).prop_map(|(tiers, user)| Step::ReplaceFresh { tiers, user: Box::new(user) }),
     ]
 }
 
@@ -232,115 +274,218 @@ fn unknown_keys() -> impl Strategy<Value = Map<String, Value>> {
     .prop_map(|m| m.into_iter().collect())
 }
 
-fn initial_user() -> impl Strategy<Value = AppUser> {
-    (
-        role(),
-        teams(),
-        stripe(),
-        any::<u32>(),
-        theme(),
-        notifications(),
-    )
-        .prop_map(
-            |(role, teams, stripe_customer_id, risk_score, theme, notifications)| AppUser {
-                role,
-                teams,
-                stripe_customer_id,
-                risk_score,
-                theme,
-                notifications,
-            },
-        )
+/// The JSON of a typed value.
+fn json_of<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap()
 }
 
-fn field<T: serde::Serialize>(expected: &mut Expected, tier: &'static str, key: &str, op: &Op<T>) {
-    let typed = expected.typed.get_mut(tier).unwrap();
-    match op {
-        Op::Keep => {}
-        Op::Remove => {
-            typed.remove(key);
+/// The keys of the tier's schema fields, aliases included.
+fn schema_keys<T: clerk_metadata::MetadataTier>() -> &'static [&'static str] {
+    T::KEYS
+}
+
+/// What the model expects Clerk to hold.
+#[derive(Debug, Clone)]
+struct Expected(Tiers);
+
+impl Expected {
+    fn tier(&mut self, tier: &'static str) -> &mut Map<String, Value> {
+        self.0.get_mut(tier).unwrap()
+    }
+
+    /// A field's patch: a set writes the key (and deletes its old keys), `None` and a
+    /// removal delete them.
+    fn field<T: serde::Serialize>(&mut self, tier: &'static str, keys: &[&str], op: &Op<T>) {
+        let tier = self.tier(tier);
+        match op {
+            Op::Keep => {}
+            Op::Remove => keys.iter().for_each(|k| {
+                tier.remove(*k);
+            }),
+            Op::Set(value) => {
+                keys.iter().for_each(|k| {
+                    tier.remove(*k);
+                });
+                match json_of(value) {
+                    Value::Null => {}
+                    value => {
+                        tier.insert(keys[0].to_owned(), value);
+                    }
+                }
+            }
         }
-        Op::Set(value) => match serde_json::to_value(value).unwrap() {
-            Value::Null => {
-                typed.remove(key);
+    }
+
+    /// `notifications`' patch: a set or a merge changes the nested keys it names and
+    /// keeps the others (what Clerk's deep merge does with an object).
+    fn notifications(&mut self, op: &NestedOp) {
+        let tier = self.tier("unsafe_metadata");
+        let nested = |tier: &mut Map<String, Value>| {
+            if !matches!(tier.get("notifications"), Some(Value::Object(_))) {
+                tier.insert("notifications".to_owned(), json!({}));
             }
-            value => {
-                typed.insert(key.to_owned(), value);
+            match tier.get_mut("notifications") {
+                Some(Value::Object(nested)) => nested.clone(),
+                _ => unreachable!(),
             }
-        },
+        };
+        match op {
+            NestedOp::Keep => {}
+            NestedOp::Remove => {
+                tier.remove("notifications");
+            }
+            NestedOp::Set(whole) => {
+                let mut object = nested(tier);
+                object.extend(json_of(whole).as_object().unwrap().clone());
+                tier.insert("notifications".to_owned(), Value::Object(object));
+            }
+            NestedOp::Merge { email, push } => {
+                if matches!((email, push), (Op::Keep, Op::Keep)) {
+                    return;
+                }
+                let mut object = nested(tier);
+                for (key, op) in [("email", email), ("push", push)] {
+                    match op {
+                        Op::Keep => {}
+                        Op::Remove => {
+                            object.remove(key);
+                        }
+                        Op::Set(value) => {
+                            object.insert(key.to_owned(), json!(value));
+                        }
+                    }
+                }
+                tier.insert("notifications".to_owned(), Value::Object(object));
+            }
+        }
+    }
+
+    /// A replace with a typed tier: the schema's keys become the typed value's, and the
+    /// other keys are `unknown`.
+    fn replace<T: serde::Serialize + clerk_metadata::MetadataTier>(
+        &mut self,
+        tier: &'static str,
+        value: &T,
+        keep_unknown: bool,
+    ) {
+        let keys = schema_keys::<T>();
+        let mut object: Map<String, Value> = if keep_unknown {
+            self.0[tier]
+                .iter()
+                .filter(|(k, _)| !keys.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        } else {
+            Map::new()
+        };
+        object.extend(json_of(value).as_object().unwrap().clone());
+        self.0.insert(tier, object);
+    }
+}
+
+fn patch_of(ops: &PatchOps) -> ModelPatch<Backend> {
+    let mut patch = ModelPatch::<Backend>::new();
+    patch = match &ops.role {
+        Op::Keep => patch,
+        Op::Remove => patch.remove_required_role(),
+        Op::Set(v) => patch.role(*v),
+    };
+    patch = match &ops.teams {
+        Op::Keep => patch,
+        Op::Remove => patch.remove_teams(),
+        Op::Set(v) => patch.teams(v.clone()),
+    };
+    patch = match &ops.stripe {
+        Op::Keep => patch,
+        Op::Remove => patch.remove_stripe_customer_id(),
+        Op::Set(v) => patch.stripe_customer_id(v.clone()),
+    };
+    patch = match &ops.risk {
+        Op::Keep => patch,
+        Op::Remove => patch.remove_risk_score(),
+        Op::Set(v) => patch.risk_score(*v),
+    };
+    patch = match &ops.theme {
+        Op::Keep => patch,
+        Op::Remove => patch.remove_theme(),
+        Op::Set(v) => patch.theme(*v),
+    };
+    patch = match &ops.score {
+        Op::Keep => patch,
+        Op::Remove => patch.remove_score(),
+        Op::Set(v) => patch.score(*v),
+    };
+    match &ops.notifications {
+        NestedOp::Keep => patch,
+        NestedOp::Remove => patch.remove_notifications(),
+        NestedOp::Set(v) => patch.notifications(v.clone()),
+        NestedOp::Merge { email, push } => {
+            let mut nested = NotificationsPatch::new();
+            nested = match email {
+                Op::Keep => nested,
+                Op::Remove => nested.remove_email(),
+                Op::Set(v) => nested.email(*v),
+            };
+            nested = match push {
+                Op::Keep => nested,
+                Op::Remove => nested.remove_push(),
+                Op::Set(v) => nested.push(*v),
+            };
+            patch.merge_notifications(nested)
+        }
     }
 }
 
 fn run(
-    initial: AppUser,
+    initial: Model,
     unknown: [Map<String, Value>; 3],
+    nested_unknown: Map<String, Value>,
+    old_risk_key: bool,
     steps: Vec<Step>,
-) -> Result<(), TestCaseError> {
-    use clerk_metadata::UserMetadata;
+) -> Result<Clerk, TestCaseError> {
     let id = UserId::parse("user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb").unwrap();
     let (public, private, unsafe_) = initial.into_tiers();
-    let mut expected = Expected {
-        typed: BTreeMap::new(),
-        unknown: BTreeMap::new(),
-    };
-    expected.set_tier("public_metadata", &public);
-    expected.set_tier("private_metadata", &private);
-    expected.set_tier("unsafe_metadata", &unsafe_);
-    for (tier, keys) in TIERS.into_iter().zip(unknown) {
-        expected.unknown.insert(tier, keys);
+    let mut stored: Tiers = TIERS.into_iter().zip(unknown).collect();
+    stored
+        .get_mut("public_metadata")
+        .unwrap()
+        .extend(json_of(&public).as_object().unwrap().clone());
+    let private_json = json_of(&private);
+    let private_tier = stored.get_mut("private_metadata").unwrap();
+    for (key, value) in private_json.as_object().unwrap() {
+        let key = if key == "riskScore" && old_risk_key {
+            "risk"
+        } else {
+            key
+        };
+        private_tier.insert(key.to_owned(), value.clone());
     }
-    let mut clerk = Clerk(expected.stored());
+    let mut unsafe_json = json_of(&unsafe_);
+    unsafe_json["notifications"]
+        .as_object_mut()
+        .unwrap()
+        .extend(nested_unknown);
+    stored
+        .get_mut("unsafe_metadata")
+        .unwrap()
+        .extend(unsafe_json.as_object().unwrap().clone());
+    let mut clerk = Clerk(stored.clone());
+    let mut expected = Expected(stored);
 
     for step in steps {
+        let mut next = expected.clone();
+        let mut non_finite = false;
         let update = match &step {
             Step::Patch(ops) => {
-                let mut patch = AppUserPatch::<Backend>::new();
-                patch = match &ops.role {
-                    Op::Keep => patch,
-                    Op::Remove => patch.remove_required_role(),
-                    Op::Set(v) => patch.role(*v),
-                };
-                patch = match &ops.teams {
-                    Op::Keep => patch,
-                    Op::Remove => patch.remove_teams(),
-                    Op::Set(v) => patch.teams(v.clone()),
-                };
-                patch = match &ops.stripe {
-                    Op::Keep => patch,
-                    Op::Remove => patch.remove_stripe_customer_id(),
-                    Op::Set(v) => patch.stripe_customer_id(v.clone()),
-                };
-                patch = match &ops.risk {
-                    Op::Keep => patch,
-                    Op::Remove => patch.remove_risk_score(),
-                    Op::Set(v) => patch.risk_score(*v),
-                };
-                patch = match &ops.theme {
-                    Op::Keep => patch,
-                    Op::Remove => patch.remove_theme(),
-                    Op::Set(v) => patch.theme(*v),
-                };
-                patch = match &ops.notifications {
-                    Op::Keep => patch,
-                    Op::Remove => patch.remove_notifications(),
-                    Op::Set(v) => patch.notifications(v.clone()),
-                };
-                field(&mut expected, "public_metadata", "role", &ops.role);
-                field(&mut expected, "public_metadata", "teams", &ops.teams);
-                field(
-                    &mut expected,
-                    "private_metadata",
-                    "stripe_customer_id",
-                    &ops.stripe,
-                );
-                field(&mut expected, "private_metadata", "riskScore", &ops.risk);
-                field(&mut expected, "unsafe_metadata", "theme", &ops.theme);
-                field(
-                    &mut expected,
-                    "unsafe_metadata",
-                    "notifications",
-                    &ops.notifications,
-                );
+                let patch = patch_of(ops);
+                next.field("public_metadata", &["role"], &ops.role);
+                next.field("public_metadata", &["teams"], &ops.teams);
+                next.field("private_metadata", &["stripe_customer_id"], &ops.stripe);
+                next.field("private_metadata", &["riskScore", "risk"], &ops.risk);
+                next.field("unsafe_metadata", &["theme"], &ops.theme);
+                next.field("unsafe_metadata", &["score"], &ops.score);
+                next.notifications(&ops.notifications);
+                non_finite = matches!(ops.score, Op::Set(s) if !s.is_finite());
                 if patch.is_empty() {
                     continue;
                 }
@@ -352,9 +497,10 @@ fn run(
                 risk,
                 theme,
             } => {
-                // A user whose stored role was removed no longer fits the schema: a
-                // strict read fails, and there is nothing to write back.
-                let Ok(mut user) = User::<AppUser>::from_json(&clerk.user_json()) else {
+                // A user whose stored role was removed (on purpose, by name) no longer
+                // fits the schema: a strict read fails, and there is nothing to write back.
+                let Ok(mut user) = User::<Model>::from_json(&clerk.user_json()) else {
+                    prop_assert!(!clerk.0["public_metadata"].contains_key("role"));
                     continue;
                 };
                 // Every unsafe field has a default, so the unsafe tier always fits.
@@ -372,15 +518,15 @@ fn run(
                 }
                 let mut update = UserUpdate::<Backend>::new();
                 if tiers[0] {
-                    expected.set_tier("public_metadata", user.public_metadata.value());
+                    next.replace("public_metadata", user.public_metadata.value(), true);
                     update = update.replace_public(user.public_metadata);
                 }
                 if tiers[1] {
-                    expected.set_tier("private_metadata", user.private_metadata.value());
+                    next.replace("private_metadata", user.private_metadata.value(), true);
                     update = update.replace_private(user.private_metadata);
                 }
                 if tiers[2] {
-                    expected.set_tier("unsafe_metadata", unsafe_metadata.value());
+                    next.replace("unsafe_metadata", unsafe_metadata.value(), true);
                     update = update.replace_unsafe(unsafe_metadata);
                 }
                 if update.is_empty() {
@@ -388,27 +534,23 @@ fn run(
                 }
                 update
             }
-            Step::ReplaceFresh {
-                tiers,
-                public,
-                private,
-                unsafe_,
-            } => {
+            Step::ReplaceFresh { tiers, user } => {
+                let (public, private, unsafe_) = (**user).clone().into_tiers();
                 let mut update = UserUpdate::<Backend>::new();
                 if tiers[0] {
-                    expected.set_tier("public_metadata", public);
-                    expected.unknown.insert("public_metadata", Map::new());
-                    update = update.replace_public(public.clone());
+                    next.replace("public_metadata", &public, false);
+                    update = update.replace_public(public);
                 }
                 if tiers[1] {
-                    expected.set_tier("private_metadata", private);
-                    expected.unknown.insert("private_metadata", Map::new());
-                    update = update.replace_private(private.clone());
+                    next.replace("private_metadata", &private, false);
+                    update = update.replace_private(private);
                 }
                 if tiers[2] {
-                    expected.set_tier("unsafe_metadata", unsafe_);
-                    expected.unknown.insert("unsafe_metadata", Map::new());
-                    update = update.replace_unsafe(unsafe_.clone());
+                    non_finite = !unsafe_.score.is_finite();
+                    if !non_finite {
+                        next.replace("unsafe_metadata", &unsafe_, false);
+                    }
+                    update = update.replace_unsafe(unsafe_);
                 }
                 if update.is_empty() {
                     continue;
@@ -416,27 +558,36 @@ fn run(
                 update
             }
         };
-        let requests = update
-            .build(&id, ApiVersion::LATEST)
-            .map_err(|e| TestCaseError::fail(format!("{step:?}: {e}")))?;
+        let built = update.build(&id, ApiVersion::LATEST);
+        if non_finite {
+            let errors = built.err().ok_or_else(|| {
+                TestCaseError::fail(format!("a non-finite score was accepted: {step:?}"))
+            })?;
+            prop_assert!(
+                errors.contains("unsafe_metadata.score", codes::METADATA_NON_FINITE_NUMBER),
+                "{}",
+                errors
+            );
+            continue;
+        }
+        let requests = built.map_err(|e| TestCaseError::fail(format!("{step:?}: {e}")))?;
         for request in &requests {
             clerk.apply(request.method().as_str(), request.body());
         }
-        prop_assert_eq!(&clerk.0, &expected.stored(), "after {:?}", step);
-        for tier in TIERS {
-            for (key, value) in &expected.unknown[tier] {
-                prop_assert_eq!(
-                    clerk.0[tier].get(key),
-                    Some(value),
-                    "{} {} lost after {:?}",
-                    tier,
-                    key,
-                    step
-                );
-            }
+        expected = next;
+        prop_assert_eq!(&clerk.0, &expected.0, "after {:?}", step);
+        // The stored metadata stays readable by the schema, unless a required field
+        // was removed by name.
+        if clerk.0["public_metadata"].contains_key("role") {
+            prop_assert!(
+                User::<Model>::from_json(&clerk.user_json()).is_ok(),
+                "unreadable after {:?}: {:?}",
+                step,
+                clerk.0
+            );
         }
     }
-    Ok(())
+    Ok(clerk)
 }
 
 proptest! {
@@ -444,20 +595,55 @@ proptest! {
 
     #[test]
     fn typed_operations_mean_what_they_say_and_keep_unknown_keys(
-        initial in initial_user(),
+        initial in model_user(-1e6f64..1e6),
         unknown in prop::array::uniform3(unknown_keys()),
+        nested_unknown in unknown_keys(),
+        old_risk_key in any::<bool>(),
         steps in prop::collection::vec(step(), 1..8),
     ) {
-        run(initial, unknown, steps)?;
+        run(initial, unknown, nested_unknown, old_risk_key, steps)?;
     }
 
     #[test]
-    fn a_read_then_replace_of_every_tier_changes_nothing(
-        initial in initial_user(),
+    fn a_read_then_replace_of_every_tier_keeps_every_top_level_key(
+        initial in model_user(-1e6f64..1e6),
         unknown in prop::array::uniform3(unknown_keys()),
+        old_risk_key in any::<bool>(),
     ) {
         let steps = vec![Step::ReplaceFromRead { tiers: [true; 3], role: None, risk: None, theme: None }];
-        run(initial, unknown, steps)?;
+        let clerk = run(initial, unknown.clone(), Map::new(), old_risk_key, steps)?;
+        for (tier, keys) in TIERS.into_iter().zip(&unknown) {
+            for (key, value) in keys {
+                prop_assert_eq!(clerk.0[tier].get(key), Some(value), "{} {} lost", tier, key);
+            }
+        }
+    }
+
+    /// Nested keys outside the schema survive every patch; only a replace, which
+    /// writes the nested object whole, drops them.
+    #[test]
+    fn nested_patches_keep_nested_keys_they_do_not_name(
+        initial in model_user(-1e6f64..1e6),
+        nested_unknown in unknown_keys(),
+        ops in prop::collection::vec(patch_ops(), 1..6),
+    ) {
+        // A step that sets a non-finite score fails to build and applies nothing.
+        let removed = ops.iter().any(|o| {
+            matches!(o.notifications, NestedOp::Remove)
+                && !matches!(o.score, Op::Set(s) if !s.is_finite())
+        });
+        let steps = ops.into_iter().map(Step::Patch).collect();
+        let unknown = [Map::new(), Map::new(), Map::new()];
+        let clerk = run(initial, unknown, nested_unknown.clone(), false, steps)?;
+        let nested = clerk.0["unsafe_metadata"].get("notifications");
+        for (key, value) in &nested_unknown {
+            let kept = nested.and_then(|n| n.get(key));
+            if removed {
+                prop_assert!(kept.is_none(), "notifications.{} outlived its removal", key);
+            } else {
+                prop_assert_eq!(kept, Some(value), "notifications.{} lost", key);
+            }
+        }
     }
 }
 
