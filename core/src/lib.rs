@@ -82,50 +82,119 @@
 //!   tier's fields (doc comments and `#[serde]` attributes carried over), deriving
 //!   `Serialize` and `Deserialize`, and implementing [`MetadataTier`] with its tier
 //!   marker. A tier with no fields is the empty object `{}`. Each declares only the
-//!   generic parameters its fields use. The private tier's `Debug` shows field names,
-//!   never values.
+//!   generic parameters its fields use. Each is `Clone` and `Debug` when its field types
+//!   are (the compiler's error names the field type that is not); the private tier's
+//!   `Debug` shows field names, never values. An `Option` field that is `None` is left
+//!   out of the object, as `JSON.stringify` leaves out `undefined`.
 //! - `impl UserMetadata for AppUser`: [`UserMetadata::into_tiers`] and
 //!   [`UserMetadata::from_tiers`] convert losslessly.
 //! - `AppUserPatch<C>`: a typed merge patch ([`MetadataPatch`]) written in context `C`
 //!   ([`Backend`] or [`Frontend`]). Per field, a setter named like the field
-//!   (`.role(value)`) and a remover (`.remove_role()`, which sends `null` and so deletes
-//!   the key); per tier, `.set_public(tier)`, `.set_private(tier)`, `.set_unsafe(tier)`,
+//!   (`.role(value)`) and, for a field the schema does not require (an `Option`, or one
+//!   with `#[serde(default)]`), a remover (`.remove_theme()`, which sends `null` and so
+//!   deletes the key). Removing a required field would leave metadata the schema cannot
+//!   read: `.remove_role()` does not compile, and `.remove_required_role()` says what it
+//!   does. Per tier, `.set_public(tier)`, `.set_private(tier)`, `.set_unsafe(tier)`,
 //!   which send every field of the tier. `.widen()` (or `From`) turns a `Frontend` patch
 //!   into a `Backend` one; nothing turns a `Backend` patch into a `Frontend` one. Its
-//!   `Deserialize` reads a flat object `{"field": value}` and rejects, with an error
-//!   naming the key and its tier, every key the context may not write, and every key
-//!   that is not a field. Its `Debug` never shows private values.
+//!   `Deserialize` reads the flat object a browser sends, `{"field": value}`; see
+//!   [Browser writes](#browser-writes). Patches are `Clone`, `PartialEq` and `Debug`
+//!   when their field types are; `Debug` never shows private values.
+//! - For a field marked `#[metadata(<tier>, nested)]`, whose type derives
+//!   [`MetadataObject`]: `.merge_notifications(NotificationsPatch::new().push(true))`,
+//!   which sends only the nested keys the nested patch sets, and Clerk merges them into
+//!   the stored object key by key. A field without `nested` is written whole.
+//!
+//! `#[derive(MetadataObject)]` on a struct nested in metadata generates its patch
+//! (`NotificationsPatch`: setters, removers, and `merge_…` for its own nested fields).
+//! Every field of a nested object must be optional (`Option`, or `#[serde(default)]` on
+//! the field or the struct), because Clerk creates a missing nested object from just the
+//! keys a patch sends.
 //!
 //! # Attributes
 //!
 //! - On each field, exactly one of `#[metadata(public)]`, `#[metadata(private)]`,
-//!   `#[metadata(unsafe)]`. There is no default tier.
-//! - On the struct, optionally `#[metadata(derive(Debug, Clone, PartialEq, …))]` to
-//!   derive those standard traits on the generated structs (with `Debug`, patches show
-//!   public and unsafe values too), and `#[metadata(crate = "path")]` when this crate is
-//!   renamed in `Cargo.toml`.
+//!   `#[metadata(unsafe)]`, and optionally `nested`. There is no default tier.
+//! - On the struct, optionally `#[metadata(derive(...))]`: derives (any path, such as
+//!   `PartialEq` or `schemars::JsonSchema`) to put on the tier structs; a `Debug` derive
+//!   is not put on the private tier, whose `Debug` is always redacted.
 //! - `#[serde(...)]`: on the struct, `rename_all`, `deny_unknown_fields`, `default`,
 //!   `bound`, `expecting`; on a field, `rename`, `alias`, `default`,
-//!   `skip_serializing_if`, `bound`. They apply to the tier structs as to any serde
-//!   struct, and patches use the same JSON keys. Attributes that would make a tier
+//!   `skip_serializing_if`, `bound`. They are resolved exactly as serde resolves them,
+//!   split over several attributes or behind `cfg_attr`; they apply to the tier structs
+//!   as to any serde struct, and patches, browser reads and [`Stored`] use the same JSON
+//!   keys. A key written under one name and read under another (`rename(serialize = …)`
+//!   without the same `deserialize`, a one-sided `rename_all`) is a compile error: the
+//!   stored value would be read as missing and deleted by the next replace. An `alias`
+//!   is an old key that is read; a write of the field sends `null` for it, so the stored
+//!   object never holds the field twice. `skip_serializing_if` on a required field is a
+//!   compile error: a replace could leave the key out. Attributes that would make a tier
 //!   something other than an object of its fields (`transparent`, `tag`, `flatten`,
 //!   `skip`, `with`, …) are compile errors: wrap such a type in a newtype instead.
 //!
 //! Every mistake in these attributes, and a derive on an enum, union, tuple or unit
 //! struct, is a compile error pointing at the offending tokens, all reported at once.
+//! The generated code always names this crate as `::clerk_metadata`; if you renamed the
+//! dependency, add `extern crate <name> as clerk_metadata;` to your crate root.
 //!
 //! # The guards
 //!
 //! Every write of a public or private field or tier is bound by [`CanWrite`]: [`Backend`]
 //! may write every tier and [`Frontend`] only [`Unsafe`] (unsafe setters carry no bound,
-//! since every context may write them). The tier, context, [`CanWrite`] and
-//! [`Within`] traits are sealed, so no crate can add an impl that opens the guard, and
-//! code generic over the context (`fn f<C: Context>(p: AppUserPatch<C>)`) can only write
-//! public or private fields under an explicit `C: CanWrite<…>` bound, which `Frontend`
-//! never meets.
+//! since every context may write them), so code generic over the context
+//! (`fn f<C: Context>(p: AppUserPatch<C>)`) can only write public or private fields
+//! under an explicit `C: CanWrite<…>` bound, which `Frontend` never meets.
+//!
+//! The bound is not all there is. A `Frontend` patch keeps its public and private
+//! fields in storage of a type that holds nothing, so no code can put a value there:
+//! not a setter, not the schema's own module, not a hand-written [`MetadataPatch`] impl
+//! (the crate reads a patch only through that storage), not the support module of
+//! generated code. The tier, context, [`CanWrite`] and [`Within`] traits are sealed.
 //!
 //! The generated code names nothing from the caller's scope, so a crate that does not
 //! depend on `serde` itself, or that defines its own `Result` or `Option`, can use it.
+//!
+//! # Browser writes
+//!
+//! The browser is hostile: anything it sends, and anything in unsafe metadata (which a
+//! signed-in user can write through Clerk's Frontend API directly), is
+//! attacker-controlled. `AppUserPatch<Frontend>` as `Deserialize` is the gate for a
+//! handler that takes a browser's write:
+//!
+//! - every key must name a field the context may write, once; otherwise the error says
+//!   which rule the key broke ("field `role` is public metadata: the frontend may write
+//!   only unsafe metadata");
+//! - `null` removes a field, except one the schema requires, which is refused by name;
+//! - a value that is an object must write exactly the keys that were sent: an object in
+//!   a field without `nested` is written whole, so a partial one would fill the rest
+//!   with defaults and overwrite what is stored; it is refused, naming the missing key.
+//!   A `nested` field takes a nested patch, checked key by key the same way;
+//! - nothing the browser sent is echoed uncut: keys and serde's messages have control
+//!   and invisible characters escaped and are cut short.
+//!
+//! # The invariants
+//!
+//! **No loss.** No API of this crate deletes a metadata key the schema does not name
+//! unless the caller asks for it by a method whose name says so. Patches never send such
+//! keys (Clerk's deep merge leaves them alone), nested patches send only the nested keys
+//! they set; a replace built from a [`Stored`] tier you read sends them back unchanged;
+//! only [`Stored::clear_unknown`] drops them, and a replace with a bare tier struct
+//! replaces the object with exactly that value. What is inside a named key that is
+//! written whole is that type's business.
+//!
+//! **Readable writes.** A typed write never leaves metadata the schema cannot read back:
+//! required fields are removed only by `remove_required_…`, an alias is deleted when its
+//! field is written, `None` is written as an absent key, and a NaN or an infinity (which
+//! serde_json would send as `null`, deleting the key) fails [`UserUpdate`]'s validation,
+//! naming the field.
+//!
+//! **No forgery.** No downstream impl, attribute or hidden item leads to a `Frontend`
+//! write of public or private metadata that compiles (`tests/ui/compile-fail/forge-*`).
+//!
+//! **No leak.** No `Debug`, `Display` or error message holds a private metadata value or
+//! a key the schema does not name under `private_metadata`: messages there are built
+//! from the schema (the field and its type), never from the parser's text. [`User`] is
+//! not `Serialize`; [`FrontendUser`], the browser's view, has no private metadata.
 //!
 //! # Updating a user
 //!
@@ -172,36 +241,30 @@
 //! patch and every other backend-only write are compile errors that name the field
 //! ([`CanSet`], [`CanWrite`], [`Within`]).
 //!
-//! # Reading users, and the no-loss invariant
+//! # Reading users
 //!
 //! [`User<S>`](User) reads a Backend API `User` object with its metadata typed by the
-//! schema `S`; [`FrontendUser<S>`](FrontendUser) reads the Frontend API's view, which
-//! has no private metadata field at all. Each tier is a [`Stored<T>`](Stored): the
-//! typed value plus every key of the stored object that the schema does not name, kept
-//! as the exact JSON read. Profile fields the crate does not type are kept too
+//! schema `S`; [`FrontendUser<S>`](FrontendUser) is the browser's view, which has no
+//! private metadata field at all: read it from the Frontend API, or make it from a
+//! `User` to answer a browser. Each tier is a [`Stored<T>`](Stored): the typed value
+//! plus every key of the stored object that the schema does not name, kept as the exact
+//! JSON read. Profile fields the crate does not type are kept too
 //! ([`UserProfile::other`]).
 //!
-//! **Invariant: no API of this crate deletes a metadata key the schema does not name,
-//! unless the caller asks for it by a method whose name says so.** A patch never sends
-//! such keys, so Clerk's deep merge leaves them alone; a replace built from a
-//! `Stored<T>` you read sends them back unchanged; only [`Stored::clear_unknown`] drops
-//! them, and a replace with a bare tier struct (`replace_public(AppUserPublic { … })`)
-//! replaces the object with exactly that value, as its name says.
-//!
-//! When stored metadata does not fit the schema (another service wrote a string where
-//! the schema has a number, a required field is missing), [`User::from_json`] names the
+//! When public or private metadata does not fit the schema, the read fails naming the
 //! JSON path: `public_metadata.role: unknown variant `superadmin`, expected `admin` or
-//! `member``. [`User::from_json_lenient`] returns the user anyway, with each drifted
-//! tier kept as raw JSON ([`TierRead::Drifted`]) and the list of problems, so one bad
-//! record does not take an endpoint down. Under `private_metadata`, messages never quote
-//! the stored value.
+//! `member``, through [`User::from_json`] and through plain serde alike. Unsafe metadata
+//! is untrusted, so a user's own junk there never fails a read: it comes back as
+//! [`TierRead::Drifted`], its JSON kept byte for byte beside the problem.
+//! [`User::from_json_lenient`] tolerates drift in every tier.
 //!
 //! [`ApiError::from_response`] reads Clerk's error bodies (`ClerkErrors`) into typed
 //! errors and keeps any other body whole.
 //!
 //! `Debug` of updates and requests never shows `password`, `password_digest`,
 //! `totp_secret`, `backup_codes` or private metadata values, and no validation message
-//! quotes the value it rejects.
+//! quotes the value it rejects. Clerk's own messages are escaped and cut in
+//! `ApiError`'s `Display`.
 
 #![forbid(unsafe_code)]
 

@@ -133,6 +133,12 @@ impl ApiRequest {
     }
 
     /// The request as the `http` crate's standard type, with a path-only URI.
+    ///
+    /// **The `http::Request`'s `Debug` prints its body**, which may hold a password, a
+    /// TOTP secret or private metadata: log the [`ApiRequest`] (whose `Debug` shows the
+    /// body's length only), never the converted request. A body type that redacts its
+    /// `Debug` would cost interop (clients take `Vec<u8>` or their own body types), so
+    /// the conversion keeps the standard `Vec<u8>`.
     #[cfg(feature = "http")]
     pub fn into_http(self) -> http::Request<Vec<u8>> {
         let mut request = http::Request::new(Vec::new());
