@@ -167,6 +167,7 @@ impl<T: Serialize + ?Sized> Serialize for Inner<'_, T> {
 
 impl<'a, S> Guard<'a, S> {
     /// A scalar or array is fine anywhere but at the top of a tier.
+    #[inline]
     fn not_top<E: ser::Error>(&self) -> Result<(), E> {
         if self.top {
             Err(self.state.refuse(Problem::NotObject))
@@ -186,7 +187,8 @@ impl<'a, S> Guard<'a, S> {
 
 macro_rules! forward_scalars {
     ($($method:ident($ty:ty);)*) => {
-        $(fn $method(self, v: $ty) -> Result<S::Ok, S::Error> {
+        $(#[inline]
+        fn $method(self, v: $ty) -> Result<S::Ok, S::Error> {
             self.not_top()?;
             self.inner.$method(v)
         })*
@@ -222,6 +224,7 @@ impl<'a, S: Serializer> Serializer for Guard<'a, S> {
         serialize_unit_struct(&'static str);
     }
 
+    #[inline]
     fn serialize_f32(self, v: f32) -> Result<S::Ok, S::Error> {
         self.not_top()?;
         if !v.is_finite() {
@@ -230,6 +233,7 @@ impl<'a, S: Serializer> Serializer for Guard<'a, S> {
         self.inner.serialize_f32(v)
     }
 
+    #[inline]
     fn serialize_f64(self, v: f64) -> Result<S::Ok, S::Error> {
         self.not_top()?;
         if !v.is_finite() {
@@ -238,11 +242,13 @@ impl<'a, S: Serializer> Serializer for Guard<'a, S> {
         self.inner.serialize_f64(v)
     }
 
+    #[inline]
     fn serialize_none(self) -> Result<S::Ok, S::Error> {
         self.not_top()?;
         self.inner.serialize_none()
     }
 
+    #[inline]
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<S::Ok, S::Error> {
         let inner = Inner {
             value,
@@ -252,11 +258,13 @@ impl<'a, S: Serializer> Serializer for Guard<'a, S> {
         self.inner.serialize_some(&inner)
     }
 
+    #[inline]
     fn serialize_unit(self) -> Result<S::Ok, S::Error> {
         self.not_top()?;
         self.inner.serialize_unit()
     }
 
+    #[inline]
     fn serialize_unit_variant(
         self,
         name: &'static str,
@@ -267,6 +275,7 @@ impl<'a, S: Serializer> Serializer for Guard<'a, S> {
         self.inner.serialize_unit_variant(name, index, variant)
     }
 
+    #[inline]
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         name: &'static str,
@@ -280,6 +289,7 @@ impl<'a, S: Serializer> Serializer for Guard<'a, S> {
         self.inner.serialize_newtype_struct(name, &inner)
     }
 
+    #[inline]
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
         name: &'static str,
@@ -299,18 +309,21 @@ impl<'a, S: Serializer> Serializer for Guard<'a, S> {
             .inspect_err(|_| state.step(|| Segment::Field(variant)))
     }
 
+    #[inline]
     fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, S::Error> {
         self.not_top()?;
         let compound = self.compound(());
         Ok(compound.with(self.inner.serialize_seq(len)?))
     }
 
+    #[inline]
     fn serialize_tuple(self, len: usize) -> Result<Self::SerializeTuple, S::Error> {
         self.not_top()?;
         let compound = self.compound(());
         Ok(compound.with(self.inner.serialize_tuple(len)?))
     }
 
+    #[inline]
     fn serialize_tuple_struct(
         self,
         name: &'static str,
@@ -321,6 +334,7 @@ impl<'a, S: Serializer> Serializer for Guard<'a, S> {
         Ok(compound.with(self.inner.serialize_tuple_struct(name, len)?))
     }
 
+    #[inline]
     fn serialize_tuple_variant(
         self,
         name: &'static str,
@@ -336,11 +350,13 @@ impl<'a, S: Serializer> Serializer for Guard<'a, S> {
         ))
     }
 
+    #[inline]
     fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap, S::Error> {
         let compound = self.compound(());
         Ok(compound.with(self.inner.serialize_map(len)?))
     }
 
+    #[inline]
     fn serialize_struct(
         self,
         name: &'static str,
@@ -350,6 +366,7 @@ impl<'a, S: Serializer> Serializer for Guard<'a, S> {
         Ok(compound.with(self.inner.serialize_struct(name, len)?))
     }
 
+    #[inline]
     fn serialize_struct_variant(
         self,
         name: &'static str,
@@ -365,6 +382,7 @@ impl<'a, S: Serializer> Serializer for Guard<'a, S> {
         ))
     }
 
+    #[inline]
     fn is_human_readable(&self) -> bool {
         self.inner.is_human_readable()
     }
@@ -388,6 +406,7 @@ impl<'a, C> Compound<'a, C> {
     }
 
     /// Serializes the next element with `write`, recording its index on an error.
+    #[inline]
     fn element<E>(
         &mut self,
         write: impl FnOnce(&mut C, &GuardState) -> Result<(), E>,
@@ -397,6 +416,7 @@ impl<'a, C> Compound<'a, C> {
         write(&mut self.inner, state).inspect_err(|_| state.step(|| Segment::Index(index)))
     }
 
+    #[inline]
     fn wrap<'v, T: ?Sized>(&self, value: &'v T) -> Inner<'v, T>
     where
         'a: 'v,
@@ -422,6 +442,7 @@ macro_rules! sequence {
             type Ok = C::Ok;
             type Error = C::Error;
 
+            #[inline]
             fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), C::Error> {
                 self.element(|inner, state| {
                     inner.$method(&Inner {
@@ -432,6 +453,7 @@ macro_rules! sequence {
                 })
             }
 
+            #[inline]
             fn end(self) -> Result<C::Ok, C::Error> {
                 self.inner.end()
             }
@@ -447,6 +469,7 @@ impl<C: SerializeSeq> SerializeSeq for Compound<'_, C> {
     type Ok = C::Ok;
     type Error = C::Error;
 
+    #[inline]
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), C::Error> {
         self.element(|inner, state| {
             inner.serialize_element(&Inner {
@@ -457,6 +480,7 @@ impl<C: SerializeSeq> SerializeSeq for Compound<'_, C> {
         })
     }
 
+    #[inline]
     fn end(self) -> Result<C::Ok, C::Error> {
         self.inner.end()
     }
@@ -466,10 +490,12 @@ impl<C: SerializeMap> SerializeMap for Compound<'_, C> {
     type Ok = C::Ok;
     type Error = C::Error;
 
+    #[inline]
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), C::Error> {
         self.inner.serialize_key(key)
     }
 
+    #[inline]
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), C::Error> {
         let state = self.state;
         let wrapped = self.wrap(value);
@@ -478,6 +504,7 @@ impl<C: SerializeMap> SerializeMap for Compound<'_, C> {
             .inspect_err(|_| state.step(|| Segment::MapKey(None)))
     }
 
+    #[inline]
     fn serialize_entry<K: Serialize + ?Sized, V: Serialize + ?Sized>(
         &mut self,
         key: &K,
@@ -493,6 +520,7 @@ impl<C: SerializeMap> SerializeMap for Compound<'_, C> {
         }
     }
 
+    #[inline]
     fn end(self) -> Result<C::Ok, C::Error> {
         self.inner.end()
     }
@@ -504,6 +532,7 @@ macro_rules! fields {
             type Ok = C::Ok;
             type Error = C::Error;
 
+            #[inline]
             fn serialize_field<T: Serialize + ?Sized>(
                 &mut self,
                 key: &'static str,
@@ -516,10 +545,12 @@ macro_rules! fields {
                     .inspect_err(|_| state.step(|| Segment::Field(key)))
             }
 
+            #[inline]
             fn skip_field(&mut self, key: &'static str) -> Result<(), C::Error> {
                 self.inner.skip_field(key)
             }
 
+            #[inline]
             fn end(self) -> Result<C::Ok, C::Error> {
                 self.inner.end()
             }

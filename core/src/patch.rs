@@ -51,6 +51,7 @@ pub enum NoMerge {}
 
 impl<T, M: MergeFields> FieldPatch<T, M> {
     /// `true` when the key is not sent (a nested patch that touches nothing is not sent).
+    #[inline]
     pub fn is_unchanged(&self) -> bool {
         match self {
             FieldPatch::Unchanged => true,
@@ -72,6 +73,7 @@ impl<T, M: MergeFields> FieldPatch<T, M> {
 
 /// `Unchanged` and `Remove` serialize as `null`; a patch leaves `Unchanged` keys out.
 impl<T: Serialize, M: MergeFields> Serialize for FieldPatch<T, M> {
+    #[inline]
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             FieldPatch::Set(value) => value.serialize(serializer),

@@ -227,9 +227,11 @@ user_update_fields! {
 /// ```
 pub struct UserUpdate<C> {
     profile: Profile,
-    /// The typed merge patches, in the order they were added, serialized when the
-    /// update is built.
-    patches: Vec<Arc<dyn PatchWriter>>,
+    /// The typed merge patches, the last one added first, each holding the ones added
+    /// before it; serialized when the update is built.
+    patch: Option<Arc<dyn PatchWriter>>,
+    /// The tiers the patches write, by `TierKind`.
+    patched: [bool; 3],
     /// The replaced tiers, serialized when the update is built.
     replace: [Option<Arc<dyn ReplaceWriter>>; 3],
     context: PhantomData<fn() -> C>,
@@ -242,27 +244,39 @@ type JsonMap<'g, 's, 'w> = guard::Compound<
 >;
 
 /// A metadata patch, kept typed until the update is built and then written straight
-/// into the request body.
+/// into the request body; it holds the patches added before it.
 trait PatchWriter: Send + Sync {
+    /// The patch added before this one.
+    fn earlier(&self) -> Option<&dyn PatchWriter>;
     /// Whether it writes `tier`.
     fn writes(&self, tier: TierKind) -> bool;
     /// Writes its fields of `tier` into an open object, except those `written` holds,
-    /// and adds the keys it writes to `written`.
+    /// and (if `record`) adds the keys it writes to `written`.
     fn write_entries(
         &self,
         tier: TierKind,
         map: &mut JsonMap<'_, '_, '_>,
         written: &mut Vec<&'static str>,
+        record: bool,
     ) -> serde_json::Result<()>;
     /// The fields it may write in `tier`.
     fn fields(&self, tier: TierKind) -> &'static [FieldInfo];
 }
 
-struct Patched<P>(P);
+struct Patched<P> {
+    patch: P,
+    /// The tiers it writes, by `TierKind`: a patch does not change once added.
+    tiers: [bool; 3],
+    earlier: Option<Arc<dyn PatchWriter>>,
+}
 
 impl<P: MetadataPatch + Send + Sync> PatchWriter for Patched<P> {
+    fn earlier(&self) -> Option<&dyn PatchWriter> {
+        self.earlier.as_deref()
+    }
+
     fn writes(&self, tier: TierKind) -> bool {
-        self.0.touches(tier)
+        self.tiers[tier as usize]
     }
 
     fn write_entries(
@@ -270,10 +284,11 @@ impl<P: MetadataPatch + Send + Sync> PatchWriter for Patched<P> {
         tier: TierKind,
         map: &mut JsonMap<'_, '_, '_>,
         written: &mut Vec<&'static str>,
+        record: bool,
     ) -> serde_json::Result<()> {
-        write_tier_entries(&self.0, tier, map, |key| {
+        write_tier_entries(&self.patch, tier, map, |key| {
             let done = written.contains(&key);
-            if !done {
+            if !done && record {
                 written.push(key);
             }
             done
@@ -311,7 +326,8 @@ impl<C: Context> UserUpdate<C> {
     pub fn new() -> Self {
         UserUpdate {
             profile: Profile::default(),
-            patches: Vec::new(),
+            patch: None,
+            patched: [false; 3],
             replace: [None, None, None],
             context: PhantomData,
         }
@@ -328,7 +344,16 @@ impl<C: Context> UserUpdate<C> {
         P: MetadataPatch + Send + Sync + 'static,
         P::Context: Within<C>,
     {
-        self.patches.push(Arc::new(Patched(patch)));
+        let tiers = TierKind::ALL.map(|t| patch.touches(t));
+        for (patched, touches) in self.patched.iter_mut().zip(tiers) {
+            *patched |= touches;
+        }
+        let earlier = self.patch.take();
+        self.patch = Some(Arc::new(Patched {
+            patch,
+            tiers,
+            earlier,
+        }));
         self
     }
 
@@ -381,8 +406,13 @@ impl<C: Context> UserUpdate<C> {
         self
     }
 
+    /// The patches, the last one added first.
+    fn patch_list(&self) -> impl Iterator<Item = &dyn PatchWriter> {
+        std::iter::successors(self.patch.as_deref(), |p| p.earlier())
+    }
+
     fn patches(&self, tier: TierKind) -> bool {
-        self.patches.iter().any(|p| p.writes(tier))
+        self.patched[tier as usize]
     }
 
     fn replaces(&self, tier: TierKind) -> bool {
@@ -397,12 +427,24 @@ impl<C: Context> UserUpdate<C> {
                 .all(|t| !self.patches(t) && !self.replaces(t))
     }
 
+    /// What the update writes, worked out once per build.
+    fn plan(&self) -> Plan {
+        let profile = !self.profile.is_empty();
+        let patched = TierKind::ALL.map(|t| self.patches(t));
+        let replaced = TierKind::ALL.map(|t| self.replaces(t));
+        Plan {
+            profile,
+            patched,
+            replaced,
+        }
+    }
+
     /// Checks the profile fields and how the tiers are written, collecting every
     /// problem. Metadata is checked as it is written.
-    fn check(&self, rules: &Rules, errors: &mut Vec<ValidationError>) {
+    fn check(&self, plan: &Plan, rules: &Rules, errors: &mut Vec<ValidationError>) {
         validate::profile(&self.profile, rules, errors);
         for tier in TierKind::ALL {
-            if self.patches(tier) && self.replaces(tier) {
+            if plan.patched[tier as usize] && plan.replaced[tier as usize] {
                 errors.push(ValidationError::new(
                     tier.key(),
                     codes::CONFLICTING_FIELDS,
@@ -410,7 +452,7 @@ impl<C: Context> UserUpdate<C> {
                 ));
             }
         }
-        if self.is_empty() {
+        if plan.is_empty() {
             errors.push(ValidationError::new(
                 "update",
                 codes::EMPTY_UPDATE,
@@ -419,47 +461,57 @@ impl<C: Context> UserUpdate<C> {
         }
     }
 
-    /// The JSON object of tier `tier` as the replace or the patches write it, if any
-    /// does; problems go to `errors`.
-    fn tier_json(
+    /// Appends the JSON object of tier `tier`, as the replace or the patches write it,
+    /// to `out`; problems go to `errors`.
+    fn write_tier(
         &self,
         tier: TierKind,
+        out: &mut Vec<u8>,
         rules: &Rules,
         errors: &mut Vec<ValidationError>,
-    ) -> Option<Vec<u8>> {
+    ) {
         let state = GuardState::new(tier == TierKind::Private);
-        let mut out = Vec::with_capacity(64);
-        let written = if let Some(replace) = &self.replace[tier as usize] {
-            replace.write(&mut out, &state)
-        } else if self.patches(tier) {
-            write_patches(&self.patches, tier, &mut out, &state)
-        } else {
-            return None;
+        let start = out.len();
+        let written = match &self.replace[tier as usize] {
+            Some(replace) => replace.write(out, &state),
+            None => write_patches(self.patch_list(), tier, out, &state),
         };
         match written {
-            Ok(()) => {
-                check_size(tier, out.len(), rules, errors);
-                Some(out)
-            }
+            Ok(()) => check_size(tier, out.len() - start, rules, errors),
             Err(error) => {
                 let schema_key = |key: &str| {
                     let fields = self.replace[tier as usize]
                         .iter()
                         .map(|r| r.fields())
-                        .chain(self.patches.iter().map(|p| p.fields(tier)));
+                        .chain(self.patch_list().map(|p| p.fields(tier)));
                     fields.flatten().any(|f| f.reads(key))
                 };
                 errors.push(serialization_error(tier, &state, &schema_key, &error));
-                None
             }
         }
     }
 }
 
+/// Which parts of the user an update writes.
+struct Plan {
+    /// The `UpdateUser` body.
+    profile: bool,
+    /// Each tier's patch, by `TierKind`.
+    patched: [bool; 3],
+    /// Each tier's replace, by `TierKind`.
+    replaced: [bool; 3],
+}
+
+impl Plan {
+    fn is_empty(&self) -> bool {
+        !self.profile && !self.patched.contains(&true) && !self.replaced.contains(&true)
+    }
+}
+
 /// Writes the merged object of every patch that touches `tier`: the later patch's
 /// field wins.
-fn write_patches(
-    patches: &[Arc<dyn PatchWriter>],
+fn write_patches<'a>(
+    patches: impl Iterator<Item = &'a dyn PatchWriter>,
     tier: TierKind,
     out: &mut Vec<u8>,
     state: &GuardState,
@@ -468,8 +520,11 @@ fn write_patches(
     let mut serializer = serde_json::Serializer::new(out);
     let mut map = guard::guarded_map(&mut serializer, state)?;
     let mut written = Vec::new();
-    for patch in patches.iter().rev() {
-        patch.write_entries(tier, &mut map, &mut written)?;
+    let mut writers = patches.filter(|p| p.writes(tier)).peekable();
+    while let Some(patch) = writers.next() {
+        // The keys written need keeping only while another patch is still to come.
+        let more = writers.peek().is_some();
+        patch.write_entries(tier, &mut map, &mut written, more)?;
     }
     map.end()
 }
@@ -528,7 +583,8 @@ impl<C: Context> Clone for UserUpdate<C> {
     fn clone(&self) -> Self {
         UserUpdate {
             profile: self.profile.clone(),
-            patches: self.patches.clone(),
+            patch: self.patch.clone(),
+            patched: self.patched,
             replace: self.replace.clone(),
             context: PhantomData,
         }
@@ -595,22 +651,33 @@ impl UserUpdate<Backend> {
     /// `validate` passes exactly when `build_with` would succeed.
     pub fn validate(&self, version: ApiVersion, rules: &Rules) -> Result<(), ValidationErrors> {
         let _ = version;
-        self.backend_bodies(rules).map(drop)
+        self.backend_bodies(&self.plan(), rules).map(drop)
     }
 
-    fn backend_bodies(&self, rules: &Rules) -> Result<BackendBodies, ValidationErrors> {
+    fn backend_bodies(
+        &self,
+        plan: &Plan,
+        rules: &Rules,
+    ) -> Result<BackendBodies, ValidationErrors> {
         let mut errors = Vec::new();
-        self.check(rules, &mut errors);
-        let mut tiers: [Option<Vec<u8>>; 3] = [None, None, None];
+        self.check(plan, rules, &mut errors);
+        let (mut put, mut patch) = (None, None);
         for tier in TierKind::ALL {
-            tiers[tier as usize] = self.tier_json(tier, rules, &mut errors);
+            let body = if plan.replaced[tier as usize] {
+                &mut put
+            } else if plan.patched[tier as usize] {
+                &mut patch
+            } else {
+                continue;
+            };
+            let out = open_tier(body, tier);
+            self.write_tier(tier, out, rules, &mut errors);
         }
         ValidationErrors::from_vec(errors)?;
-        let body = |of: &dyn Fn(TierKind) -> bool| metadata_body(&tiers, of);
-        Ok(BackendBodies {
-            put: body(&|t| self.replaces(t)),
-            patch: body(&|t| !self.replaces(t)),
-        })
+        for body in [&mut put, &mut patch].into_iter().flatten() {
+            body.push(b'}');
+        }
+        Ok(BackendBodies { put, patch })
     }
 
     /// Validates the update against `rules` and builds its Backend API requests.
@@ -620,7 +687,8 @@ impl UserUpdate<Backend> {
         version: ApiVersion,
         rules: &Rules,
     ) -> Result<Vec<ApiRequest>, ValidationErrors> {
-        let BackendBodies { put, patch } = self.backend_bodies(rules)?;
+        let plan = self.plan();
+        let BackendBodies { put, patch } = self.backend_bodies(&plan, rules)?;
         let id = user_id.as_str();
         let mut user_path = String::with_capacity(10 + id.len());
         user_path.push_str("/v1/users/");
@@ -629,7 +697,7 @@ impl UserUpdate<Backend> {
         metadata_path.push_str(&user_path);
         metadata_path.push_str("/metadata");
         let mut requests = Vec::with_capacity(3);
-        if !self.profile.is_empty() {
+        if plan.profile {
             let body = json(&self.profile)?;
             requests.push(ApiRequest::new(
                 Method::Patch,
@@ -661,34 +729,25 @@ impl UserUpdate<Backend> {
     }
 }
 
-/// A metadata body, `{"public_metadata":{…},…}`, of the tiers written whose `of` says
-/// so; `None` when there are none. Keys are fixed; values are serde_json's output.
-fn metadata_body(tiers: &[Option<Vec<u8>>; 3], of: &dyn Fn(TierKind) -> bool) -> Option<Vec<u8>> {
-    let mut body: Option<Vec<u8>> = None;
-    for tier in TierKind::ALL {
-        let Some(json) = tiers[tier as usize].as_ref().filter(|_| of(tier)) else {
-            continue;
-        };
-        let out = match &mut body {
-            Some(out) => {
-                out.push(b',');
-                out
-            }
-            None => {
-                let out = body.insert(Vec::with_capacity(128));
-                out.push(b'{');
-                out
-            }
-        };
-        out.push(b'"');
-        out.extend_from_slice(tier.key().as_bytes());
-        out.extend_from_slice(b"\":");
-        out.extend_from_slice(json);
-    }
-    if let Some(out) = &mut body {
-        out.push(b'}');
-    }
-    body
+/// Opens the entry of `tier` in a metadata body, `{"public_metadata":…`, starting the
+/// body if this is its first tier, and gives the buffer to write the tier's object into.
+/// The keys are fixed; the objects are serde_json's output.
+fn open_tier(body: &mut Option<Vec<u8>>, tier: TierKind) -> &mut Vec<u8> {
+    let out = match body {
+        Some(out) => {
+            out.push(b',');
+            out
+        }
+        None => {
+            let out = body.insert(Vec::with_capacity(128));
+            out.push(b'{');
+            out
+        }
+    };
+    out.push(b'"');
+    out.extend_from_slice(tier.key().as_bytes());
+    out.extend_from_slice(b"\":");
+    out
 }
 
 /// The bodies of a Frontend API update, validated.
@@ -717,10 +776,11 @@ impl UserUpdate<Frontend> {
         version: ApiVersion,
         rules: &Rules,
     ) -> Result<FrontendBodies, ValidationErrors> {
+        let plan = self.plan();
         let mut errors = Vec::new();
-        self.check(rules, &mut errors);
+        self.check(&plan, rules, &mut errors);
         for tier in [TierKind::Public, TierKind::Private] {
-            if self.patches(tier) || self.replaces(tier) {
+            if plan.patched[tier as usize] || plan.replaced[tier as usize] {
                 errors.push(ValidationError::new(
                     tier.key(),
                     codes::FRONTEND_WRITE_FORBIDDEN,
@@ -728,7 +788,7 @@ impl UserUpdate<Frontend> {
                 ));
             }
         }
-        let replaces = self.replaces(TierKind::Unsafe);
+        let replaces = plan.replaced[TierKind::Unsafe as usize];
         if replaces && !version.me_accepts_unsafe_metadata() {
             errors.push(ValidationError::new(
                 "unsafe_metadata",
@@ -736,9 +796,13 @@ impl UserUpdate<Frontend> {
                 format!("the Frontend API has no replace of unsafe metadata in version {version}; send a patch"),
             ));
         }
-        let unsafe_json = self
-            .tier_json(TierKind::Unsafe, rules, &mut errors)
-            .and_then(|json| String::from_utf8(json).ok());
+        let unsafe_json = (replaces || plan.patched[TierKind::Unsafe as usize])
+            .then(|| {
+                let mut out = Vec::with_capacity(64);
+                self.write_tier(TierKind::Unsafe, &mut out, rules, &mut errors);
+                String::from_utf8(out).ok()
+            })
+            .flatten();
         ValidationErrors::from_vec(errors)?;
 
         let mut form: Vec<(&str, &str)> = Vec::new();
