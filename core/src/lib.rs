@@ -142,7 +142,7 @@
 //! Every write of a public or private field or tier is bound by [`CanWrite`]: [`Backend`]
 //! may write every tier and [`Frontend`] only [`Unsafe`] (unsafe setters carry no bound,
 //! since every context may write them), so code generic over the context
-//! (`fn f<C: Context>(p: AppUserPatch<C>)`) can only write public or private fields
+//! (`fn f<C: Writer>(p: AppUserPatch<C>)`) can only write public or private fields
 //! under an explicit `C: CanWrite<…>` bound, which `Frontend` never meets.
 //!
 //! The bound is not all there is. A `Frontend` patch keeps its public and private
@@ -268,41 +268,37 @@
 
 #![forbid(unsafe_code)]
 
-mod browser;
-mod clerk_error;
-mod context;
-mod error;
-mod escape;
-mod guard;
-mod id;
-mod key;
-mod patch;
+mod json;
 mod read;
-mod request;
-mod rules;
+mod schema;
 mod sealed;
-mod stored;
-mod tier;
 mod update;
-mod validate;
-mod values;
-mod version;
+mod validation;
+mod value;
+mod wire;
 
 #[doc(hidden)]
 #[path = "private.rs"]
-pub mod __private;
+pub mod __private_0_1;
 
-pub use clerk_error::{ApiError, ClerkError, ClerkErrors};
 pub use clerk_metadata_macros::{MetadataObject, UserMetadata};
-pub use context::{Backend, CanWrite, Context, Frontend, Within};
-pub use error::{ValidationError, ValidationErrors, codes};
-pub use id::UserId;
-pub use patch::{MetadataObject, MetadataPatch, TierPatch};
-pub use read::{FrontendUser, LenientUser, OtherFields, ReadError, TierRead, User, UserProfile};
-pub use request::{ApiRequest, BodyKind, CLERK_API_VERSION, Method};
-pub use rules::Rules;
-pub use stored::Stored;
-pub use tier::{MetadataTier, Private, Public, Tier, TierKind, Unsafe, UserMetadata};
-pub use update::{CanSet, UserUpdate, fields};
-pub use values::{PasswordHasher, Timestamp};
-pub use version::{ApiVersion, UnknownApiVersion};
+pub use read::{
+    Drift, FrontendUser, LenientUser, OtherFields, ReadError, TierRead, User, UserProfile,
+    WithPrivateMetadata,
+};
+pub use schema::metadata::{MetadataTier, UserMetadata};
+pub use schema::patch::{MetadataObject, MetadataPatch, TierPatch};
+pub use schema::stored::Stored;
+pub use schema::tier::{Private, Public, Tier, TierKind, Unsafe};
+pub use schema::writer::{Backend, CanWrite, Frontend, Within, Writer};
+pub use serde_json;
+pub use update::UserUpdate;
+pub use update::rules::Rules;
+pub use update::table::{CanSet, fields};
+pub use validation::{ValidationError, ValidationErrors, codes};
+pub use value::IntoValue;
+pub use wire::clerk_error::{ApiError, ClerkError, ClerkErrors};
+pub use wire::id::UserId;
+pub use wire::request::{ApiRequest, BodyKind, CLERK_API_VERSION, Method};
+pub use wire::values::{PasswordHasher, Timestamp};
+pub use wire::version::{ApiVersion, UnknownApiVersion};

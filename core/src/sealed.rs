@@ -2,7 +2,7 @@
 //!
 //! The module is private, so no crate but this one can name these traits, and so
 //! no crate but this one can implement [`Tier`](crate::Tier),
-//! [`Context`](crate::Context), [`CanWrite`](crate::CanWrite) or
+//! [`Writer`](crate::Writer), [`CanWrite`](crate::CanWrite) or
 //! [`Within`](crate::Within).
 
 pub trait Sealed {}

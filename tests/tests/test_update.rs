@@ -180,7 +180,7 @@ fn frontend_update_is_form_encoded_on_me_endpoints() {
     assert_eq!(
         summary(&requests),
         [
-            s("PATCH", "/v1/me", "username=jwick&first_name="),
+            s("PATCH", "/v1/me", "first_name=&username=jwick"),
             s(
                 "PATCH",
                 "/v1/me/metadata",
@@ -289,18 +289,20 @@ fn every_problem_is_reported_at_once_with_clerk_codes() {
     let got: Vec<(&str, &str)> = errors.iter().map(|e| (e.field(), e.code())).collect();
     assert_eq!(
         got,
+        // Each field's own checks in the order of the spec's fields, then the rules
+        // across fields.
         [
             ("first_name", "form_param_max_length_exceeded"),
+            ("locale", "form_param_format_invalid"),
+            ("primary_email_address_id", "form_param_format_invalid"),
             ("username", "form_username_invalid_length"),
             ("username", "form_username_invalid_character"),
-            ("primary_email_address_id", "form_param_format_invalid"),
             ("profile_image_id", "form_param_format_invalid"),
-            ("locale", "form_param_format_invalid"),
             ("password", "form_password_length_too_short"),
+            ("backup_codes", "form_param_value_invalid"),
+            ("created_at", "form_param_format_invalid"),
             ("password_hasher", "form_param_missing"),
             ("password_digest", "conflicting_fields"),
-            ("created_at", "form_param_format_invalid"),
-            ("backup_codes", "form_param_value_invalid"),
         ]
     );
     let shown = errors.to_string();

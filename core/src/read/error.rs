@@ -5,8 +5,9 @@ use core::fmt;
 
 use serde_path_to_error::Segment;
 
-use crate::escape::{KEY_CHARS, MESSAGE_CHARS, escaped};
-use crate::tier::{FieldInfo, TierKind};
+use crate::json::escape::{KEY_CHARS, MESSAGE_CHARS, escaped};
+use crate::schema::field::FieldInfo;
+use crate::schema::tier::TierKind;
 
 /// Why a user could not be read: the JSON path where it went wrong (such as
 /// `public_metadata.role`) and what was expected there.

@@ -22,8 +22,10 @@ use serde_path_to_error::Segment;
 pub use error::ReadError;
 pub use profile::{OtherFields, UserProfile};
 
-use crate::stored::Stored;
-use crate::tier::{FieldInfo, MetadataTier, TierKind, UserMetadata};
+use crate::schema::field::FieldInfo;
+use crate::schema::metadata::{MetadataTier, UserMetadata};
+use crate::schema::stored::Stored;
+use crate::schema::tier::TierKind;
 use parts::{Parts, Tracked};
 
 /// A Backend API `User` with its metadata typed by the schema `S`.
@@ -244,7 +246,7 @@ fn tier_read<T: DeserializeOwned + MetadataTier>(raw: Option<&RawValue>) -> Tier
     }
     let problem = tier_with_path::<T>(text).err().unwrap_or_else(|| {
         ReadError::in_tier(
-            <T::Tier as crate::tier::Tier>::KIND,
+            <T::Tier as crate::schema::tier::Tier>::KIND,
             T::FIELDS,
             &[],
             "the stored object does not fit the schema",
@@ -262,7 +264,7 @@ fn tier_with_path<T: DeserializeOwned + MetadataTier>(text: &str) -> Result<Stor
     serde_path_to_error::deserialize::<_, Stored<T>>(&mut deserializer).map_err(|e| {
         let segments: Vec<Segment> = e.path().iter().cloned().collect();
         ReadError::in_tier(
-            <T::Tier as crate::tier::Tier>::KIND,
+            <T::Tier as crate::schema::tier::Tier>::KIND,
             T::FIELDS,
             &segments,
             &e.inner().to_string(),

@@ -12,10 +12,12 @@ use serde_path_to_error::Segment;
 
 use super::error::ReadError;
 use super::profile::{KeyText, OtherFields, UserProfile};
-use crate::id::UserId;
-use crate::key::Key;
-use crate::stored::Stored;
-use crate::tier::{FieldInfo, MetadataTier, TierKind};
+use crate::json::key::Key;
+use crate::schema::field::FieldInfo;
+use crate::schema::metadata::MetadataTier;
+use crate::schema::stored::Stored;
+use crate::schema::tier::TierKind;
+use crate::wire::id::UserId;
 
 /// A `User` object split into its profile and its three metadata tiers, each tier read
 /// as `P`, `Q` and `U`; a missing or `null` private or unsafe tier is `None`.
@@ -36,7 +38,7 @@ impl<'de, T: DeserializeOwned + MetadataTier> Deserialize<'de> for Tracked<T> {
             .map_err(|e| {
                 let segments: Vec<Segment> = e.path().iter().cloned().collect();
                 let problem = ReadError::in_tier(
-                    <T::Tier as crate::tier::Tier>::KIND,
+                    <T::Tier as crate::schema::tier::Tier>::KIND,
                     T::FIELDS,
                     &segments,
                     &e.inner().to_string(),

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde_json::value::RawValue;
 
-use crate::id::UserId;
+use crate::wire::id::UserId;
 
 /// The profile fields of a Clerk `User` (the Backend API's `User` or the Frontend API's
 /// `Client.User`), with every other field the API sent kept as JSON in

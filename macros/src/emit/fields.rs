@@ -13,7 +13,7 @@ use crate::syntax::TierName;
 
 impl Gen<'_, '_> {
     pub(super) fn storage(&self, tier: Option<TierName>) -> TokenStream {
-        let krate = &self.krate;
+        let support = &self.support;
         let vis = self.s.vis();
         let ident = self.storage_ident(tier);
         let generics = generics::params_used_by(self.s.generics(), self.group(tier));
@@ -37,9 +37,9 @@ impl Gen<'_, '_> {
                 quote!(read_value)
             };
             quote! {
-                #i => #krate::__private::#read(
+                #i => #support::#read(
                     &mut self.#name,
-                    &<Self as #krate::__private::ObjectFields>::FIELDS[#i],
+                    &<Self as #support::ObjectFields>::FIELDS[#i],
                     at,
                     map,
                 ),
@@ -54,28 +54,28 @@ impl Gen<'_, '_> {
         };
         let redact = tier == Some(TierName::Private);
 
-        let clone_bounds = generics::deferred_bounds(&parts, &quote!(::core::clone::Clone));
+        let clone_bounds = generics::deferred_bounds(&parts, &quote!(#support::Clone));
         let clone_where = generics::where_clause(&generics, &clone_bounds);
-        let eq_bounds = generics::deferred_bounds(&parts, &quote!(::core::cmp::PartialEq));
+        let eq_bounds = generics::deferred_bounds(&parts, &quote!(#support::PartialEq));
         let eq_where = generics::where_clause(&generics, &eq_bounds);
         let debug = if redact {
             quote! {
                 #[automatically_derived]
-                impl #impl_generics ::core::fmt::Debug for #ident #ty_generics #where_clause {
-                    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                impl #impl_generics #support::fmt::Debug for #ident #ty_generics #where_clause {
+                    fn fmt(&self, f: &mut #support::fmt::Formatter<'_>) -> #support::fmt::Result {
                         f.debug_struct(#name)
-                            #(.field(#labels, &#krate::__private::RedactedPatch(&self.#names)))*
+                            #(.field(#labels, &#support::RedactedPatch(&self.#names)))*
                             .finish()
                     }
                 }
             }
         } else {
-            let bounds = generics::deferred_bounds(&parts, &quote!(::core::fmt::Debug));
+            let bounds = generics::deferred_bounds(&parts, &quote!(#support::fmt::Debug));
             let debug_where = generics::where_clause(&generics, &bounds);
             quote! {
                 #[automatically_derived]
-                impl #impl_generics ::core::fmt::Debug for #ident #ty_generics #debug_where {
-                    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                impl #impl_generics #support::fmt::Debug for #ident #ty_generics #debug_where {
+                    fn fmt(&self, f: &mut #support::fmt::Formatter<'_>) -> #support::fmt::Result {
                         f.debug_struct(#name)
                             #(.field(#labels, &self.#names))*
                             .finish()
@@ -92,21 +92,21 @@ impl Gen<'_, '_> {
             }
 
             #[automatically_derived]
-            impl #impl_generics ::core::default::Default for #ident #ty_generics #where_clause {
+            impl #impl_generics #support::Default for #ident #ty_generics #where_clause {
                 fn default() -> Self {
-                    #ident { #(#names: #krate::__private::FieldPatch::Unchanged,)* }
+                    #ident { #(#names: #support::FieldPatch::Unchanged,)* }
                 }
             }
 
             #[automatically_derived]
-            impl #impl_generics ::core::clone::Clone for #ident #ty_generics #clone_where {
+            impl #impl_generics #support::Clone for #ident #ty_generics #clone_where {
                 fn clone(&self) -> Self {
-                    #ident { #(#names: ::core::clone::Clone::clone(&self.#names),)* }
+                    #ident { #(#names: #support::Clone::clone(&self.#names),)* }
                 }
             }
 
             #[automatically_derived]
-            impl #impl_generics ::core::cmp::PartialEq for #ident #ty_generics #eq_where {
+            impl #impl_generics #support::PartialEq for #ident #ty_generics #eq_where {
                 fn eq(&self, other: &Self) -> bool {
                     true #(&& self.#names == other.#names)*
                 }
@@ -116,8 +116,8 @@ impl Gen<'_, '_> {
 
             #[automatically_derived]
             #[allow(unused_qualifications)]
-            impl #impl_generics #krate::__private::ObjectFields for #ident #ty_generics #serde_where {
-                const FIELDS: &'static [#krate::__private::FieldInfo] = &[#(#infos),*];
+            impl #impl_generics #support::ObjectFields for #ident #ty_generics #serde_where {
+                const FIELDS: &'static [#support::FieldInfo] = &[#(#infos),*];
 
                 fn is_touched(&self) -> bool {
                     false #(|| !self.#names.is_unchanged())*
@@ -127,29 +127,29 @@ impl Gen<'_, '_> {
                     &self,
                     #map: &mut __M,
                     #skip: __F,
-                ) -> #krate::__private::Result<(), __M::Error>
+                ) -> #support::Result<(), __M::Error>
                 where
-                    __M: #krate::__private::serde::ser::SerializeMap,
-                    __F: ::core::ops::FnMut(&'static str) -> bool,
+                    __M: #support::serde::ser::SerializeMap,
+                    __F: #support::FnMut(&'static str) -> bool,
                 {
                     #(
                         if !self.#names.is_unchanged() && !skip(#keys) {
                             __M::serialize_entry(map, #keys, &self.#names)?;
-                            #(__M::serialize_entry(map, #aliases, &#krate::__private::Option::<()>::None)?;)*
+                            #(__M::serialize_entry(map, #aliases, &#support::Option::<()>::None)?;)*
                         }
                     )*
-                    #krate::__private::Result::Ok(())
+                    #support::Result::Ok(())
                 }
 
-                fn read_field<'de, __A: #krate::__private::serde::de::MapAccess<'de>>(
+                fn read_field<'de, __A: #support::serde::de::MapAccess<'de>>(
                     &mut self,
                     index: usize,
                     #map: &mut __A,
-                    #at: #krate::__private::At<'_>,
-                ) -> #krate::__private::Result<(), __A::Error> {
+                    #at: #support::At<'_>,
+                ) -> #support::Result<(), __A::Error> {
                     match index {
                         #(#reads)*
-                        _ => #krate::__private::Result::Err(#krate::__private::index_error()),
+                        _ => #support::Result::Err(#support::index_error()),
                     }
                 }
 

@@ -48,7 +48,9 @@ pub fn object(schema: &Schema) -> TokenStream {
 /// What the generators share: the schema and the names of the generated items.
 struct Gen<'s, 'a> {
     s: &'s Schema<'a>,
-    krate: TokenStream,
+    /// The support module of `clerk-metadata` for generated code: every path the
+    /// generated code names starts here.
+    support: TokenStream,
     /// The patch's context parameter: `C` unless the struct already uses that name.
     ctx: Ident,
     patch: Ident,
@@ -71,7 +73,7 @@ impl<'s, 'a> Gen<'s, 'a> {
         let ident = s.ident();
         Gen {
             s,
-            krate: quote!(::clerk_metadata),
+            support: quote!(::clerk_metadata::__private_0_1),
             ctx: Ident::new(ctx, Span::call_site()),
             patch: format_ident!("{}Patch", ident),
             markers: format_ident!("__{}_metadata_fields", ident),
@@ -99,9 +101,9 @@ impl<'s, 'a> Gen<'s, 'a> {
     }
 
     fn tier_marker(&self, tier: TierName) -> TokenStream {
-        let krate = &self.krate;
+        let support = &self.support;
         let ident = Ident::new(tier.suffix(), Span::call_site());
-        quote!(#krate::#ident)
+        quote!(#support::#ident)
     }
 
     /// The hidden storage struct of a group: `__AppUserPublicFields`, `__NotificationsFields`.
@@ -124,25 +126,25 @@ impl<'s, 'a> Gen<'s, 'a> {
     /// The storage of one field: `FieldPatch<T>`, or for a nested field
     /// `FieldPatch<T, <N as MetadataObject>::__Fields>`.
     fn slot_type(&self, f: &Field) -> TokenStream {
-        let krate = &self.krate;
+        let support = &self.support;
         let ty = f.ty;
         match f.nested {
             Some(inner) => {
-                quote!(#krate::__private::FieldPatch<#ty, <#inner as #krate::MetadataObject>::__Fields>)
+                quote!(#support::FieldPatch<#ty, <#inner as #support::MetadataObject>::__Fields>)
             }
-            None => quote!(#krate::__private::FieldPatch<#ty>),
+            None => quote!(#support::FieldPatch<#ty>),
         }
     }
 
     /// The types whose traits decide whether the storage of `fields` has a trait: each
     /// field's type, and a nested field's nested storage.
     fn slot_parts(&self, fields: impl Iterator<Item = &'s Field<'a>>) -> Vec<Type> {
-        let krate = &self.krate;
+        let support = &self.support;
         let mut types = Vec::new();
         for f in fields {
             types.push(f.ty.clone());
             if let Some(inner) = f.nested {
-                types.push(syn::parse_quote!(<#inner as #krate::MetadataObject>::__Fields));
+                types.push(syn::parse_quote!(<#inner as #support::MetadataObject>::__Fields));
             }
         }
         types
@@ -150,23 +152,23 @@ impl<'s, 'a> Gen<'s, 'a> {
 
     /// `T: Serialize + DeserializeOwned` for the type parameters `fields` use.
     fn serde_bounds(&self, only: impl Fn(&Field) -> bool) -> Vec<TokenStream> {
-        let krate = &self.krate;
+        let support = &self.support;
         generics::field_bounds(
             self.s,
-            &quote!(#krate::__private::serde::Serialize + #krate::__private::serde::de::DeserializeOwned),
+            &quote!(#support::serde::Serialize + #support::serde::de::DeserializeOwned),
             only,
         )
     }
 
     /// The `FieldInfo` table entry of a field.
     fn field_info(&self, f: &Field) -> TokenStream {
-        let krate = &self.krate;
+        let support = &self.support;
         let (name, key, aliases) = (&f.name, &f.key, &f.aliases);
         let required = f.required;
         let nested = f.nested.is_some();
         let type_name = type_name(f.ty);
         quote! {
-            #krate::__private::FieldInfo {
+            #support::FieldInfo {
                 name: #name,
                 key: #key,
                 aliases: &[#(#aliases),*],
@@ -180,7 +182,7 @@ impl<'s, 'a> Gen<'s, 'a> {
     /// One uninhabited marker type per field, named after the field, so that the write
     /// guard's error message can name the field; the optional ones are `Removable`.
     fn field_markers(&self) -> TokenStream {
-        let krate = &self.krate;
+        let support = &self.support;
         let markers = &self.markers;
         let items = self.s.fields.iter().map(|f| {
             let ident = f.ident;
@@ -188,9 +190,8 @@ impl<'s, 'a> Gen<'s, 'a> {
                 Some(tier) => format!("The `{}` field ({} metadata).", f.name, tier.word()),
                 None => format!("The `{}` field.", f.name),
             };
-            let removable = (!f.required).then(
-                || quote_spanned!(ident.span()=> impl #krate::__private::Removable for #ident {}),
-            );
+            let removable = (!f.required)
+                .then(|| quote_spanned!(ident.span()=> impl #support::Removable for #ident {}));
             quote_spanned!(ident.span()=> #[doc = #doc] pub enum #ident {} #removable)
         });
         quote! {

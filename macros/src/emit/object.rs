@@ -11,7 +11,7 @@ use crate::model::Field;
 
 impl Gen<'_, '_> {
     pub(super) fn object_patch(&self) -> TokenStream {
-        let krate = &self.krate;
+        let support = &self.support;
         let vis = self.s.vis();
         let object = self.s.ident();
         let patch = &self.patch;
@@ -38,41 +38,41 @@ impl Gen<'_, '_> {
                 /// An empty patch: it changes nothing until a setter is called.
                 #[must_use]
                 pub fn new() -> Self {
-                    #patch { __fields: ::core::default::Default::default() }
+                    #patch { __fields: #support::Default::default() }
                 }
 
                 /// Whether the patch sends nothing.
                 pub fn is_empty(&self) -> bool
                 where
-                    #storage: #krate::__private::ObjectFields,
+                    #storage: #support::ObjectFields,
                 {
-                    !#krate::__private::ObjectFields::is_touched(&self.__fields)
+                    !#support::ObjectFields::is_touched(&self.__fields)
                 }
 
                 #(#setters)*
             }
 
             #[automatically_derived]
-            impl #impl_generics ::core::default::Default for #patch #ty_generics #where_clause {
+            impl #impl_generics #support::Default for #patch #ty_generics #where_clause {
                 fn default() -> Self {
                     Self::new()
                 }
             }
 
             #[automatically_derived]
-            impl #impl_generics ::core::clone::Clone for #patch #ty_generics
+            impl #impl_generics #support::Clone for #patch #ty_generics
             where
-                for<'__b> #storage: ::core::clone::Clone,
+                for<'__b> #storage: #support::Clone,
             {
                 fn clone(&self) -> Self {
-                    #patch { __fields: ::core::clone::Clone::clone(&self.__fields) }
+                    #patch { __fields: #support::Clone::clone(&self.__fields) }
                 }
             }
 
             #[automatically_derived]
-            impl #impl_generics ::core::cmp::PartialEq for #patch #ty_generics
+            impl #impl_generics #support::PartialEq for #patch #ty_generics
             where
-                for<'__b> #storage: ::core::cmp::PartialEq,
+                for<'__b> #storage: #support::PartialEq,
             {
                 fn eq(&self, other: &Self) -> bool {
                     self.__fields == other.__fields
@@ -80,18 +80,18 @@ impl Gen<'_, '_> {
             }
 
             #[automatically_derived]
-            impl #impl_generics ::core::fmt::Debug for #patch #ty_generics
+            impl #impl_generics #support::fmt::Debug for #patch #ty_generics
             where
-                for<'__b> #storage: ::core::fmt::Debug,
+                for<'__b> #storage: #support::fmt::Debug,
             {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    ::core::fmt::Debug::fmt(&self.__fields, f)
+                fn fmt(&self, f: &mut #support::fmt::Formatter<'_>) -> #support::fmt::Result {
+                    #support::fmt::Debug::fmt(&self.__fields, f)
                 }
             }
 
             #[automatically_derived]
             #[allow(unused_qualifications)]
-            impl #impl_generics #krate::MetadataObject for #object #ty_generics #serde_where {
+            impl #impl_generics #support::MetadataObject for #object #ty_generics #serde_where {
                 type Patch = #patch #ty_generics;
                 type __Fields = #storage;
 
@@ -101,21 +101,21 @@ impl Gen<'_, '_> {
             }
 
             #[automatically_derived]
-            impl #impl_generics #krate::__private::serde::Serialize for #patch #ty_generics #serde_where {
-                fn serialize<__S: #krate::__private::serde::Serializer>(
+            impl #impl_generics #support::serde::Serialize for #patch #ty_generics #serde_where {
+                fn serialize<__S: #support::serde::Serializer>(
                     &self,
                     serializer: __S,
-                ) -> #krate::__private::Result<__S::Ok, __S::Error> {
-                    #krate::__private::serialize_object(&self.__fields, serializer)
+                ) -> #support::Result<__S::Ok, __S::Error> {
+                    #support::serialize_object(&self.__fields, serializer)
                 }
             }
 
             #[automatically_derived]
-            impl<'de, #params> #krate::__private::serde::Deserialize<'de> for #patch #ty_generics #serde_where {
-                fn deserialize<__D: #krate::__private::serde::Deserializer<'de>>(
+            impl<'de, #params> #support::serde::Deserialize<'de> for #patch #ty_generics #serde_where {
+                fn deserialize<__D: #support::serde::Deserializer<'de>>(
                     deserializer: __D,
-                ) -> #krate::__private::Result<Self, __D::Error> {
-                    #krate::__private::deserialize_object(deserializer)
+                ) -> #support::Result<Self, __D::Error> {
+                    #support::deserialize_object(deserializer)
                         .map(|fields| #patch { __fields: fields })
                 }
             }
@@ -123,7 +123,7 @@ impl Gen<'_, '_> {
     }
 
     fn object_setters(&self, f: &Field) -> TokenStream {
-        let krate = &self.krate;
+        let support = &self.support;
         let (ident, ty, docs) = (f.ident, f.ty, &f.docs);
         let (name, key) = (&f.name, &f.key);
         let remove = format_ident!("remove_{}", f.name, span = ident.span());
@@ -138,10 +138,10 @@ impl Gen<'_, '_> {
             quote! {
                 #[doc = #merge_doc]
                 #[must_use]
-                pub fn #merge(mut self, patch: <#inner as #krate::MetadataObject>::Patch) -> Self {
-                    #krate::__private::merge_nested(
+                pub fn #merge(mut self, patch: <#inner as #support::MetadataObject>::Patch) -> Self {
+                    #support::merge_nested(
                         &mut self.__fields.#ident,
-                        <#inner as #krate::MetadataObject>::__into_fields(patch),
+                        <#inner as #support::MetadataObject>::__into_fields(patch),
                     );
                     self
                 }
@@ -153,14 +153,14 @@ impl Gen<'_, '_> {
             #(#docs)*
             #[must_use]
             pub fn #ident(mut self, value: #ty) -> Self {
-                self.__fields.#ident = #krate::__private::FieldPatch::Set(value);
+                self.__fields.#ident = #support::FieldPatch::Set(value);
                 self
             }
 
             #[doc = #remove_doc]
             #[must_use]
             pub fn #remove(mut self) -> Self {
-                self.__fields.#ident = #krate::__private::FieldPatch::Remove;
+                self.__fields.#ident = #support::FieldPatch::Remove;
                 self
             }
 

@@ -13,15 +13,15 @@ impl Gen<'_, '_> {
     /// Where a write of `tier` finds its storage in `self`: the slot opened by the
     /// guard for public and private metadata, the unsafe fields directly.
     fn open(&self, tier: TierName, what: &TokenStream) -> TokenStream {
-        let krate = &self.krate;
+        let support = &self.support;
         let ctx = &self.ctx;
         let marker = self.tier_marker(tier);
         match tier {
             TierName::Public => {
-                quote!(<#ctx as #krate::CanWrite<#what, #marker>>::__open(&mut self.__public))
+                quote!(<#ctx as #support::CanWrite<#what, #marker>>::__open(&mut self.__public))
             }
             TierName::Private => {
-                quote!(<#ctx as #krate::CanWrite<#what, #marker>>::__open(&mut self.__private))
+                quote!(<#ctx as #support::CanWrite<#what, #marker>>::__open(&mut self.__private))
             }
             TierName::Unsafe => quote!((&mut self.__unsafe)),
         }
@@ -30,15 +30,15 @@ impl Gen<'_, '_> {
     /// The guard of a write of `what` in `tier`: none for unsafe metadata, which every
     /// context may write, so code generic over the context can write it.
     fn guard(&self, tier: TierName, what: &TokenStream, span: Span) -> Option<TokenStream> {
-        let krate = &self.krate;
+        let support = &self.support;
         let ctx = &self.ctx;
         let marker = self.tier_marker(tier);
         (tier != TierName::Unsafe)
-            .then(|| quote_spanned!(span=> #ctx: #krate::CanWrite<#what, #marker>,))
+            .then(|| quote_spanned!(span=> #ctx: #support::CanWrite<#what, #marker>,))
     }
 
     pub(super) fn patch(&self) -> TokenStream {
-        let krate = &self.krate;
+        let support = &self.support;
         let vis = self.s.vis();
         let user = self.s.ident();
         let patch = &self.patch;
@@ -47,7 +47,7 @@ impl Gen<'_, '_> {
         let user_params: Vec<_> = generics.params.iter().collect();
         let where_clause = &generics.where_clause;
         let bare_params = generics::params_without_defaults(generics);
-        let impl_params = quote!(#ctx: #krate::Context #(, #bare_params)*);
+        let impl_params = quote!(#ctx: #support::Writer #(, #bare_params)*);
         let args = generics::param_args(generics);
         let this = quote!(#patch<#ctx #(, #args)*>);
         let user_where = generics::where_clause(generics, &[]);
@@ -85,7 +85,7 @@ impl Gen<'_, '_> {
                 quote! {
                     let #tier_ident { #(#names),* } = tier;
                     let fields = #open;
-                    #(fields.#names = #krate::__private::FieldPatch::Set(#names);)*
+                    #(fields.#names = #support::FieldPatch::Set(#names);)*
                 }
             };
             quote! {
@@ -107,14 +107,14 @@ impl Gen<'_, '_> {
                 .iter()
                 .filter(|f| f.tier != Some(TierName::Private)),
         );
-        let debug_bounds = generics::deferred_bounds(&debug_types, &quote!(::core::fmt::Debug));
+        let debug_bounds = generics::deferred_bounds(&debug_types, &quote!(#support::fmt::Debug));
         let debug_where = generics::where_clause(generics, &debug_bounds);
         let debug_tier = |tier: TierName, slot: TokenStream| {
             let marker = self.tier_marker(tier);
             let entries = self.group(Some(tier)).map(|f| {
                 let (ident, label) = (f.ident, &f.name);
                 if tier == TierName::Private {
-                    quote!(d.field(#label, &#krate::__private::RedactedPatch(&fields.#ident));)
+                    quote!(d.field(#label, &#support::RedactedPatch(&fields.#ident));)
                 } else {
                     quote!(d.field(#label, &fields.#ident);)
                 }
@@ -122,8 +122,8 @@ impl Gen<'_, '_> {
             let entries: Vec<_> = entries.collect();
             (!entries.is_empty()).then(|| {
                 quote! {
-                    if let #krate::__private::Option::Some(fields) =
-                        <#ctx as #krate::Context>::__get::<#marker, _>(&self.#slot)
+                    if let #support::Option::Some(fields) =
+                        <#ctx as #support::Writer>::__get::<#marker, _>(&self.#slot)
                     {
                         #(#entries)*
                     }
@@ -141,24 +141,24 @@ impl Gen<'_, '_> {
         let storage_types = [&public_storage, &private_storage, &unsafe_storage];
         let clone_bounds: Vec<_> = storage_types
             .iter()
-            .map(|ty| quote!(for<'__b> #ty: ::core::clone::Clone))
+            .map(|ty| quote!(for<'__b> #ty: #support::Clone))
             .collect();
         let clone_where = generics::where_clause(generics, &clone_bounds);
         let eq_bounds: Vec<_> = storage_types
             .iter()
-            .map(|ty| quote!(for<'__b> #ty: ::core::cmp::PartialEq))
+            .map(|ty| quote!(for<'__b> #ty: #support::PartialEq))
             .collect();
         let eq_where = generics::where_clause(generics, &eq_bounds);
 
-        let backend = quote!(#patch<#krate::Backend #(, #args)*>);
-        let frontend = quote!(#patch<#krate::Frontend #(, #args)*>);
+        let backend = quote!(#patch<#support::Backend #(, #args)*>);
+        let frontend = quote!(#patch<#support::Frontend #(, #args)*>);
         let wider = quote!(#patch<__W #(, #args)*>);
 
         quote! {
             #[doc = #doc]
-            #vis struct #patch<#ctx: #krate::Context #(, #user_params)*> #where_clause {
-                __public: <#ctx as #krate::Context>::Slot<#public_marker, #public_storage>,
-                __private: <#ctx as #krate::Context>::Slot<#private_marker, #private_storage>,
+            #vis struct #patch<#ctx: #support::Writer #(, #user_params)*> #where_clause {
+                __public: <#ctx as #support::Writer>::Slot<#public_marker, #public_storage>,
+                __private: <#ctx as #support::Writer>::Slot<#private_marker, #private_storage>,
                 __unsafe: #unsafe_storage,
             }
 
@@ -168,29 +168,29 @@ impl Gen<'_, '_> {
                 #[must_use]
                 pub fn new() -> Self {
                     #patch {
-                        __public: <#ctx as #krate::Context>::__empty::<#public_marker, _>(),
-                        __private: <#ctx as #krate::Context>::__empty::<#private_marker, _>(),
-                        __unsafe: ::core::default::Default::default(),
+                        __public: <#ctx as #support::Writer>::__empty::<#public_marker, _>(),
+                        __private: <#ctx as #support::Writer>::__empty::<#private_marker, _>(),
+                        __unsafe: #support::Default::default(),
                     }
                 }
 
                 /// Whether the patch sends nothing.
                 pub fn is_empty(&self) -> bool
                 where
-                    Self: #krate::MetadataPatch,
+                    Self: #support::MetadataPatch,
                 {
-                    #krate::MetadataPatch::is_empty(self)
+                    #support::MetadataPatch::is_empty(self)
                 }
 
                 /// The same patch, usable where context `W` is expected: a `Frontend` patch
                 /// widens to `Backend`, never the reverse.
-                pub fn widen<__W: #krate::Context>(self) -> #wider
+                pub fn widen<__W: #support::Writer>(self) -> #wider
                 where
-                    #ctx: #krate::Within<__W>,
+                    #ctx: #support::Within<__W>,
                 {
                     #patch {
-                        __public: <#ctx as #krate::Within<__W>>::__widen::<#public_marker, _>(self.__public),
-                        __private: <#ctx as #krate::Within<__W>>::__widen::<#private_marker, _>(self.__private),
+                        __public: <#ctx as #support::Within<__W>>::__widen::<#public_marker, _>(self.__public),
+                        __private: <#ctx as #support::Within<__W>>::__widen::<#private_marker, _>(self.__private),
                         __unsafe: self.__unsafe,
                     }
                 }
@@ -200,36 +200,36 @@ impl Gen<'_, '_> {
             }
 
             #[automatically_derived]
-            impl<#impl_params> ::core::default::Default for #this #user_where {
+            impl<#impl_params> #support::Default for #this #user_where {
                 fn default() -> Self {
                     Self::new()
                 }
             }
 
             #[automatically_derived]
-            impl<#impl_params> ::core::clone::Clone for #this #clone_where {
+            impl<#impl_params> #support::Clone for #this #clone_where {
                 fn clone(&self) -> Self {
                     #patch {
-                        __public: <#ctx as #krate::Context>::__clone::<#public_marker, _>(&self.__public),
-                        __private: <#ctx as #krate::Context>::__clone::<#private_marker, _>(&self.__private),
-                        __unsafe: ::core::clone::Clone::clone(&self.__unsafe),
+                        __public: <#ctx as #support::Writer>::__clone::<#public_marker, _>(&self.__public),
+                        __private: <#ctx as #support::Writer>::__clone::<#private_marker, _>(&self.__private),
+                        __unsafe: #support::Clone::clone(&self.__unsafe),
                     }
                 }
             }
 
             #[automatically_derived]
-            impl<#impl_params> ::core::cmp::PartialEq for #this #eq_where {
+            impl<#impl_params> #support::PartialEq for #this #eq_where {
                 fn eq(&self, other: &Self) -> bool {
-                    <#ctx as #krate::Context>::__get::<#public_marker, _>(&self.__public)
-                        == <#ctx as #krate::Context>::__get::<#public_marker, _>(&other.__public)
-                        && <#ctx as #krate::Context>::__get::<#private_marker, _>(&self.__private)
-                            == <#ctx as #krate::Context>::__get::<#private_marker, _>(&other.__private)
+                    <#ctx as #support::Writer>::__get::<#public_marker, _>(&self.__public)
+                        == <#ctx as #support::Writer>::__get::<#public_marker, _>(&other.__public)
+                        && <#ctx as #support::Writer>::__get::<#private_marker, _>(&self.__private)
+                            == <#ctx as #support::Writer>::__get::<#private_marker, _>(&other.__private)
                         && self.__unsafe == other.__unsafe
                 }
             }
 
             #[automatically_derived]
-            impl<#(#bare_params),*> ::core::convert::From<#frontend> for #backend #user_where {
+            impl<#(#bare_params),*> #support::From<#frontend> for #backend #user_where {
                 fn from(patch: #frontend) -> Self {
                     patch.widen()
                 }
@@ -237,10 +237,10 @@ impl Gen<'_, '_> {
 
             /// Private metadata values are never shown.
             #[automatically_derived]
-            impl<#impl_params> ::core::fmt::Debug for #this #debug_where {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            impl<#impl_params> #support::fmt::Debug for #this #debug_where {
+                fn fmt(&self, f: &mut #support::fmt::Formatter<'_>) -> #support::fmt::Result {
                     let mut d = f.debug_struct(#patch_name);
-                    d.field("context", &<#ctx as #krate::Context>::NAME);
+                    d.field("context", &<#ctx as #support::Writer>::NAME);
                     #debug_public
                     #debug_private
                     #(#unsafe_entries)*
@@ -250,22 +250,22 @@ impl Gen<'_, '_> {
 
             #[automatically_derived]
             #[allow(unused_qualifications)]
-            impl<#impl_params> #krate::MetadataPatch for #this #serde_where {
-                type Context = #ctx;
+            impl<#impl_params> #support::MetadataPatch for #this #serde_where {
+                type Writer = #ctx;
                 type __Public = #public_storage;
                 type __Private = #private_storage;
                 type __Unsafe = #unsafe_storage;
 
-                fn __parts(&self) -> #krate::__private::PartsOf<'_, Self> {
-                    #krate::__private::PatchParts {
+                fn __parts(&self) -> #support::PartsOf<'_, Self> {
+                    #support::PatchParts {
                         public: &self.__public,
                         private: &self.__private,
                         unsafe_: &self.__unsafe,
                     }
                 }
 
-                fn __parts_mut(&mut self) -> #krate::__private::PartsMutOf<'_, Self> {
-                    #krate::__private::PatchPartsMut {
+                fn __parts_mut(&mut self) -> #support::PartsMutOf<'_, Self> {
+                    #support::PatchPartsMut {
                         public: &mut self.__public,
                         private: &mut self.__private,
                         unsafe_: &mut self.__unsafe,
@@ -274,21 +274,21 @@ impl Gen<'_, '_> {
             }
 
             #[automatically_derived]
-            impl<#impl_params> #krate::__private::serde::Serialize for #this #serde_where {
-                fn serialize<__S: #krate::__private::serde::Serializer>(
+            impl<#impl_params> #support::serde::Serialize for #this #serde_where {
+                fn serialize<__S: #support::serde::Serializer>(
                     &self,
                     serializer: __S,
-                ) -> #krate::__private::Result<__S::Ok, __S::Error> {
-                    #krate::__private::serialize_patch(self, serializer)
+                ) -> #support::Result<__S::Ok, __S::Error> {
+                    #support::serialize_patch(self, serializer)
                 }
             }
 
             #[automatically_derived]
-            impl<'de, #impl_params> #krate::__private::serde::Deserialize<'de> for #this #serde_where {
-                fn deserialize<__D: #krate::__private::serde::Deserializer<'de>>(
+            impl<'de, #impl_params> #support::serde::Deserialize<'de> for #this #serde_where {
+                fn deserialize<__D: #support::serde::Deserializer<'de>>(
                     deserializer: __D,
-                ) -> #krate::__private::Result<Self, __D::Error> {
-                    #krate::__private::deserialize_patch(deserializer)
+                ) -> #support::Result<Self, __D::Error> {
+                    #support::deserialize_patch(deserializer)
                 }
             }
         }
@@ -296,7 +296,7 @@ impl Gen<'_, '_> {
 
     /// A field's setter, remover and, for a nested field, its merge.
     fn setters(&self, f: &Field) -> TokenStream {
-        let krate = &self.krate;
+        let support = &self.support;
         let markers = &self.markers;
         let Some(tier) = f.tier else {
             return TokenStream::new();
@@ -322,7 +322,7 @@ impl Gen<'_, '_> {
             where
                 #guard
             {
-                #open.#ident = #krate::__private::FieldPatch::Set(value);
+                #open.#ident = #support::FieldPatch::Set(value);
                 self
             }
         };
@@ -338,9 +338,9 @@ impl Gen<'_, '_> {
                 pub fn #remove(mut self) -> Self
                 where
                     #guard
-                    for<'__r> #what: #krate::__private::Removable,
+                    for<'__r> #what: #support::Removable,
                 {
-                    #open.#ident = #krate::__private::FieldPatch::Remove;
+                    #open.#ident = #support::FieldPatch::Remove;
                     self
                 }
 
@@ -350,7 +350,7 @@ impl Gen<'_, '_> {
                 where
                     #guard
                 {
-                    #open.#ident = #krate::__private::FieldPatch::Remove;
+                    #open.#ident = #support::FieldPatch::Remove;
                     self
                 }
             }
@@ -362,7 +362,7 @@ impl Gen<'_, '_> {
                 where
                     #guard
                 {
-                    #open.#ident = #krate::__private::FieldPatch::Remove;
+                    #open.#ident = #support::FieldPatch::Remove;
                     self
                 }
             }
@@ -375,13 +375,13 @@ impl Gen<'_, '_> {
             quote! {
                 #[doc = #merge_doc]
                 #[must_use]
-                pub fn #merge(mut self, patch: <#inner as #krate::MetadataObject>::Patch) -> Self
+                pub fn #merge(mut self, patch: <#inner as #support::MetadataObject>::Patch) -> Self
                 where
                     #guard
                 {
-                    #krate::__private::merge_nested(
+                    #support::merge_nested(
                         &mut #open.#ident,
-                        <#inner as #krate::MetadataObject>::__into_fields(patch),
+                        <#inner as #support::MetadataObject>::__into_fields(patch),
                     );
                     self
                 }

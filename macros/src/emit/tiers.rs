@@ -10,7 +10,7 @@ use crate::syntax::TierName;
 
 impl Gen<'_, '_> {
     pub(super) fn tier_struct(&self, tier: TierName) -> TokenStream {
-        let krate = &self.krate;
+        let support = &self.support;
         let vis = self.s.vis();
         let ident = self.tier_ident(tier);
         let generics = generics::params_used_by(self.s.generics(), self.group(Some(tier)));
@@ -26,7 +26,7 @@ impl Gen<'_, '_> {
                 TierName::Unsafe => "the signed-in user may read and write it from the browser.",
             }
         );
-        let serde_crate = quote!(#krate::__private::serde).to_string();
+        let serde_crate = quote!(#support::serde).to_string();
         let redact = tier == TierName::Private;
         let derives = self
             .s
@@ -34,13 +34,14 @@ impl Gen<'_, '_> {
             .iter()
             .filter(|d| !(redact && d.segments.last().is_some_and(|s| s.ident == "Debug")));
         let serde_attrs = &self.s.serde_attrs;
+        let is_none = format!("{}::Option::is_none", support.to_string().replace(' ', ""));
         let fields = self.group(Some(tier)).map(|f| {
             let (ident, ty, vis) = (f.ident, f.ty, &f.original.vis);
             let (docs, serde) = (&f.docs, &f.serde_attrs);
             // `None` is left out, as `JSON.stringify` leaves out `undefined`: a replace
             // writes no `"key": null`, and a read takes a missing key as `None`.
             let skip_none = (f.option_of.is_some() && !f.skips_serializing)
-                .then(|| quote!(#[serde(skip_serializing_if = "::core::option::Option::is_none")]));
+                .then(|| quote!(#[serde(skip_serializing_if = #is_none)]));
             quote!(#(#docs)* #(#serde)* #skip_none #vis #ident: #ty)
         });
         let names: Vec<_> = self.group(Some(tier)).map(|f| f.ident).collect();
@@ -49,14 +50,13 @@ impl Gen<'_, '_> {
         let name = ident.to_string();
 
         let clone = (!self.s.derives("Clone")).then(|| {
-            let bounds =
-                generics::deferred_bounds(types.iter().copied(), &quote!(::core::clone::Clone));
+            let bounds = generics::deferred_bounds(types.iter().copied(), &quote!(#support::Clone));
             let where_clause = generics::where_clause(&generics, &bounds);
             quote! {
                 #[automatically_derived]
-                impl #impl_generics ::core::clone::Clone for #ident #ty_generics #where_clause {
+                impl #impl_generics #support::Clone for #ident #ty_generics #where_clause {
                     fn clone(&self) -> Self {
-                        #ident { #(#names: ::core::clone::Clone::clone(&self.#names),)* }
+                        #ident { #(#names: #support::Clone::clone(&self.#names),)* }
                     }
                 }
             }
@@ -65,10 +65,10 @@ impl Gen<'_, '_> {
             quote! {
                 /// Shows the field names only: private metadata values never reach logs.
                 #[automatically_derived]
-                impl #impl_generics ::core::fmt::Debug for #ident #ty_generics #where_clause {
-                    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                impl #impl_generics #support::fmt::Debug for #ident #ty_generics #where_clause {
+                    fn fmt(&self, f: &mut #support::fmt::Formatter<'_>) -> #support::fmt::Result {
                         f.debug_struct(#name)
-                            #(.field(#labels, &#krate::__private::Redacted))*
+                            #(.field(#labels, &#support::Redacted))*
                             .finish()
                     }
                 }
@@ -77,12 +77,12 @@ impl Gen<'_, '_> {
             TokenStream::new()
         } else {
             let bounds =
-                generics::deferred_bounds(types.iter().copied(), &quote!(::core::fmt::Debug));
+                generics::deferred_bounds(types.iter().copied(), &quote!(#support::fmt::Debug));
             let where_clause = generics::where_clause(&generics, &bounds);
             quote! {
                 #[automatically_derived]
-                impl #impl_generics ::core::fmt::Debug for #ident #ty_generics #where_clause {
-                    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                impl #impl_generics #support::fmt::Debug for #ident #ty_generics #where_clause {
+                    fn fmt(&self, f: &mut #support::fmt::Formatter<'_>) -> #support::fmt::Result {
                         f.debug_struct(#name)
                             #(.field(#labels, &self.#names))*
                             .finish()
@@ -103,7 +103,7 @@ impl Gen<'_, '_> {
         let infos = self.group(Some(tier)).map(|f| self.field_info(f));
         quote! {
             #[doc = #doc]
-            #[derive(#krate::__private::serde::Serialize, #krate::__private::serde::Deserialize #(, #derives)*)]
+            #[derive(#support::serde::Serialize, #support::serde::Deserialize #(, #derives)*)]
             #[serde(crate = #serde_crate)]
             #(#serde_attrs)*
             #vis struct #ident <#params> #where_clause {
@@ -114,19 +114,19 @@ impl Gen<'_, '_> {
             #debug
 
             #[automatically_derived]
-            impl #impl_generics #krate::__private::TierSeal for #ident #ty_generics #where_clause {}
+            impl #impl_generics #support::TierSeal for #ident #ty_generics #where_clause {}
 
             #[automatically_derived]
-            impl #impl_generics #krate::MetadataTier for #ident #ty_generics #where_clause {
+            impl #impl_generics #support::MetadataTier for #ident #ty_generics #where_clause {
                 type Tier = #marker;
                 const KEYS: &'static [&'static str] = &[#(#keys),*];
-                const FIELDS: &'static [#krate::__private::FieldInfo] = &[#(#infos),*];
+                const FIELDS: &'static [#support::FieldInfo] = &[#(#infos),*];
             }
         }
     }
 
     pub(super) fn user_metadata_impl(&self) -> TokenStream {
-        let krate = &self.krate;
+        let support = &self.support;
         let ident = self.s.ident();
         // The struct's own `where` predicates are part of `predicates`.
         let (impl_generics, ty_generics, _) = self.s.generics().split_for_impl();
@@ -142,11 +142,11 @@ impl Gen<'_, '_> {
         quote! {
             #[automatically_derived]
             #[allow(unused_qualifications)]
-            impl #impl_generics #krate::UserMetadata for #ident #ty_generics #predicates {
+            impl #impl_generics #support::UserMetadata for #ident #ty_generics #predicates {
                 type Public = #public;
                 type Private = #private;
                 type Unsafe = #unsafe_;
-                type Patch<#ctx: #krate::Context> = #patch<#ctx #(, #args)*>;
+                type Patch<#ctx: #support::Writer> = #patch<#ctx #(, #args)*>;
 
                 fn from_tiers(public: #public, private: #private, unsafe_: #unsafe_) -> Self {
                     let #public_ident { #(#public_fields),* } = public;

@@ -1,7 +1,7 @@
 //! A hand-written `MetadataPatch` that claims `Frontend` cannot hand over public
 //! values: a `Frontend` patch's public storage is `Denied`, which holds none.
 
-use clerk_metadata::__private::{PartsMutOf, PartsOf, PatchParts, PatchPartsMut};
+use clerk_metadata::__private_0_1::{PartsMutOf, PartsOf, PatchParts, PatchPartsMut};
 use clerk_metadata::{Frontend, MetadataPatch, UserMetadata};
 
 #[derive(UserMetadata)]
@@ -18,7 +18,7 @@ pub struct Evil {
 }
 
 impl MetadataPatch for Evil {
-    type Context = Frontend;
+    type Writer = Frontend;
     type __Public = __AppUserPublicFields;
     type __Private = __AppUserPrivateFields;
     type __Unsafe = __AppUserUnsafeFields;
@@ -26,7 +26,7 @@ impl MetadataPatch for Evil {
     fn __parts(&self) -> PartsOf<'_, Self> {
         PatchParts {
             public: &self.public,
-            private: &clerk_metadata::__private::Denied,
+            private: &clerk_metadata::__private_0_1::Denied,
             unsafe_: &self.unsafe_,
         }
     }
@@ -34,7 +34,7 @@ impl MetadataPatch for Evil {
     fn __parts_mut(&mut self) -> PartsMutOf<'_, Self> {
         PatchPartsMut {
             public: &mut self.public,
-            private: Box::leak(Box::new(clerk_metadata::__private::Denied)),
+            private: Box::leak(Box::new(clerk_metadata::__private_0_1::Denied)),
             unsafe_: &mut self.unsafe_,
         }
     }

@@ -15,12 +15,12 @@ pub struct AppUser {
 
 fn main() {
     let mut patch = AppUserPatch::<Frontend>::new();
-    patch.role = clerk_metadata::__private::FieldPatch::Set("admin".to_owned());
-    patch.__public.role = clerk_metadata::__private::FieldPatch::Set("admin".to_owned());
-    patch.__private.stripe_customer_id = clerk_metadata::__private::FieldPatch::Remove;
+    patch.role = clerk_metadata::__private_0_1::FieldPatch::Set("admin".to_owned());
+    patch.__public.role = clerk_metadata::__private_0_1::FieldPatch::Set("admin".to_owned());
+    patch.__private.stripe_customer_id = clerk_metadata::__private_0_1::FieldPatch::Remove;
     let _literal = AppUserPatch::<Frontend> {
         __public: __AppUserPublicFields::default(),
-        __private: clerk_metadata::__private::Denied,
+        __private: clerk_metadata::__private_0_1::Denied,
         __unsafe: __AppUserUnsafeFields::default(),
     };
 }

@@ -1,7 +1,7 @@
 //! The support module of generated code opens nothing: a `Frontend` patch's public
 //! storage cannot be read into, and only `Backend` opens a public slot.
 
-use clerk_metadata::__private::{At, ObjectFields};
+use clerk_metadata::__private_0_1::{At, ObjectFields};
 use clerk_metadata::{CanWrite, Frontend, MetadataPatch, Public, UserMetadata};
 
 #[derive(UserMetadata)]

@@ -11,7 +11,7 @@ pub struct AppUser {
 }
 
 fn main() {
-    fn promote<C: clerk_metadata::Context>(patch: AppUserPatch<C>) -> AppUserPatch<C> {
+    fn promote<C: clerk_metadata::Writer>(patch: AppUserPatch<C>) -> AppUserPatch<C> {
         patch.role("admin".to_owned())
     }
     let _ = promote(AppUserPatch::<Frontend>::new());

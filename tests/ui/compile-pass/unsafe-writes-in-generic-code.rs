@@ -1,6 +1,6 @@
 //! Every context may write unsafe metadata, so code generic over the context can.
 
-use clerk_metadata::{Backend, Context, Frontend, UserMetadata};
+use clerk_metadata::{Backend, Writer, Frontend, UserMetadata};
 
 #[derive(UserMetadata)]
 pub struct AppUser {
@@ -10,7 +10,7 @@ pub struct AppUser {
     pub theme: String,
 }
 
-fn dark<C: Context>(patch: AppUserPatch<C>) -> AppUserPatch<C> {
+fn dark<C: Writer>(patch: AppUserPatch<C>) -> AppUserPatch<C> {
     patch.theme("dark".to_owned()).set_unsafe(AppUserUnsafe { theme: "light".to_owned() })
 }
 

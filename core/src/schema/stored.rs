@@ -11,8 +11,9 @@ use serde::ser::{Impossible, Serialize, SerializeMap, SerializeStruct, Serialize
 use serde::{Deserialize, de::DeserializeOwned};
 use serde_json::value::RawValue;
 
-use crate::key::Key;
-use crate::tier::{MetadataTier, TierKind};
+use crate::json::key::Key;
+use crate::schema::metadata::MetadataTier;
+use crate::schema::tier::TierKind;
 
 /// A metadata tier as stored at Clerk: the typed value, and every key of the stored
 /// object that the schema does not name, kept as the exact JSON it was read as.
@@ -119,18 +120,18 @@ impl<T: fmt::Debug> fmt::Debug for Stored<T> {
     }
 }
 
-impl<T: MetadataTier> crate::__private::TierSeal for Stored<T> {}
+impl<T: MetadataTier> crate::schema::metadata::TierSeal for Stored<T> {}
 
 impl<T: MetadataTier> MetadataTier for Stored<T> {
     type Tier = T::Tier;
     const KEYS: &'static [&'static str] = T::KEYS;
-    const FIELDS: &'static [crate::tier::FieldInfo] = T::FIELDS;
+    const FIELDS: &'static [crate::schema::field::FieldInfo] = T::FIELDS;
 }
 
 impl<T: MetadataTier> Stored<T> {
     /// The tier this value belongs to.
     pub fn tier(&self) -> TierKind {
-        <T::Tier as crate::tier::Tier>::KIND
+        <T::Tier as crate::schema::tier::Tier>::KIND
     }
 }
 
@@ -375,16 +376,16 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for KnownKeys<'_, A> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tier::Public;
+    use crate::schema::tier::Public;
 
     /// A tier whose value is not an object, which no derived tier is.
     struct Scalar;
 
-    impl crate::__private::TierSeal for Scalar {}
+    impl crate::schema::metadata::TierSeal for Scalar {}
     impl MetadataTier for Scalar {
         type Tier = Public;
         const KEYS: &'static [&'static str] = &[];
-        const FIELDS: &'static [crate::tier::FieldInfo] = &[];
+        const FIELDS: &'static [crate::schema::field::FieldInfo] = &[];
     }
     impl Serialize for Scalar {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -398,11 +399,11 @@ mod tests {
         struct Tier {
             role: &'static str,
         }
-        impl crate::__private::TierSeal for Tier {}
+        impl crate::schema::metadata::TierSeal for Tier {}
         impl MetadataTier for Tier {
             type Tier = Public;
             const KEYS: &'static [&'static str] = &["role"];
-            const FIELDS: &'static [crate::tier::FieldInfo] = &[];
+            const FIELDS: &'static [crate::schema::field::FieldInfo] = &[];
         }
         let mut stored = Stored::new(Tier { role: "admin" });
         stored.unknown.insert(

@@ -16,7 +16,7 @@ use serde::ser::{
     SerializeTuple, SerializeTupleStruct, SerializeTupleVariant, Serializer,
 };
 
-use crate::escape::{KEY_CHARS, escaped};
+use crate::json::escape::{KEY_CHARS, escaped};
 
 /// What the guard refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

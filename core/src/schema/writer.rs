@@ -2,13 +2,13 @@
 //!
 //! A patch written in context `C` keeps its public and private fields in storage of
 //! type `C::Slot<Tier, _>`. For [`Backend`] that is the fields themselves; for
-//! [`Frontend`] the public and private slots are [`Denied`](crate::__private::Denied),
+//! [`Frontend`] the public and private slots are `Denied`,
 //! a unit type with no room for a value. So no code, in any crate, can hold a public
 //! or private value in a `Frontend` patch: there is nowhere to put it. The sealed
 //! [`CanWrite`] bound is what opens a slot, and only `Backend` has it for those tiers.
 
+use crate::schema::tier::{Tier, TierKind, Unsafe};
 use crate::sealed::{CanWriteSeal, Sealed, WithinSeal};
-use crate::tier::{Tier, TierKind, Unsafe};
 
 /// The backend writer context: server code holding the Clerk secret key.
 /// It may write every tier.
@@ -21,7 +21,7 @@ pub enum Backend {}
 pub enum Frontend {}
 
 /// A writer context: [`Backend`] or [`Frontend`]. Sealed.
-pub trait Context: Sealed + 'static {
+pub trait Writer: Sealed + 'static {
     /// `"Backend"` or `"Frontend"`.
     const NAME: &'static str;
 
@@ -52,7 +52,7 @@ pub trait Context: Sealed + 'static {
 impl Sealed for Backend {}
 impl Sealed for Frontend {}
 
-impl Context for Backend {
+impl Writer for Backend {
     const NAME: &'static str = "Backend";
 
     fn may_write(_tier: TierKind) -> bool {
@@ -78,7 +78,7 @@ impl Context for Backend {
     }
 }
 
-impl Context for Frontend {
+impl Writer for Frontend {
     const NAME: &'static str = "Frontend";
 
     fn may_write(tier: TierKind) -> bool {
@@ -114,7 +114,7 @@ impl Context for Frontend {
     label = "`{What}` is `{T}` metadata, and the frontend may write only unsafe metadata",
     note = "write `{What}` from backend code (a `Backend` patch or update), or mark the field `#[metadata(unsafe)]` if the signed-in user may change it"
 )]
-pub trait CanWrite<What: ?Sized, T: Tier>: Context + CanWriteSeal<What, T> {
+pub trait CanWrite<What: ?Sized, T: Tier>: Writer + CanWriteSeal<What, T> {
     /// Opens the slot of tier `T`: only a context that may write `T` can.
     #[doc(hidden)]
     fn __open<X>(slot: &mut Self::Slot<T, X>) -> &mut X;
@@ -141,7 +141,7 @@ impl<What: ?Sized> CanWrite<What, Unsafe> for Frontend {
     label = "written with `{Self}` rights, which `{Wider}` does not have",
     note = "only `Frontend` writes widen to `Backend`; a `Backend` write never narrows to `Frontend`"
 )]
-pub trait Within<Wider: Context>: Context + WithinSeal<Wider> {
+pub trait Within<Wider: Writer>: Writer + WithinSeal<Wider> {
     /// The slot as the wider context keeps it.
     #[doc(hidden)]
     fn __widen<T: Tier, X: Default>(slot: Self::Slot<T, X>) -> Wider::Slot<T, X>;

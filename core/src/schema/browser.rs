@@ -13,11 +13,12 @@ use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde::ser::Serialize;
 use serde_json::Value;
 
-use crate::context::Context;
-use crate::escape::{KEY_CHARS, MESSAGE_CHARS, escaped};
-use crate::key::Key;
-use crate::patch::{At, FieldPatch, MetadataPatch, ObjectFields};
-use crate::tier::{FieldInfo, Private, Public, TierKind};
+use crate::json::escape::{KEY_CHARS, MESSAGE_CHARS, escaped};
+use crate::json::key::Key;
+use crate::schema::field::FieldInfo;
+use crate::schema::patch::{At, FieldPatch, MetadataPatch, ObjectFields};
+use crate::schema::tier::{Private, Public, TierKind};
+use crate::schema::writer::Writer;
 
 /// Visitor methods for every value that is not an object: each is refused without
 /// quoting it (serde's own message would echo the browser's text, uncut).
@@ -133,10 +134,10 @@ impl<'de, P: MetadataPatch + Default> Visitor<'de> for PatchVisitor<P> {
                 de::Error::custom(format_args!(
                     "field `{}` is {tier} metadata: the {} may write only unsafe metadata",
                     field.key,
-                    <P::Context as Context>::NAME.to_ascii_lowercase(),
+                    <P::Writer as Writer>::NAME.to_ascii_lowercase(),
                 ))
             };
-            if !<P::Context as Context>::may_write(tier) {
+            if !<P::Writer as Writer>::may_write(tier) {
                 return Err(forbidden());
             }
             if seen.contains(&(tier, index)) {
@@ -150,12 +151,12 @@ impl<'de, P: MetadataPatch + Default> Visitor<'de> for PatchVisitor<P> {
             let parts = patch.__parts_mut();
             match tier {
                 TierKind::Public => {
-                    <P::Context as Context>::__get_mut::<Public, _>(parts.public)
+                    <P::Writer as Writer>::__get_mut::<Public, _>(parts.public)
                         .ok_or_else(forbidden)?
                         .read_field(index, &mut map, at)?;
                 }
                 TierKind::Private => {
-                    <P::Context as Context>::__get_mut::<Private, _>(parts.private)
+                    <P::Writer as Writer>::__get_mut::<Private, _>(parts.private)
                         .ok_or_else(forbidden)?
                         .read_field(index, &mut map, at)?;
                 }

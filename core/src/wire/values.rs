@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Serialize, Serializer};
 
-use crate::error::{ValidationError, codes};
+use crate::validation::{ValidationError, codes};
 
 /// Seconds from the epoch to 10000-01-01T00:00:00Z: RFC 3339 has four-digit years.
 const YEAR_10000: u64 = 253_402_300_800;

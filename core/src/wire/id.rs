@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crate::error::{ValidationError, codes};
+use crate::validation::{ValidationError, codes};
 
 /// The longest ID accepted. Clerk's IDs are a prefix and 27 characters.
 const MAX_ID_LEN: usize = 128;

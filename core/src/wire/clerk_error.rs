@@ -5,7 +5,7 @@ use core::fmt;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::escape::{KEY_CHARS, MESSAGE_CHARS, escaped};
+use crate::json::escape::{KEY_CHARS, MESSAGE_CHARS, escaped};
 
 /// The most errors of one response `Display` shows.
 const SHOWN_ERRORS: usize = 10;

@@ -2,7 +2,7 @@
 //!
 //! A generated patch (`AppUserPatch<C>`) keeps one storage struct per tier, each field a
 //! [`FieldPatch`]. The public and private storage sits in the context's slots
-//! ([`Context::Slot`]), which a `Frontend` patch cannot fill. Everything this crate
+//! ([`Writer::Slot`]), which a `Frontend` patch cannot fill. Everything this crate
 //! sends is read through [`MetadataPatch`], which hands out the slots, not values, so a
 //! hand-written implementation cannot smuggle public or private values into a
 //! `Frontend` write either.
@@ -12,9 +12,10 @@ use core::fmt;
 use serde::de::{DeserializeOwned, MapAccess};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::context::Context;
-use crate::guard::{GuardState, guarded};
-use crate::tier::{FieldInfo, Private, Public, TierKind};
+use crate::json::guard::{GuardState, guarded};
+use crate::schema::field::FieldInfo;
+use crate::schema::tier::{Private, Public, TierKind};
+use crate::schema::writer::Writer;
 
 /// What a patch does to one metadata key.
 ///
@@ -183,7 +184,7 @@ pub trait MetadataObject: Serialize + DeserializeOwned {
 /// The storage of a patch, as [`MetadataPatch`] hands it out: the public and private
 /// slots of the context, and the unsafe fields.
 #[doc(hidden)]
-pub struct PatchParts<'a, C: Context, P, Q, U> {
+pub struct PatchParts<'a, C: Writer, P, Q, U> {
     pub public: &'a C::Slot<Public, P>,
     pub private: &'a C::Slot<Private, Q>,
     pub unsafe_: &'a U,
@@ -191,7 +192,7 @@ pub struct PatchParts<'a, C: Context, P, Q, U> {
 
 /// The storage of a patch, to fill from a browser's JSON.
 #[doc(hidden)]
-pub struct PatchPartsMut<'a, C: Context, P, Q, U> {
+pub struct PatchPartsMut<'a, C: Writer, P, Q, U> {
     pub public: &'a mut C::Slot<Public, P>,
     pub private: &'a mut C::Slot<Private, Q>,
     pub unsafe_: &'a mut U,
@@ -201,7 +202,7 @@ pub struct PatchPartsMut<'a, C: Context, P, Q, U> {
 #[doc(hidden)]
 pub type PartsOf<'a, P> = PatchParts<
     'a,
-    <P as MetadataPatch>::Context,
+    <P as MetadataPatch>::Writer,
     <P as MetadataPatch>::__Public,
     <P as MetadataPatch>::__Private,
     <P as MetadataPatch>::__Unsafe,
@@ -211,7 +212,7 @@ pub type PartsOf<'a, P> = PatchParts<
 #[doc(hidden)]
 pub type PartsMutOf<'a, P> = PatchPartsMut<
     'a,
-    <P as MetadataPatch>::Context,
+    <P as MetadataPatch>::Writer,
     <P as MetadataPatch>::__Public,
     <P as MetadataPatch>::__Private,
     <P as MetadataPatch>::__Unsafe,
@@ -225,13 +226,13 @@ pub type PartsMutOf<'a, P> = PatchPartsMut<
 /// the tiers it touches.
 ///
 /// The crate reads a patch only through the storage it hands out, typed by its
-/// [`Context`]: a `Frontend` patch's public and private storage cannot hold a value, so
+/// [`Writer`]: a `Frontend` patch's public and private storage cannot hold a value, so
 /// no implementation of this trait, generated or hand-written, can make a `Frontend`
 /// write of public or private metadata.
 pub trait MetadataPatch {
     /// The context the patch was written in: [`Backend`](crate::Backend) or
     /// [`Frontend`](crate::Frontend).
-    type Context: Context;
+    type Writer: Writer;
 
     #[doc(hidden)]
     type __Public: ObjectFields;
@@ -250,9 +251,9 @@ pub trait MetadataPatch {
     fn touches(&self, tier: TierKind) -> bool {
         let parts = self.__parts();
         match tier {
-            TierKind::Public => <Self::Context as Context>::__get::<Public, _>(parts.public)
+            TierKind::Public => <Self::Writer as Writer>::__get::<Public, _>(parts.public)
                 .is_some_and(ObjectFields::is_touched),
-            TierKind::Private => <Self::Context as Context>::__get::<Private, _>(parts.private)
+            TierKind::Private => <Self::Writer as Writer>::__get::<Private, _>(parts.private)
                 .is_some_and(ObjectFields::is_touched),
             TierKind::Unsafe => parts.unsafe_.is_touched(),
         }
@@ -292,11 +293,11 @@ pub(crate) fn write_tier_entries<P: MetadataPatch, M: SerializeMap>(
 ) -> Result<(), M::Error> {
     let parts = patch.__parts();
     match tier {
-        TierKind::Public => match <P::Context as Context>::__get::<Public, _>(parts.public) {
+        TierKind::Public => match <P::Writer as Writer>::__get::<Public, _>(parts.public) {
             Some(fields) => fields.write_entries(map, skip),
             None => Ok(()),
         },
-        TierKind::Private => match <P::Context as Context>::__get::<Private, _>(parts.private) {
+        TierKind::Private => match <P::Writer as Writer>::__get::<Private, _>(parts.private) {
             Some(fields) => fields.write_entries(map, skip),
             None => Ok(()),
         },
@@ -402,4 +403,48 @@ impl<O: ObjectFields> Serialize for ObjectView<'_, O> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         MergeFields::serialize_sent(self.0, serializer)
     }
+}
+
+/// A field the schema does not require, which a patch may therefore remove.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is required by the schema: removing it would leave stored metadata that the schema cannot read",
+    label = "`{Self}` is neither an `Option` nor `#[serde(default)]`",
+    note = "make the field an `Option<_>` or give it `#[serde(default)]`; to delete the key all the same, call the field's `remove_required_…` method"
+)]
+pub trait Removable {}
+
+/// Shown in place of a private metadata value.
+#[doc(hidden)]
+pub struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Serializes the object of a nested patch's fields, refusing NaN and infinities.
+#[doc(hidden)]
+pub fn serialize_object<O: ObjectFields, S: serde::Serializer>(
+    fields: &O,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let state = crate::json::guard::GuardState::new(true);
+    crate::json::guard::guarded(
+        &crate::schema::patch::ObjectView(fields),
+        serializer,
+        &state,
+        true,
+    )
+    .map_err(
+        |error| match state.take("", &|key| O::FIELDS.iter().any(|f| f.reads(key))) {
+            Some((problem, path)) => serde::ser::Error::custom(format_args!(
+                "{} {}",
+                path.trim_start_matches('.'),
+                problem.describe()
+            )),
+            None => error,
+        },
+    )
 }

@@ -1,12 +1,7 @@
-//! The three metadata tiers and the traits that tie a schema to them.
+//! The three metadata tiers: their markers, their names, and where a patch keeps each tier's fields.
 
 use core::fmt;
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-
-use crate::context::Context;
-use crate::patch::MetadataPatch;
 use crate::sealed::Sealed;
 
 /// Marker for **public** metadata: written by the backend, readable by the browser.
@@ -69,7 +64,7 @@ pub trait Tier: Sealed + 'static {
 
     /// Where a [`Frontend`](crate::Frontend) patch keeps fields `X` of this tier:
     /// the fields themselves for unsafe metadata, and
-    /// [`Denied`](crate::__private::Denied), which has no room for them, otherwise.
+    /// `Denied`, which has no room for them, otherwise.
     #[doc(hidden)]
     type FrontendSlot<X>;
 
@@ -143,70 +138,3 @@ impl Tier for Unsafe {
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Denied;
-
-/// A struct holding the fields of one tier of a schema, such as `AppUserPublic`.
-///
-/// Implemented by `#[derive(UserMetadata)]`; [`MetadataTier::Tier`] names the tier
-/// the struct belongs to, so code generic over tiers can tell at compile time where a
-/// value may travel.
-pub trait MetadataTier: crate::__private::TierSeal {
-    /// The tier marker: [`Public`], [`Private`] or [`Unsafe`].
-    type Tier: Tier;
-
-    /// Every JSON key the struct reads or writes (names, renames and aliases). A key of
-    /// a stored metadata object that is not listed here is one the schema does not
-    /// name, and [`Stored`](crate::Stored) keeps it.
-    const KEYS: &'static [&'static str];
-
-    /// The struct's fields, in declaration order.
-    #[doc(hidden)]
-    const FIELDS: &'static [FieldInfo];
-}
-
-/// What the derive knows of one field: its names, whether the stored JSON must have
-/// it, and its type as written.
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FieldInfo {
-    /// The Rust name, without `r#`.
-    pub name: &'static str,
-    /// The JSON key, read and written.
-    pub key: &'static str,
-    /// Other keys the field is read from.
-    pub aliases: &'static [&'static str],
-    /// Whether a read fails without the key: not an `Option`, no `#[serde(default)]`.
-    pub required: bool,
-    /// Whether the field takes a nested patch (`#[metadata(nested)]`).
-    pub nested: bool,
-    /// The type as written, such as `Option<String>`.
-    pub type_name: &'static str,
-}
-
-impl FieldInfo {
-    /// Whether the field is read from `key`.
-    pub fn reads(&self, key: &str) -> bool {
-        self.key == key || self.aliases.contains(&key)
-    }
-}
-
-/// A user metadata schema: one app struct split into three typed tiers.
-///
-/// Implemented by `#[derive(UserMetadata)]`; see the [crate docs](crate) for the
-/// attribute grammar and what is generated.
-pub trait UserMetadata: Sized {
-    /// The struct of the schema's public fields (`…Public`).
-    type Public: MetadataTier<Tier = Public> + Serialize + DeserializeOwned;
-    /// The struct of the schema's private fields (`…Private`).
-    type Private: MetadataTier<Tier = Private> + Serialize + DeserializeOwned;
-    /// The struct of the schema's unsafe fields (`…Unsafe`).
-    type Unsafe: MetadataTier<Tier = Unsafe> + Serialize + DeserializeOwned;
-    /// The schema's typed merge patch (`…Patch<C>`), written in context `C`.
-    type Patch<C: Context>: MetadataPatch<Context = C> + Default;
-
-    /// Joins three tiers back into the schema struct. Nothing is lost:
-    /// `from_tiers(x.into_tiers())` is `x`.
-    fn from_tiers(public: Self::Public, private: Self::Private, unsafe_: Self::Unsafe) -> Self;
-
-    /// Splits the schema struct into its three tiers.
-    fn into_tiers(self) -> (Self::Public, Self::Private, Self::Unsafe);
-}

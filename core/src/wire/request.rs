@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crate::version::ApiVersion;
+use crate::wire::version::ApiVersion;
 
 /// The name of the header that carries the API version, lower case as HTTP/2 sends it.
 pub const CLERK_API_VERSION: &str = "clerk-api-version";
