@@ -22,6 +22,7 @@ pub use crate::{
     Public, TierKind, Unsafe, UserMetadata, Within, Writer,
 };
 
+pub use crate::read::private_read_error;
 pub use crate::schema::browser::{
     deserialize_object, deserialize_patch, index_error, read_nested, read_value,
 };

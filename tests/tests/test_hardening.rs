@@ -659,3 +659,206 @@ mod validate_and_build_agree {
         }
     }
 }
+
+// Found by a hostile review; each of these got through before it was closed.
+
+/// Sends its text as raw JSON, as serde_json's `RawValue` does: an app's type could.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RawText(pub String);
+
+impl Serialize for RawText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut raw = serializer.serialize_struct("$serde_json::private::RawValue", 1)?;
+        raw.serialize_field("$serde_json::private::RawValue", &self.0)?;
+        raw.end()
+    }
+}
+
+#[derive(UserMetadata)]
+pub struct Injectable {
+    #[metadata(public)]
+    pub role: Option<String>,
+    #[metadata(unsafe)]
+    #[serde(default)]
+    pub note: RawText,
+    #[metadata(unsafe)]
+    #[serde(default)]
+    pub prefs: Prefs,
+    #[metadata(unsafe)]
+    #[serde(default)]
+    pub by_name: std::collections::BTreeMap<String, Prefs>,
+    #[metadata(unsafe)]
+    #[serde(default)]
+    pub ratio: f32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Prefs {
+    #[serde(default)]
+    pub a: bool,
+    #[serde(default)]
+    pub b: u32,
+}
+
+#[test]
+fn raw_json_from_a_field_type_cannot_reach_another_tier() {
+    let injected = r#"1},"public_metadata":{"role":"admin""#;
+    // From the browser, refused at the door.
+    let error = browser::<InjectablePatch<Frontend>>(json!({ "note": injected })).unwrap_err();
+    assert!(
+        error.starts_with("field `note` holds raw JSON text that is not one JSON value"),
+        "{error}"
+    );
+    // Set in code, refused when the update is built, and when serialized by hand.
+    let patch = InjectablePatch::<Frontend>::new().note(RawText(injected.to_owned()));
+    let errors = UserUpdate::<Backend>::new()
+        .metadata(patch.clone())
+        .build(&id(), ApiVersion::LATEST)
+        .unwrap_err();
+    assert!(
+        errors.contains("unsafe_metadata.note", codes::METADATA_NOT_SERIALIZABLE),
+        "{errors}"
+    );
+    assert!(serde_json::to_string(&patch).is_err());
+    let fine = InjectablePatch::<Frontend>::new().note(RawText(r#"{"a": 1}"#.to_owned()));
+    assert_eq!(
+        serde_json::to_value(&fine).unwrap(),
+        json!({"unsafe_metadata": {"note": {"a": 1}}})
+    );
+}
+
+#[test]
+fn a_body_that_is_not_an_object_is_not_echoed() {
+    let huge = format!("\"{}\"", "A".repeat(100_000));
+    for error in [
+        serde_json::from_str::<AppUserPatch<Frontend>>(&huge).unwrap_err(),
+        serde_json::from_str::<NotificationsPatch>(&huge).unwrap_err(),
+    ] {
+        let error = error.to_string();
+        assert!(error.len() < 200 && !error.contains("AAAA"), "{error}");
+    }
+}
+
+#[test]
+fn an_array_does_not_stand_in_for_an_object() {
+    for body in [
+        json!({"prefs": []}),
+        json!({"prefs": [true]}),
+        json!({"by_name": {"k": []}}),
+    ] {
+        let error = browser::<InjectablePatch<Frontend>>(body.clone()).unwrap_err();
+        assert!(
+            error.contains("would write an object where the request sent none"),
+            "{body}: {error}"
+        );
+    }
+    assert!(browser::<InjectablePatch<Frontend>>(json!({"prefs": {"a": true, "b": 1}})).is_ok());
+}
+
+#[test]
+fn a_key_sent_twice_inside_a_value_is_refused() {
+    let error = serde_json::from_str::<InjectablePatch<Frontend>>(
+        r#"{"prefs": {"a": true, "b": 1, "a": false}}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        error.starts_with("field `prefs`: the key `a` is sent twice"),
+        "{error}"
+    );
+}
+
+#[test]
+fn keys_echoed_from_a_value_are_cut_short() {
+    let key = "K".repeat(300);
+    let error =
+        browser::<InjectablePatch<Frontend>>(json!({"by_name": {key.as_str(): {"a": true}}}))
+            .unwrap_err();
+    assert!(!error.contains(&"K".repeat(65)), "{error}");
+    assert!(error.contains(&format!("{}…", "K".repeat(64))), "{error}");
+}
+
+#[test]
+fn a_number_too_large_for_its_type_is_refused_when_read() {
+    let error = browser::<InjectablePatch<Frontend>>(json!({"ratio": 1e39})).unwrap_err();
+    assert!(
+        error.starts_with("field `ratio` is NaN or infinite"),
+        "{error}"
+    );
+}
+
+#[test]
+fn private_keys_and_values_stay_out_of_debug_and_direct_reads() {
+    let mut json = as_value(&fixture("user.json"));
+    json["private_metadata"]["sk_live_key"] = json!({"n": "sk_live_value"});
+    let user = User::<AppUser>::from_json(&serde_json::to_vec(&json).unwrap()).unwrap();
+    let shown = format!("{:?}", user.private_metadata);
+    assert!(!shown.contains("sk_live"), "{shown}");
+    let lenient = User::<AppUser>::from_json_lenient(&serde_json::to_vec(&json).unwrap()).unwrap();
+    assert!(!format!("{:?}", lenient.private_metadata).contains("sk_live"));
+
+    #[derive(Debug, Clone, Default, Serialize, Deserialize, MetadataObject)]
+    #[serde(default)]
+    pub struct Bank {
+        pub iban: Option<String>,
+    }
+    #[derive(UserMetadata)]
+    pub struct Billing {
+        #[metadata(private, nested)]
+        pub bank: Option<Bank>,
+    }
+    let nested = BankPatch::new().iban(Some("sk_live_iban".to_owned()));
+    assert_eq!(format!("{nested:?}"), "BankPatch { iban: Set(<redacted>) }");
+    let merged = BillingPatch::<Backend>::new().merge_bank(nested);
+    let whole = BillingPatch::<Backend>::new().bank(Some(Bank {
+        iban: Some("sk_live_iban".to_owned()),
+    }));
+    let (_, tier, _) = Billing {
+        bank: Some(Bank {
+            iban: Some("sk_live_iban".to_owned()),
+        }),
+    }
+    .into_tiers();
+    for shown in [
+        format!("{merged:?}"),
+        format!("{whole:?}"),
+        format!("{tier:?}"),
+    ] {
+        assert!(!shown.contains("sk_live"), "{shown}");
+    }
+
+    let direct = serde_json::from_str::<clerk_metadata_tests::AppUserPrivate>(
+        r#"{"riskScore": "sk_live_v"}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    let stored = serde_json::from_str::<Stored<clerk_metadata_tests::AppUserPrivate>>(
+        r#"{"riskScore": "sk_live_v", "x": 1}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    for message in [direct, stored] {
+        assert!(!message.contains("sk_live"), "{message}");
+        assert!(
+            message.starts_with("private_metadata: the stored object does not fit the schema"),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn an_escaped_private_metadata_key_is_stripped_from_the_browser_view() {
+    let text = String::from_utf8(fixture("user.json")).unwrap().replacen(
+        r#""object": "user","#,
+        r#""object": "user", "organization_memberships": [{"id": "orgmem_1", "priv\u0061te_metadata": {"k": "sk_live_org"}}],"#,
+        1,
+    );
+    let user = User::<AppUser>::from_json(text.as_bytes()).unwrap();
+    let shown = serde_json::to_string(&FrontendUser::from(user)).unwrap();
+    assert!(
+        !shown.contains("sk_live") && !shown.contains("private_metadata"),
+        "{shown}"
+    );
+    assert!(shown.contains("orgmem_1"), "{shown}");
+}

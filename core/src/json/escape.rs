@@ -80,6 +80,25 @@ fn is_hidden(c: char) -> bool {
         )
 }
 
+/// The parser's message without the position serde_json appends (the path says where
+/// more usefully).
+pub(crate) fn message_only(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(at)
+            if message[at + 9..]
+                .split_once(" column ")
+                .is_some_and(|(line, column)| {
+                    [line, column]
+                        .iter()
+                        .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                }) =>
+        {
+            &message[..at]
+        }
+        _ => message,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +117,11 @@ mod tests {
             65
         );
         assert_eq!(escaped("日本語", 64).to_string(), "日本語");
+    }
+
+    #[test]
+    fn the_position_serde_json_appends_is_cut() {
+        assert_eq!(message_only("a at line 1 column 2"), "a");
+        assert_eq!(message_only("says at line one"), "says at line one");
     }
 }

@@ -25,6 +25,8 @@ pub(crate) enum Problem {
     NonFinite,
     /// The top-level value is not a JSON object.
     NotObject,
+    /// A value handed to serde_json as raw JSON text is not one JSON value.
+    NotJson,
 }
 
 impl Problem {
@@ -35,6 +37,9 @@ impl Problem {
             }
             Problem::NotObject => {
                 "does not serialize as a JSON object, which a metadata tier must be"
+            }
+            Problem::NotJson => {
+                "holds raw JSON text that is not one JSON value, which would be written into the request as it is"
             }
         }
     }
@@ -175,14 +180,6 @@ impl<'a, S> Guard<'a, S> {
             Ok(())
         }
     }
-
-    fn compound<C>(&self, inner: C) -> Compound<'a, C> {
-        Compound {
-            inner,
-            state: self.state,
-            index: 0,
-        }
-    }
 }
 
 macro_rules! forward_scalars {
@@ -312,15 +309,15 @@ impl<'a, S: Serializer> Serializer for Guard<'a, S> {
     #[inline]
     fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, S::Error> {
         self.not_top()?;
-        let compound = self.compound(());
-        Ok(compound.with(self.inner.serialize_seq(len)?))
+        let state = self.state;
+        Ok(Compound::new(state, self.inner.serialize_seq(len)?))
     }
 
     #[inline]
     fn serialize_tuple(self, len: usize) -> Result<Self::SerializeTuple, S::Error> {
         self.not_top()?;
-        let compound = self.compound(());
-        Ok(compound.with(self.inner.serialize_tuple(len)?))
+        let state = self.state;
+        Ok(Compound::new(state, self.inner.serialize_tuple(len)?))
     }
 
     #[inline]
@@ -330,8 +327,11 @@ impl<'a, S: Serializer> Serializer for Guard<'a, S> {
         len: usize,
     ) -> Result<Self::SerializeTupleStruct, S::Error> {
         self.not_top()?;
-        let compound = self.compound(());
-        Ok(compound.with(self.inner.serialize_tuple_struct(name, len)?))
+        let state = self.state;
+        Ok(Compound::new(
+            state,
+            self.inner.serialize_tuple_struct(name, len)?,
+        ))
     }
 
     #[inline]
@@ -343,8 +343,9 @@ impl<'a, S: Serializer> Serializer for Guard<'a, S> {
         len: usize,
     ) -> Result<Self::SerializeTupleVariant, S::Error> {
         self.not_top()?;
-        let compound = self.compound(());
-        Ok(compound.with(
+        let state = self.state;
+        Ok(Compound::new(
+            state,
             self.inner
                 .serialize_tuple_variant(name, index, variant, len)?,
         ))
@@ -352,8 +353,8 @@ impl<'a, S: Serializer> Serializer for Guard<'a, S> {
 
     #[inline]
     fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap, S::Error> {
-        let compound = self.compound(());
-        Ok(compound.with(self.inner.serialize_map(len)?))
+        let state = self.state;
+        Ok(Compound::new(state, self.inner.serialize_map(len)?))
     }
 
     #[inline]
@@ -362,8 +363,12 @@ impl<'a, S: Serializer> Serializer for Guard<'a, S> {
         name: &'static str,
         len: usize,
     ) -> Result<Self::SerializeStruct, S::Error> {
-        let compound = self.compound(());
-        Ok(compound.with(self.inner.serialize_struct(name, len)?))
+        let (state, top) = (self.state, self.top);
+        let mut compound = Compound::new(state, self.inner.serialize_struct(name, len)?);
+        // Raw JSON text is checked before it is written: a type of the app's could
+        // hand serde_json anything under this name.
+        compound.raw = (name == RAW_VALUE).then_some(top);
+        Ok(compound)
     }
 
     #[inline]
@@ -375,8 +380,9 @@ impl<'a, S: Serializer> Serializer for Guard<'a, S> {
         len: usize,
     ) -> Result<Self::SerializeStructVariant, S::Error> {
         self.not_top()?;
-        let compound = self.compound(());
-        Ok(compound.with(
+        let state = self.state;
+        Ok(Compound::new(
+            state,
             self.inner
                 .serialize_struct_variant(name, index, variant, len)?,
         ))
@@ -394,14 +400,26 @@ pub(crate) struct Compound<'a, C> {
     state: &'a GuardState,
     /// The index of the next array element.
     index: usize,
+    /// For serde_json's raw JSON (`RawValue`): whether it is the top of a tier.
+    raw: Option<bool>,
+}
+
+/// The name under which serde_json's `RawValue` hands over JSON text to write as it is.
+const RAW_VALUE: &str = "$serde_json::private::RawValue";
+
+/// Whether `text` is exactly one JSON value (and, for `object`, an object).
+fn is_one_value(text: &str, object: bool) -> bool {
+    serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+        && (!object || text.trim_start().starts_with('{'))
 }
 
 impl<'a, C> Compound<'a, C> {
-    fn with<D>(self, inner: D) -> Compound<'a, D> {
+    fn new(state: &'a GuardState, inner: C) -> Self {
         Compound {
             inner,
-            state: self.state,
+            state,
             index: 0,
+            raw: None,
         }
     }
 
@@ -539,6 +557,13 @@ macro_rules! fields {
                 value: &T,
             ) -> Result<(), C::Error> {
                 let state = self.state;
+                if let Some(top) = self.raw {
+                    let text = match serde_json::to_value(value) {
+                        Ok(serde_json::Value::String(text)) if is_one_value(&text, top) => text,
+                        _ => return Err(state.refuse(Problem::NotJson)),
+                    };
+                    return self.inner.serialize_field(key, text.as_str());
+                }
                 let wrapped = self.wrap(value);
                 self.inner
                     .serialize_field(key, &wrapped)
@@ -642,6 +667,34 @@ mod tests {
         assert_eq!(
             check(&other, true).unwrap_err(),
             (Problem::NonFinite, "unsafe_metadata.*".to_owned())
+        );
+    }
+
+    /// Sends its text as raw JSON, as serde_json's `RawValue` does.
+    struct Raw(&'static str);
+
+    impl Serialize for Raw {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut raw = serializer.serialize_struct(RAW_VALUE, 1)?;
+            raw.serialize_field(RAW_VALUE, self.0)?;
+            raw.end()
+        }
+    }
+
+    #[test]
+    fn raw_json_must_be_one_json_value() {
+        let injected: BTreeMap<&str, Raw> =
+            [("note", Raw(r#"1},"public_metadata":{"role":"admin""#))].into();
+        assert_eq!(
+            check(&injected, false).unwrap_err(),
+            (Problem::NotJson, "unsafe_metadata.note".to_owned())
+        );
+        let fine: BTreeMap<&str, Raw> = [("note", Raw(r#"{"a": [1, "}"]}"#))].into();
+        assert_eq!(check(&fine, false).unwrap(), r#"{"note":{"a": [1, "}"]}}"#);
+        assert_eq!(check(&Raw(r#"{"k": 1}"#), false).unwrap(), r#"{"k": 1}"#);
+        assert_eq!(
+            check(&Raw("[1]"), false).unwrap_err(),
+            (Problem::NotJson, "unsafe_metadata".to_owned())
         );
     }
 

@@ -5,9 +5,10 @@ use core::fmt;
 
 use serde_path_to_error::Segment;
 
-use crate::json::escape::{KEY_CHARS, MESSAGE_CHARS, escaped};
+use crate::json::escape::{KEY_CHARS, MESSAGE_CHARS, escaped, message_only};
 use crate::schema::field::FieldInfo;
-use crate::schema::tier::TierKind;
+use crate::schema::metadata::MetadataTier;
+use crate::schema::tier::{Tier, TierKind};
 
 /// Why a user could not be read: the JSON path where it went wrong (such as
 /// `public_metadata.role`) and what was expected there.
@@ -110,25 +111,6 @@ impl ReadError {
     }
 }
 
-/// The parser's message without the position serde_json appends (the path says where
-/// more usefully).
-fn message_only(message: &str) -> &str {
-    match message.rfind(" at line ") {
-        Some(at)
-            if message[at + 9..]
-                .split_once(" column ")
-                .is_some_and(|(line, column)| {
-                    [line, column]
-                        .iter()
-                        .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-                }) =>
-        {
-            &message[..at]
-        }
-        _ => message,
-    }
-}
-
 /// A message from the parser, which may quote stored text: escaped and cut.
 fn plain(message: &str) -> String {
     escaped(message_only(message), MESSAGE_CHARS).to_string()
@@ -161,6 +143,18 @@ fn render(segments: &[Segment]) -> String {
         out.push('.');
     }
     out
+}
+
+/// The error of a private tier that does not fit its schema, in place of serde's: the
+/// schema's own words (`missing field `plan``) or a fixed sentence, never the value.
+#[doc(hidden)]
+pub fn private_read_error<T: MetadataTier, E: serde::de::Error>(error: E) -> E {
+    E::custom(ReadError::in_tier(
+        <T::Tier as Tier>::KIND,
+        T::FIELDS,
+        &[],
+        &error.to_string(),
+    ))
 }
 
 impl fmt::Display for ReadError {
@@ -237,7 +231,5 @@ mod tests {
         assert_eq!(error.path(), r"unsafe_metadata.theme\u{202e}");
         assert!(error.message().ends_with('…'), "{}", error.message());
         assert!(!error.message().contains('\n'));
-        assert_eq!(message_only("a at line 1 column 2"), "a");
-        assert_eq!(message_only("says at line one"), "says at line one");
     }
 }

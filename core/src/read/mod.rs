@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_path_to_error::Segment;
 
-pub use error::ReadError;
+pub use error::{ReadError, private_read_error};
 pub use profile::{OtherFields, UserProfile};
 
 use crate::schema::field::FieldInfo;
@@ -155,7 +155,7 @@ impl<T> TierRead<T> {
     }
 }
 
-impl<T: fmt::Debug> fmt::Debug for TierRead<T> {
+impl<T: fmt::Debug + MetadataTier> fmt::Debug for TierRead<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TierRead::Typed(stored) => f.debug_tuple("Typed").field(stored).finish(),
@@ -425,7 +425,8 @@ impl<S: UserMetadata> From<User<S>> for FrontendUser<S> {
 
 /// `json` with every `private_metadata` key removed, at any depth.
 fn without_private_metadata(json: &str) -> Option<Box<RawValue>> {
-    if !json.contains("private_metadata") {
+    // A key may spell `private_metadata` with escapes: any backslash means a parse.
+    if !json.contains("private_metadata") && !json.contains('\\') {
         return RawValue::from_string(json.to_owned()).ok();
     }
     fn strip(value: &mut serde_json::Value) {

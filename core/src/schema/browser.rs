@@ -9,11 +9,13 @@
 use core::fmt;
 use core::marker::PhantomData;
 
+use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde::ser::Serialize;
 use serde_json::Value;
 
-use crate::json::escape::{KEY_CHARS, MESSAGE_CHARS, escaped};
+use crate::json::escape::{KEY_CHARS, MESSAGE_CHARS, escaped, message_only};
+use crate::json::guard::{GuardState, guarded};
 use crate::json::key::Key;
 use crate::schema::field::FieldInfo;
 use crate::schema::patch::{At, FieldPatch, MetadataPatch, ObjectFields};
@@ -56,7 +58,9 @@ macro_rules! refuse_other_values {
 pub fn deserialize_patch<'de, D: Deserializer<'de>, P: MetadataPatch + Default>(
     deserializer: D,
 ) -> Result<P, D::Error> {
-    deserializer.deserialize_map(PatchVisitor(PhantomData))
+    // `deserialize_any`, not `deserialize_map`: serde_json would refuse a non-object
+    // itself, quoting it whole; the visitor refuses it without quoting.
+    deserializer.deserialize_any(PatchVisitor(PhantomData))
 }
 
 struct PatchVisitor<P>(PhantomData<P>);
@@ -190,7 +194,7 @@ pub fn deserialize_object<'de, D: Deserializer<'de>, O: ObjectFields>(
             )
         }
     }
-    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+    deserializer.deserialize_any(ObjectVisitor(PhantomData))
 }
 
 /// Reads the fields of one object: every key must name one of them, once.
@@ -224,12 +228,113 @@ pub fn read_value<'de, A: MapAccess<'de>, T: Serialize + DeserializeOwned>(
     at: At<'_>,
     map: &mut A,
 ) -> Result<(), A::Error> {
-    let value: Value = map.next_value()?;
+    let StrictValue(value) = map.next_value_seed(StrictSeed { field, at })?;
     *slot = match value {
         Value::Null => removal(field, at).map_err(de::Error::custom)?,
         value => FieldPatch::Set(typed(&value, field, at).map_err(de::Error::custom)?),
     };
     Ok(())
+}
+
+/// A field's value, read as JSON with no key twice in any object (a `Value` would
+/// keep the last of two and say nothing).
+struct StrictValue(Value);
+
+/// Reads a [`StrictValue`] for a field, naming the field in its errors.
+struct StrictSeed<'a> {
+    field: &'a FieldInfo,
+    at: At<'a>,
+}
+
+impl<'de> de::DeserializeSeed<'de> for StrictSeed<'_> {
+    type Value = StrictValue;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<StrictValue, D::Error> {
+        StrictValue::deserialize(deserializer).map_err(|e| {
+            de::Error::custom(format_args!(
+                "field `{}`: {}",
+                self.at.name(self.field),
+                escaped(message_only(&e.to_string()), MESSAGE_CHARS)
+            ))
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for StrictValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StrictVisitor)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = StrictValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<StrictValue, E> {
+        Ok(StrictValue(Value::Bool(v)))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<StrictValue, E> {
+        Ok(StrictValue(Value::from(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<StrictValue, E> {
+        Ok(StrictValue(Value::from(v)))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<StrictValue, E> {
+        serde_json::Number::from_f64(v)
+            .map(|n| StrictValue(Value::Number(n)))
+            .ok_or_else(|| E::custom("a number out of range"))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<StrictValue, E> {
+        Ok(StrictValue(Value::String(v.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<StrictValue, E> {
+        Ok(StrictValue(Value::String(v)))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<StrictValue, E> {
+        Ok(StrictValue(Value::Null))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<StrictValue, E> {
+        Ok(StrictValue(Value::Null))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<StrictValue, D::Error> {
+        StrictValue::deserialize(deserializer)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<StrictValue, A::Error> {
+        let mut items = Vec::new();
+        while let Some(StrictValue(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(StrictValue(Value::Array(items)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StrictValue, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(Key(key)) = map.next_key()? {
+            let StrictValue(value) = map.next_value()?;
+            if object.contains_key(key.as_ref()) {
+                return Err(de::Error::custom(format_args!(
+                    "the key `{}` is sent twice",
+                    escaped(&key, KEY_CHARS)
+                )));
+            }
+            object.insert(key.into_owned(), value);
+        }
+        Ok(StrictValue(Value::Object(object)))
+    }
 }
 
 /// Reads a nested field (`#[metadata(nested)]`): an object is a nested patch of the
@@ -338,73 +443,79 @@ fn typed<T: Serialize + DeserializeOwned>(
     at: At<'_>,
 ) -> Result<T, String> {
     let typed = T::deserialize(value).map_err(|e| misfit(field, at, &e))?;
-    if holds_object(value) {
-        let written = serde_json::to_value(&typed).map_err(|e| misfit(field, at, &e))?;
-        let mut path = at.name(field).to_string();
-        same_keys(value, &written, &mut path, at.private)?;
-    }
+    // What the typed value would write, through the guard that refuses a NaN or an
+    // infinity (a number too large for an `f32`, say).
+    let state = GuardState::new(at.private);
+    let written = guarded(&typed, serde_json::value::Serializer, &state, false).map_err(|e| {
+        match state.take("", &|_| false) {
+            Some((problem, _)) => format!("field `{}` {}", at.name(field), problem.describe()),
+            None => misfit(field, at, &e),
+        }
+    })?;
+    let mut path = at.name(field).to_string();
+    same_shape(value, &written, &mut path, at.private)?;
     Ok(typed)
 }
 
-fn holds_object(value: &Value) -> bool {
-    match value {
-        Value::Object(_) => true,
-        Value::Array(items) => items.iter().any(holds_object),
-        _ => false,
-    }
-}
-
-/// Checks that the typed value writes exactly the object keys that were sent. Clerk
-/// merges an object key by key, so a key the typed value adds (a serde default) would
-/// overwrite what is stored, and a key it drops was asked for and would not be sent.
-/// Arrays replace what is stored whole, so only objects outside arrays are compared.
-fn same_keys(
+/// Checks that the typed value writes exactly the objects, and their keys, that were
+/// sent. Clerk merges an object key by key, so a key the typed value adds (a serde
+/// default, or a whole struct read from an array) would overwrite what is stored, and a
+/// key it drops was asked for and would not be sent. Arrays replace what is stored
+/// whole, so what is inside two arrays is not compared.
+fn same_shape(
     sent: &Value,
     written: &Value,
     path: &mut String,
     private: bool,
 ) -> Result<(), String> {
-    let (Value::Object(sent), Value::Object(written)) = (sent, written) else {
-        return Ok(());
-    };
-    let shown = |path: &str, key: &str| {
+    let shown = |path: &str| escaped(path, MESSAGE_CHARS).to_string();
+    let key_of = |path: &str, key: &str| {
         if private {
-            format!("a key in `{}`", escaped(path, MESSAGE_CHARS))
+            format!("a key in `{}`", shown(path))
         } else {
-            format!(
-                "`{}.{}`",
-                escaped(path, MESSAGE_CHARS),
-                escaped(key, KEY_CHARS)
-            )
+            format!("`{}.{}`", shown(path), escaped(key, KEY_CHARS))
         }
     };
-    if let Some(key) = written.keys().find(|k| !sent.contains_key(*k)) {
-        return Err(format!(
-            "field `{}` would also write {}, which the request did not send: an object in a field without `#[metadata(nested)]` is written whole, so send every key",
-            escaped(path, MESSAGE_CHARS),
-            shown(path, key)
-        ));
-    }
-    if let Some(key) = sent.keys().find(|k| !written.contains_key(*k)) {
-        return Err(format!(
-            "field `{}`: the request sent {}, which the typed value would not write",
-            escaped(path, MESSAGE_CHARS),
-            shown(path, key)
-        ));
-    }
-    for (key, value) in sent {
-        if let Some(written) = written.get(key) {
-            // Private map keys are data: the path stays at the field.
-            let len = path.len();
-            if !private {
-                path.push('.');
-                path.push_str(key);
+    match (sent, written) {
+        (Value::Object(sent), Value::Object(written)) => {
+            if let Some(key) = written.keys().find(|k| !sent.contains_key(*k)) {
+                return Err(format!(
+                    "field `{}` would also write {}, which the request did not send: an object in a field without `#[metadata(nested)]` is written whole, so send every key",
+                    shown(path),
+                    key_of(path, key)
+                ));
             }
-            same_keys(value, written, path, private)?;
-            path.truncate(len);
+            if let Some(key) = sent.keys().find(|k| !written.contains_key(*k)) {
+                return Err(format!(
+                    "field `{}`: the request sent {}, which the typed value would not write",
+                    shown(path),
+                    key_of(path, key)
+                ));
+            }
+            for (key, value) in sent {
+                if let Some(written) = written.get(key) {
+                    // Private map keys are data: the path stays at the field.
+                    let len = path.len();
+                    if !private {
+                        path.push('.');
+                        path.push_str(&escaped(key, KEY_CHARS).to_string());
+                    }
+                    same_shape(value, written, path, private)?;
+                    path.truncate(len);
+                }
+            }
+            Ok(())
         }
+        (_, Value::Object(_)) => Err(format!(
+            "field `{}` would write an object where the request sent none; send the object, with every key",
+            shown(path)
+        )),
+        (Value::Object(_), _) => Err(format!(
+            "field `{}`: the request sent an object, which the typed value would not write as one",
+            shown(path)
+        )),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// The error for a field index a generated table does not know; unreachable in

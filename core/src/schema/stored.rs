@@ -13,7 +13,7 @@ use serde_json::value::RawValue;
 
 use crate::json::key::Key;
 use crate::schema::metadata::MetadataTier;
-use crate::schema::tier::TierKind;
+use crate::schema::tier::{Tier, TierKind};
 
 /// A metadata tier as stored at Clerk: the typed value, and every key of the stored
 /// object that the schema does not name, kept as the exact JSON it was read as.
@@ -109,14 +109,22 @@ impl<T: PartialEq> PartialEq for Stored<T> {
     }
 }
 
-/// Shows the value through `T`'s own `Debug` (redacted for private tiers) and the
-/// unknown keys by name only: their values may be private.
-impl<T: fmt::Debug> fmt::Debug for Stored<T> {
+/// Shows the value through `T`'s own `Debug` (redacted for private tiers), and the keys
+/// the schema does not name by name only, or, for private metadata, by their number:
+/// their values, and there their names, may be private.
+impl<T: fmt::Debug + MetadataTier> fmt::Debug for Stored<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Stored")
-            .field("value", &self.value)
-            .field("unknown_keys", &self.unknown.keys().collect::<Vec<_>>())
-            .finish()
+        let mut d = f.debug_struct("Stored");
+        d.field("value", &self.value);
+        if <T::Tier as Tier>::KIND == TierKind::Private {
+            d.field(
+                "unknown_keys",
+                &format_args!("<{} redacted>", self.unknown.len()),
+            );
+        } else {
+            d.field("unknown_keys", &self.unknown.keys().collect::<Vec<_>>());
+        }
+        d.finish()
     }
 }
 

@@ -149,6 +149,7 @@ pub(super) fn serialization_error(
             let code = match problem {
                 Problem::NonFinite => codes::METADATA_NON_FINITE_NUMBER,
                 Problem::NotObject => codes::METADATA_NOT_AN_OBJECT,
+                Problem::NotJson => codes::METADATA_NOT_SERIALIZABLE,
             };
             let message = format!("{path} {}", problem.describe());
             ValidationError::new(path, code, message)

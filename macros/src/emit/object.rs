@@ -21,6 +21,9 @@ impl Gen<'_, '_> {
         let storage = self.storage_type(None);
         let serde_where = generics::where_clause(generics, &self.serde_bounds(|_| true));
         let setters = self.s.fields.iter().map(|f| self.object_setters(f));
+        let names: Vec<_> = self.s.fields.iter().map(|f| f.ident).collect();
+        let labels: Vec<_> = self.s.fields.iter().map(|f| &f.name).collect();
+        let patch_name = patch.to_string();
         let doc = format!(
             "A typed patch of a [`{object}`] nested in metadata: the nested keys to set or remove, \
              sent as an object that Clerk merges key by key into the stored one.\n\n\
@@ -79,13 +82,14 @@ impl Gen<'_, '_> {
                 }
             }
 
+            /// Shows which fields are set, never their values: the object may sit in
+            /// private metadata.
             #[automatically_derived]
-            impl #impl_generics #support::fmt::Debug for #patch #ty_generics
-            where
-                for<'__b> #storage: #support::fmt::Debug,
-            {
+            impl #impl_generics #support::fmt::Debug for #patch #ty_generics #where_clause {
                 fn fmt(&self, f: &mut #support::fmt::Formatter<'_>) -> #support::fmt::Result {
-                    #support::fmt::Debug::fmt(&self.__fields, f)
+                    f.debug_struct(#patch_name)
+                        #(.field(#labels, &#support::RedactedPatch(&self.__fields.#names)))*
+                        .finish()
                 }
             }
 

@@ -2,7 +2,7 @@
 //! joins them.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::Gen;
 use crate::generics;
@@ -101,14 +101,52 @@ impl Gen<'_, '_> {
             }
         }
         let infos = self.group(Some(tier)).map(|f| self.field_info(f));
+        // The private tier reads through a shadow of itself (serde's `remote`), so that
+        // its `Deserialize` can put a message built from the schema in place of serde's,
+        // which may quote a private value.
+        let (deserialize, shadow) = if redact {
+            let shadow_ident = format_ident!("__{}De", ident);
+            let remote = ident.to_string();
+            let shadow_fields = self.group(Some(tier)).map(|f| {
+                let (ident, ty, serde) = (f.ident, f.ty, &f.serde_attrs);
+                quote!(#(#serde)* #ident: #ty)
+            });
+            let de_where =
+                generics::where_clause(&generics, &self.serde_bounds(|f| f.tier == Some(tier)));
+            let shadow = quote! {
+                #[derive(#support::serde::Deserialize)]
+                #[serde(crate = #serde_crate, remote = #remote)]
+                #(#serde_attrs)*
+                #[allow(non_camel_case_types, dead_code)]
+                struct #shadow_ident <#params> #where_clause {
+                    #(#shadow_fields,)*
+                }
+
+                /// Reads the tier; a value that does not fit gets a message built from the
+                /// schema, never one that quotes the stored value.
+                #[automatically_derived]
+                impl<'de, #params> #support::serde::Deserialize<'de> for #ident #ty_generics #de_where {
+                    fn deserialize<__D: #support::serde::Deserializer<'de>>(
+                        deserializer: __D,
+                    ) -> #support::Result<Self, __D::Error> {
+                        #shadow_ident::deserialize(deserializer).map_err(#support::private_read_error::<Self, __D::Error>)
+                    }
+                }
+            };
+            (TokenStream::new(), shadow)
+        } else {
+            (quote!(, #support::serde::Deserialize), TokenStream::new())
+        };
         quote! {
             #[doc = #doc]
-            #[derive(#support::serde::Serialize, #support::serde::Deserialize #(, #derives)*)]
+            #[derive(#support::serde::Serialize #deserialize #(, #derives)*)]
             #[serde(crate = #serde_crate)]
             #(#serde_attrs)*
             #vis struct #ident <#params> #where_clause {
                 #(#fields,)*
             }
+
+            #shadow
 
             #clone
             #debug
