@@ -11,7 +11,8 @@ use crate::wire::values::Timestamp;
 /// It plays the part of `Into<T>` in every setter of this crate (patches and
 /// [`UserUpdate`](crate::UserUpdate)), with fewer conversions, so that a literal still
 /// finds its type: `.risk_score(3)` is a `u32` where `Into<u32>` would make it an `i32`
-/// and fail.
+/// and fail. As with `Into`, a `collect()` passed straight to a setter needs its type
+/// (`.teams(names.collect::<Vec<_>>())`).
 ///
 /// ```
 /// # use clerk_metadata::IntoValue;
@@ -57,18 +58,6 @@ macro_rules! text {
 }
 
 text!(&str, &String, Box<str>, Cow<'_, str>);
-
-impl IntoValue<Vec<String>> for Vec<&str> {
-    fn into_value(self) -> Vec<String> {
-        self.into_iter().map(str::to_owned).collect()
-    }
-}
-
-impl<const N: usize> IntoValue<Vec<String>> for [&str; N] {
-    fn into_value(self) -> Vec<String> {
-        self.into_iter().map(str::to_owned).collect()
-    }
-}
 
 impl IntoValue<Timestamp> for SystemTime {
     fn into_value(self) -> Timestamp {

@@ -183,7 +183,11 @@ fn random_backend_patch(rng: &mut Rng) -> AppUserPatch<Backend> {
         _ => {}
     }
     if rng.coin() {
-        patch = patch.teams((0..rng.below(4)).map(|i| format!("team-{i}")).collect());
+        patch = patch.teams(
+            (0..rng.below(4))
+                .map(|i| format!("team-{i}"))
+                .collect::<Vec<_>>(),
+        );
     }
     match rng.below(3) {
         0 => patch = patch.stripe_customer_id(Some("cus_NffrFeUfNV2Hib".to_owned())),

@@ -106,7 +106,8 @@ fn a_non_finite_float_is_a_validation_error_naming_the_field() {
         );
     }
     // Deep in a private map: the path names the field, never the private key.
-    let ratings = [("sk_live_secret".to_owned(), f32::NAN)].into();
+    let ratings: std::collections::BTreeMap<String, f32> =
+        [("sk_live_secret".to_owned(), f32::NAN)].into();
     let errors = UserUpdate::<Backend>::new()
         .metadata(PlayerPatch::<Backend>::new().ratings(ratings))
         .build(&id(), ApiVersion::LATEST)

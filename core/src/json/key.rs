@@ -35,3 +35,13 @@ impl<'de> Visitor<'de> for KeyVisitor {
         Ok(Key(Cow::Owned(v)))
     }
 }
+
+/// Marks a key as read, refusing it the second time: `duplicate field `key``. The one
+/// check of keys sent twice, wherever a map is read key by key.
+pub(crate) fn first_time<E: de::Error>(seen: &mut bool, key: impl fmt::Display) -> Result<(), E> {
+    if std::mem::replace(seen, true) {
+        Err(E::custom(format_args!("duplicate field `{key}`")))
+    } else {
+        Ok(())
+    }
+}

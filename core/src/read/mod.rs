@@ -20,6 +20,7 @@ use serde_json::value::RawValue;
 use serde_path_to_error::Segment;
 
 pub use error::{ReadError, private_read_error};
+use profile::serialize_profile;
 pub use profile::{OtherFields, UserProfile};
 
 use crate::schema::field::FieldInfo;
@@ -444,32 +445,6 @@ fn without_private_metadata(json: &str) -> Option<Box<RawValue>> {
     let mut value: serde_json::Value = serde_json::from_str(json).ok()?;
     strip(&mut value);
     serde_json::value::to_raw_value(&value).ok()
-}
-
-/// Writes the profile fields back as the API sent them, then every other field.
-fn serialize_profile<M: SerializeMap>(map: &mut M, p: &UserProfile) -> Result<(), M::Error> {
-    map.serialize_entry("id", &p.id)?;
-    map.serialize_entry("external_id", &p.external_id)?;
-    map.serialize_entry("username", &p.username)?;
-    map.serialize_entry("first_name", &p.first_name)?;
-    map.serialize_entry("last_name", &p.last_name)?;
-    map.serialize_entry("primary_email_address_id", &p.primary_email_address_id)?;
-    map.serialize_entry("primary_phone_number_id", &p.primary_phone_number_id)?;
-    map.serialize_entry("primary_web3_wallet_id", &p.primary_web3_wallet_id)?;
-    if let Some(url) = &p.image_url {
-        map.serialize_entry("image_url", url)?;
-    }
-    map.serialize_entry("has_image", &p.has_image)?;
-    map.serialize_entry("banned", &p.banned)?;
-    map.serialize_entry("locked", &p.locked)?;
-    map.serialize_entry("created_at", &p.created_at)?;
-    map.serialize_entry("updated_at", &p.updated_at)?;
-    map.serialize_entry("last_sign_in_at", &p.last_sign_in_at)?;
-    for (key, value) in p.other.entries() {
-        let raw = RawValue::from_string(value.to_owned()).map_err(serde::ser::Error::custom)?;
-        map.serialize_entry(key, &raw)?;
-    }
-    Ok(())
 }
 
 /// A [`User`] as `Serialize`, private metadata included; see

@@ -11,13 +11,12 @@ use serde_json::value::RawValue;
 use serde_path_to_error::Segment;
 
 use super::error::ReadError;
-use super::profile::{KeyText, OtherFields, UserProfile};
+use super::profile::{KeyText, OtherFields, ProfileSlots, UserProfile, once};
 use crate::json::key::Key;
 use crate::schema::field::FieldInfo;
 use crate::schema::metadata::MetadataTier;
 use crate::schema::stored::Stored;
 use crate::schema::tier::TierKind;
-use crate::wire::id::UserId;
 
 /// A `User` object split into its profile and its three metadata tiers, each tier read
 /// as `P`, `Q` and `U`; a missing or `null` private or unsafe tier is `None`.
@@ -106,59 +105,6 @@ impl<'de, P: Deserialize<'de>, Q: Deserialize<'de>, U: Deserialize<'de>> Deseria
     }
 }
 
-macro_rules! user_keys {
-    ($($variant:ident => $key:literal,)*) => {
-        /// The keys of a `User` object this crate reads; every other key is kept raw.
-        enum UserKey<'de> {
-            $($variant,)*
-            Other(Cow<'de, str>),
-        }
-
-        impl<'de> UserKey<'de> {
-            fn from_key(key: Cow<'de, str>) -> Self {
-                match key.as_ref() {
-                    $($key => UserKey::$variant,)*
-                    _ => UserKey::Other(key),
-                }
-            }
-        }
-    };
-}
-
-user_keys! {
-    Id => "id",
-    ExternalId => "external_id",
-    Username => "username",
-    FirstName => "first_name",
-    LastName => "last_name",
-    PrimaryEmailAddressId => "primary_email_address_id",
-    PrimaryPhoneNumberId => "primary_phone_number_id",
-    PrimaryWeb3WalletId => "primary_web3_wallet_id",
-    ImageUrl => "image_url",
-    HasImage => "has_image",
-    Banned => "banned",
-    Locked => "locked",
-    CreatedAt => "created_at",
-    UpdatedAt => "updated_at",
-    LastSignInAt => "last_sign_in_at",
-    PublicMetadata => "public_metadata",
-    PrivateMetadata => "private_metadata",
-    UnsafeMetadata => "unsafe_metadata",
-}
-
-/// Stores `value` in `slot`, rejecting a key sent twice.
-fn once<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-    slot: &mut Option<T>,
-    key: &'static str,
-    map: &mut A,
-) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(key));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
-}
-
 /// Where `part` (a slice of `document`) is in it.
 fn place(document: &[u8], part: &str) -> Option<Range<usize>> {
     let start = (part.as_ptr() as usize).checked_sub(document.as_ptr() as usize)?;
@@ -176,90 +122,46 @@ impl<'de, P: Deserialize<'de>, Q: Deserialize<'de>, U: Deserialize<'de>> Visitor
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let (mut id, mut external_id, mut username, mut first_name, mut last_name) =
-            (None, None, None, None, None);
-        let (mut email, mut phone, mut web3, mut image_url) = (None, None, None, None);
-        let (mut has_image, mut banned, mut locked) = (None, None, None);
-        let (mut created_at, mut updated_at, mut last_sign_in_at) = (None, None, None);
+        let mut profile = ProfileSlots::default();
         let (mut public, mut private, mut unsafe_) = (None, None::<Option<Q>>, None::<Option<U>>);
         let mut owned: Vec<(String, Box<RawValue>)> = Vec::new();
         let mut spans: Vec<(KeyText, Range<usize>)> = Vec::new();
         while let Some(Key(key)) = map.next_key()? {
-            match UserKey::from_key(key) {
-                UserKey::Id => once::<_, UserId>(&mut id, "id", &mut map)?,
-                UserKey::ExternalId => once(&mut external_id, "external_id", &mut map)?,
-                UserKey::Username => once(&mut username, "username", &mut map)?,
-                UserKey::FirstName => once(&mut first_name, "first_name", &mut map)?,
-                UserKey::LastName => once(&mut last_name, "last_name", &mut map)?,
-                UserKey::PrimaryEmailAddressId => {
-                    once(&mut email, "primary_email_address_id", &mut map)?
-                }
-                UserKey::PrimaryPhoneNumberId => {
-                    once(&mut phone, "primary_phone_number_id", &mut map)?
-                }
-                UserKey::PrimaryWeb3WalletId => {
-                    once(&mut web3, "primary_web3_wallet_id", &mut map)?
-                }
-                UserKey::ImageUrl => once(&mut image_url, "image_url", &mut map)?,
-                UserKey::HasImage => once(&mut has_image, "has_image", &mut map)?,
-                UserKey::Banned => once(&mut banned, "banned", &mut map)?,
-                UserKey::Locked => once(&mut locked, "locked", &mut map)?,
-                UserKey::CreatedAt => once(&mut created_at, "created_at", &mut map)?,
-                UserKey::UpdatedAt => once(&mut updated_at, "updated_at", &mut map)?,
-                UserKey::LastSignInAt => once(&mut last_sign_in_at, "last_sign_in_at", &mut map)?,
-                UserKey::PublicMetadata => once(&mut public, "public_metadata", &mut map)?,
-                UserKey::PrivateMetadata => once(&mut private, "private_metadata", &mut map)?,
-                UserKey::UnsafeMetadata => once(&mut unsafe_, "unsafe_metadata", &mut map)?,
+            match key.as_ref() {
+                "public_metadata" => once(&mut public, "public_metadata", &mut map)?,
+                "private_metadata" => once(&mut private, "private_metadata", &mut map)?,
+                "unsafe_metadata" => once(&mut unsafe_, "unsafe_metadata", &mut map)?,
+                typed if profile.read(typed, &mut map)? => {}
                 // An untyped field sent twice is kept twice, as sent: nothing is lost.
-                UserKey::Other(key) => {
-                    match self.document {
-                        // Borrowed from the document: the value's text is checked as
-                        // JSON and UTF-8 here, so it can be found again without a parse.
-                        Some(document) => {
-                            let value: &'de RawValue = map.next_value()?;
-                            let value = place(document, value.get()).ok_or_else(|| {
-                                de::Error::custom("a field of the User object is not in it")
-                            })?;
-                            let key_text = match &key {
-                                Cow::Borrowed(k) => place(document, k).map(KeyText::Span),
-                                Cow::Owned(_) => None,
-                            }
-                            .unwrap_or_else(|| KeyText::Owned(key.as_ref().into()));
-                            spans.push((key_text, value));
+                _ => match self.document {
+                    // Borrowed from the document: the value's text is checked as JSON
+                    // and UTF-8 here, so it can be found again without a parse.
+                    Some(document) => {
+                        let value: &'de RawValue = map.next_value()?;
+                        let value = place(document, value.get()).ok_or_else(|| {
+                            de::Error::custom("a field of the User object is not in it")
+                        })?;
+                        let key_text = match &key {
+                            Cow::Borrowed(k) => place(document, k).map(KeyText::Span),
+                            Cow::Owned(_) => None,
                         }
-                        None => {
-                            let value: Box<RawValue> = map.next_value()?;
-                            owned.push((key.into_owned(), value));
-                        }
+                        .unwrap_or_else(|| KeyText::Owned(key.as_ref().into()));
+                        spans.push((key_text, value));
                     }
-                }
+                    None => {
+                        let value: Box<RawValue> = map.next_value()?;
+                        owned.push((key.into_owned(), value));
+                    }
+                },
             }
         }
-        let required = |name: &'static str| de::Error::missing_field(name);
         let other = match self.document {
             Some(document) => OtherFields::spans(document, spans),
             None => OtherFields::owned(owned),
         };
         Ok(Parts {
-            profile: UserProfile {
-                id: id.ok_or_else(|| required("id"))?,
-                external_id: external_id.flatten(),
-                username: username.flatten(),
-                first_name: first_name.flatten(),
-                last_name: last_name.flatten(),
-                primary_email_address_id: email.flatten(),
-                primary_phone_number_id: phone.flatten(),
-                primary_web3_wallet_id: web3.flatten(),
-                image_url: image_url.flatten(),
-                has_image: has_image.ok_or_else(|| required("has_image"))?,
-                banned: banned.ok_or_else(|| required("banned"))?,
-                locked: locked.ok_or_else(|| required("locked"))?,
-                created_at: created_at.ok_or_else(|| required("created_at"))?,
-                updated_at: updated_at.ok_or_else(|| required("updated_at"))?,
-                last_sign_in_at: last_sign_in_at.flatten(),
-                other,
-            },
-            public: public.ok_or_else(|| required("public_metadata"))?,
+            profile: profile.finish(other)?,
+            public: public.ok_or_else(|| de::Error::missing_field("public_metadata"))?,
             private: private.flatten(),
             unsafe_: unsafe_.flatten(),
         })

@@ -6,61 +6,153 @@ use core::ops::Range;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use serde::Deserialize;
+use serde::de::{self, MapAccess};
+use serde::ser::SerializeMap;
 use serde_json::value::RawValue;
 
+use crate::json::key::first_time;
 use crate::wire::id::UserId;
 
-/// The profile fields of a Clerk `User` (the Backend API's `User` or the Frontend API's
-/// `Client.User`), with every other field the API sent kept as JSON in
-/// [`other`](UserProfile::other).
-#[derive(Clone)]
-#[non_exhaustive]
-pub struct UserProfile {
-    /// The user's ID.
-    pub id: UserId,
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `username`.
-    pub username: Option<String>,
-    /// `first_name`.
-    pub first_name: Option<String>,
-    /// `last_name`.
-    pub last_name: Option<String>,
-    /// `primary_email_address_id`.
-    pub primary_email_address_id: Option<String>,
-    /// `primary_phone_number_id`.
-    pub primary_phone_number_id: Option<String>,
-    /// `primary_web3_wallet_id`.
-    pub primary_web3_wallet_id: Option<String>,
-    /// `image_url`.
-    pub image_url: Option<String>,
-    /// `has_image`.
-    pub has_image: bool,
-    /// `banned`.
-    pub banned: bool,
-    /// `locked`.
-    pub locked: bool,
-    /// `created_at`, Unix milliseconds.
-    pub created_at: i64,
-    /// `updated_at`, Unix milliseconds.
-    pub updated_at: i64,
-    /// `last_sign_in_at`, Unix milliseconds.
-    pub last_sign_in_at: Option<i64>,
-    /// Every other field of the object (`email_addresses`, `object`, …), as the exact
-    /// JSON the API sent.
-    pub other: OtherFields,
+/// How a profile field is read and written: `required` (a read fails without it),
+/// `nullable` (absent and `null` read as `None`, written as the value or `null`), or
+/// `omitted` (as `nullable`, but `None` is written as an absent key).
+macro_rules! profile_fields {
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident: $ty:ty => $kind:ident,
+    )*) => {
+        /// The profile fields of a Clerk `User` (the Backend API's `User` or the Frontend
+        /// API's `Client.User`), with every other field the API sent kept as JSON in
+        /// [`other`](UserProfile::other).
+        #[derive(Clone)]
+        #[non_exhaustive]
+        pub struct UserProfile {
+            $($(#[doc = $doc])* pub $name: $ty,)*
+            /// Every other field of the object (`email_addresses`, `object`, …), as the
+            /// exact JSON the API sent.
+            pub other: OtherFields,
+        }
+
+        impl fmt::Debug for UserProfile {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("UserProfile")
+                    $(.field(stringify!($name), &self.$name))*
+                    .field("other_keys", &self.other.keys())
+                    .finish()
+            }
+        }
+
+        /// The profile fields as they are read, each at most once.
+        #[derive(Default)]
+        pub(crate) struct ProfileSlots {
+            $($name: Option<$ty>,)*
+        }
+
+        impl ProfileSlots {
+            /// Reads the value of `key` if it names a profile field; `false` if not.
+            pub(crate) fn read<'de, A: MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<bool, A::Error> {
+                match key {
+                    $(stringify!($name) => once(&mut self.$name, stringify!($name), map)?,)*
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+
+            /// The profile, or the first required field that is missing.
+            pub(crate) fn finish<E: de::Error>(self, other: OtherFields) -> Result<UserProfile, E> {
+                Ok(UserProfile {
+                    $($name: finish!($kind self.$name, stringify!($name)),)*
+                    other,
+                })
+            }
+        }
+
+        /// Writes the profile fields back as the API sent them, then every other field.
+        pub(crate) fn serialize_profile<M: SerializeMap>(
+            map: &mut M,
+            p: &UserProfile,
+        ) -> Result<(), M::Error> {
+            $(write!($kind map, stringify!($name), &p.$name);)*
+            for (key, value) in p.other.entries() {
+                let raw = RawValue::from_string(value.to_owned()).map_err(serde::ser::Error::custom)?;
+                map.serialize_entry(key, &raw)?;
+            }
+            Ok(())
+        }
+    };
 }
 
-impl fmt::Debug for UserProfile {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UserProfile")
-            .field("id", &self.id)
-            .field("username", &self.username)
-            .field("first_name", &self.first_name)
-            .field("last_name", &self.last_name)
-            .field("other_keys", &self.other.keys())
-            .finish_non_exhaustive()
-    }
+macro_rules! finish {
+    (required $slot:expr, $key:expr) => {
+        $slot.ok_or_else(|| de::Error::missing_field($key))?
+    };
+    (nullable $slot:expr, $key:expr) => {
+        $slot.unwrap_or_default()
+    };
+    (omitted $slot:expr, $key:expr) => {
+        $slot.unwrap_or_default()
+    };
+}
+
+macro_rules! write {
+    (omitted $map:ident, $key:expr, $value:expr) => {
+        if let Some(value) = $value {
+            $map.serialize_entry($key, value)?;
+        }
+    };
+    ($kind:ident $map:ident, $key:expr, $value:expr) => {
+        $map.serialize_entry($key, $value)?;
+    };
+}
+
+profile_fields! {
+    /// The user's ID.
+    id: UserId => required,
+    /// `external_id`.
+    external_id: Option<String> => nullable,
+    /// `username`.
+    username: Option<String> => nullable,
+    /// `first_name`.
+    first_name: Option<String> => nullable,
+    /// `last_name`.
+    last_name: Option<String> => nullable,
+    /// `primary_email_address_id`.
+    primary_email_address_id: Option<String> => nullable,
+    /// `primary_phone_number_id`.
+    primary_phone_number_id: Option<String> => nullable,
+    /// `primary_web3_wallet_id`.
+    primary_web3_wallet_id: Option<String> => nullable,
+    /// `image_url`.
+    image_url: Option<String> => omitted,
+    /// `has_image`.
+    has_image: bool => required,
+    /// `banned`.
+    banned: bool => required,
+    /// `locked`.
+    locked: bool => required,
+    /// `created_at`, Unix milliseconds.
+    created_at: i64 => required,
+    /// `updated_at`, Unix milliseconds.
+    updated_at: i64 => required,
+    /// `last_sign_in_at`, Unix milliseconds.
+    last_sign_in_at: Option<i64> => nullable,
+}
+
+/// Stores the next value in `slot`, refusing a key sent twice.
+pub(crate) fn once<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    slot: &mut Option<T>,
+    key: &'static str,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    let mut seen = slot.is_some();
+    first_time(&mut seen, key)?;
+    *slot = Some(map.next_value()?);
+    Ok(())
 }
 
 /// The fields of a `User` object that [`UserProfile`] and the metadata tiers do not

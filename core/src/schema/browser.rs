@@ -16,9 +16,9 @@ use serde_json::Value;
 
 use crate::json::escape::{KEY_CHARS, MESSAGE_CHARS, escaped, message_only};
 use crate::json::guard::{GuardState, guarded};
-use crate::json::key::Key;
+use crate::json::key::{Key, first_time};
 use crate::schema::field::FieldInfo;
-use crate::schema::patch::{At, FieldPatch, MetadataPatch, ObjectFields};
+use crate::schema::patch::{At, FieldPatch, MetadataPatch, ObjectFields, tier_fields};
 use crate::schema::tier::{Private, Public, TierKind};
 use crate::schema::writer::Writer;
 
@@ -67,12 +67,8 @@ struct PatchVisitor<P>(PhantomData<P>);
 
 /// The tier and index of the field that `key` names.
 fn lookup<P: MetadataPatch>(key: &str) -> Option<(TierKind, usize, &'static FieldInfo)> {
-    let tiers: [(TierKind, &'static [FieldInfo]); 3] = [
-        (TierKind::Public, <P::__Public as ObjectFields>::FIELDS),
-        (TierKind::Private, <P::__Private as ObjectFields>::FIELDS),
-        (TierKind::Unsafe, <P::__Unsafe as ObjectFields>::FIELDS),
-    ];
-    tiers.into_iter().find_map(|(tier, fields)| {
+    TierKind::ALL.into_iter().find_map(|tier| {
+        let fields = tier_fields::<P>(tier);
         let index = fields.iter().position(|f| f.reads(key))?;
         Some((tier, index, &fields[index]))
     })
@@ -125,7 +121,7 @@ impl<'de, P: MetadataPatch + Default> Visitor<'de> for PatchVisitor<P> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<P, A::Error> {
         let mut patch = P::default();
-        let mut seen: Vec<(TierKind, usize)> = Vec::new();
+        let mut seen = TierKind::ALL.map(|tier| vec![false; tier_fields::<P>(tier).len()]);
         while let Some(Key(key)) = map.next_key()? {
             let Some((tier, index, field)) = lookup::<P>(&key) else {
                 return Err(At {
@@ -144,10 +140,7 @@ impl<'de, P: MetadataPatch + Default> Visitor<'de> for PatchVisitor<P> {
             if !<P::Writer as Writer>::may_write(tier) {
                 return Err(forbidden());
             }
-            if seen.contains(&(tier, index)) {
-                return Err(de::Error::duplicate_field(field.key));
-            }
-            seen.push((tier, index));
+            first_time(&mut seen[tier as usize][index], field.key)?;
             let at = At {
                 prefix: "",
                 private: tier == TierKind::Private,
@@ -208,12 +201,7 @@ fn read_object<'de, A: MapAccess<'de>, O: ObjectFields>(
         let Some(index) = O::FIELDS.iter().position(|f| f.reads(&key)) else {
             return Err(at.unknown(&key));
         };
-        if std::mem::replace(&mut seen[index], true) {
-            return Err(de::Error::custom(format_args!(
-                "duplicate field `{}`",
-                at.name(&O::FIELDS[index])
-            )));
-        }
+        first_time(&mut seen[index], at.name(&O::FIELDS[index]))?;
         fields.read_field(index, map, at)?;
     }
     Ok(fields)

@@ -156,8 +156,8 @@ impl Gen<'_, '_> {
             #[doc = ""]
             #(#docs)*
             #[must_use]
-            pub fn #ident(mut self, value: #ty) -> Self {
-                self.__fields.#ident = #support::FieldPatch::Set(value);
+            pub fn #ident(mut self, value: impl #support::IntoValue<#ty>) -> Self {
+                self.__fields.#ident = #support::FieldPatch::Set(#support::IntoValue::into_value(value));
                 self
             }
 

@@ -318,11 +318,11 @@ impl Gen<'_, '_> {
             #[doc = ""]
             #(#docs)*
             #[must_use]
-            pub fn #ident(mut self, value: #ty) -> Self
+            pub fn #ident(mut self, value: impl #support::IntoValue<#ty>) -> Self
             where
                 #guard
             {
-                #open.#ident = #support::FieldPatch::Set(value);
+                #open.#ident = #support::FieldPatch::Set(#support::IntoValue::into_value(value));
                 self
             }
         };
