@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, Visitor};
-use serde::ser::{Impossible, Serialize, SerializeMap, SerializeStruct, Serializer};
+use serde::ser::{Serialize, Serializer};
 use serde::{Deserialize, de::DeserializeOwned};
 use serde_json::value::RawValue;
 
@@ -144,173 +144,41 @@ impl<T: MetadataTier> Stored<T> {
 }
 
 /// Writes the typed fields, then every unknown key (a key the schema names is never
-/// written twice). The typed value goes straight into the same map: no intermediate
-/// `serde_json::Value`.
+/// written twice), in one object: serde's `flatten` puts the typed value's fields into
+/// the same map, with no intermediate `serde_json::Value`. A typed value that is not an
+/// object is an error, not a panic: a metadata tier is always one.
 impl<T: Serialize + MetadataTier> Serialize for Stored<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if self.unknown.is_empty() {
             return self.value.serialize(serializer);
         }
-        let mut map = serializer.serialize_map(None)?;
-        self.value.serialize(IntoMap(&mut map))?;
-        for (key, value) in self
-            .unknown
-            .iter()
-            .filter(|(k, _)| !T::KEYS.contains(&k.as_str()))
-        {
-            map.serialize_entry(key, value)?;
+        #[derive(serde::Serialize)]
+        #[serde(bound = "T: Serialize + MetadataTier")]
+        struct Both<'a, T> {
+            #[serde(flatten)]
+            value: &'a T,
+            #[serde(flatten)]
+            unknown: Unknown<'a, T>,
         }
-        map.end()
+        Both {
+            value: &self.value,
+            unknown: Unknown(self),
+        }
+        .serialize(serializer)
     }
 }
 
-/// A serializer that writes a struct's (or map's) entries into an open map, so a tier's
-/// fields and its unknown keys end up in one JSON object. Anything that is not an
-/// object is an error: a metadata tier is always one.
-struct IntoMap<'m, M>(&'m mut M);
+/// The keys of a stored tier that its schema does not name.
+struct Unknown<'a, T>(&'a Stored<T>);
 
-fn not_an_object<E: serde::ser::Error>() -> E {
-    E::custom("a metadata tier must serialize as a JSON object")
-}
-
-macro_rules! reject {
-    ($($method:ident($($arg:ty),*);)*) => {
-        $(fn $method(self $(, _: $arg)*) -> Result<(), M::Error> {
-            Err(not_an_object())
-        })*
-    };
-}
-
-impl<'m, M: SerializeMap> Serializer for IntoMap<'m, M> {
-    type Ok = ();
-    type Error = M::Error;
-    type SerializeSeq = Impossible<(), M::Error>;
-    type SerializeTuple = Impossible<(), M::Error>;
-    type SerializeTupleStruct = Impossible<(), M::Error>;
-    type SerializeTupleVariant = Impossible<(), M::Error>;
-    type SerializeMap = Self;
-    type SerializeStruct = Self;
-    type SerializeStructVariant = Impossible<(), M::Error>;
-
-    reject! {
-        serialize_bool(bool);
-        serialize_i8(i8);
-        serialize_i16(i16);
-        serialize_i32(i32);
-        serialize_i64(i64);
-        serialize_u8(u8);
-        serialize_u16(u16);
-        serialize_u32(u32);
-        serialize_u64(u64);
-        serialize_f32(f32);
-        serialize_f64(f64);
-        serialize_char(char);
-        serialize_str(&str);
-        serialize_bytes(&[u8]);
-        serialize_none();
-        serialize_unit();
-        serialize_unit_struct(&'static str);
-        serialize_unit_variant(&'static str, u32, &'static str);
-    }
-
-    fn serialize_some<V: Serialize + ?Sized>(self, value: &V) -> Result<(), M::Error> {
-        value.serialize(self)
-    }
-
-    fn serialize_newtype_struct<V: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        value: &V,
-    ) -> Result<(), M::Error> {
-        value.serialize(self)
-    }
-
-    fn serialize_newtype_variant<V: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &V,
-    ) -> Result<(), M::Error> {
-        Err(not_an_object())
-    }
-
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, M::Error> {
-        Err(not_an_object())
-    }
-
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, M::Error> {
-        Err(not_an_object())
-    }
-
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, M::Error> {
-        Err(not_an_object())
-    }
-
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, M::Error> {
-        Err(not_an_object())
-    }
-
-    fn serialize_map(self, _: Option<usize>) -> Result<Self, M::Error> {
-        Ok(self)
-    }
-
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, M::Error> {
-        Ok(self)
-    }
-
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, M::Error> {
-        Err(not_an_object())
-    }
-}
-
-impl<M: SerializeMap> SerializeStruct for IntoMap<'_, M> {
-    type Ok = ();
-    type Error = M::Error;
-
-    fn serialize_field<V: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &V,
-    ) -> Result<(), M::Error> {
-        self.0.serialize_entry(key, value)
-    }
-
-    fn end(self) -> Result<(), M::Error> {
-        Ok(())
-    }
-}
-
-impl<M: SerializeMap> SerializeMap for IntoMap<'_, M> {
-    type Ok = ();
-    type Error = M::Error;
-
-    fn serialize_key<K: Serialize + ?Sized>(&mut self, key: &K) -> Result<(), M::Error> {
-        self.0.serialize_key(key)
-    }
-
-    fn serialize_value<V: Serialize + ?Sized>(&mut self, value: &V) -> Result<(), M::Error> {
-        self.0.serialize_value(value)
-    }
-
-    fn end(self) -> Result<(), M::Error> {
-        Ok(())
+impl<T: MetadataTier> Serialize for Unknown<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(
+            self.0
+                .unknown
+                .iter()
+                .filter(|(k, _)| !T::KEYS.contains(&k.as_str())),
+        )
     }
 }
 
@@ -438,9 +306,6 @@ mod tests {
             RawValue::from_string("1".to_owned()).unwrap(),
         );
         let error = serde_json::to_string(&stored).unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "a metadata tier must serialize as a JSON object"
-        );
+        assert!(error.to_string().starts_with("can only flatten structs and maps"));
     }
 }
