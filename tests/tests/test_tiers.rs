@@ -2,7 +2,7 @@
 
 use clerk_metadata::{MetadataTier, Private, Public, Tier, TierKind, Unsafe, UserMetadata};
 use clerk_metadata_tests::{
-    AppUser, AppUserPrivate, AppUserPublic, AppUserUnsafe, Notifications, Role, Theme, sample_user,
+    AppUser, AppUserPrivate, AppUserPublic, AppUserUnsafe, Notifications, Theme, sample_user,
 };
 use serde_json::json;
 
@@ -102,5 +102,4 @@ fn debug_of_the_private_tier_hides_values() {
         format!("{public:?}"),
         r#"AppUserPublic { role: Member, teams: ["core"] }"#
     );
-    let _ = Role::Admin;
 }

@@ -462,3 +462,63 @@ fn api_versions_parse_and_print() {
     assert_eq!(ApiVersion::LATEST, ApiVersion::V2026_05_12);
     assert!("2024-01-01".parse::<ApiVersion>().is_err());
 }
+
+#[test]
+fn every_field_the_frontend_may_set_reaches_the_form() {
+    type F = UserUpdate<Frontend>;
+    type Set = fn(F) -> F;
+    // One setter and one clear per field the table lets the frontend set; the first
+    // assertion fails when the table gains a field this list does not have.
+    let fields: [(&str, Set, Set); 6] = [
+        (
+            "first_name",
+            |u| u.first_name("John"),
+            |u| u.clear_first_name(),
+        ),
+        (
+            "last_name",
+            |u| u.last_name("John"),
+            |u| u.clear_last_name(),
+        ),
+        (
+            "primary_email_address_id",
+            |u| u.primary_email_address_id("John"),
+            |u| u.clear_primary_email_address_id(),
+        ),
+        (
+            "primary_phone_number_id",
+            |u| u.primary_phone_number_id("John"),
+            |u| u.clear_primary_phone_number_id(),
+        ),
+        (
+            "primary_web3_wallet_id",
+            |u| u.primary_web3_wallet_id("John"),
+            |u| u.clear_primary_web3_wallet_id(),
+        ),
+        ("username", |u| u.username("John"), |u| u.clear_username()),
+    ];
+    let names: Vec<&str> = fields.iter().map(|(name, _, _)| *name).collect();
+    assert_eq!(names, clerk_metadata::fields::FRONTEND);
+    for (name, set, clear) in fields {
+        for (update, value) in [(set(F::new()), "John"), (clear(F::new()), "")] {
+            let requests = update.build(ApiVersion::LATEST).unwrap();
+            let form: Vec<(String, String)> =
+                serde_urlencoded::from_bytes(requests[0].body()).unwrap();
+            assert_eq!(form, [(name.to_owned(), value.to_owned())], "{name}");
+        }
+    }
+}
+
+#[test]
+fn parse_errors_and_build_errors_share_one_error_type() {
+    fn update(id: &str) -> Result<Vec<ApiRequest>, clerk_metadata::ValidationErrors> {
+        let id: UserId = id.parse()?;
+        let created = "2012-10-20T07:15:20.902Z".parse::<Timestamp>()?;
+        UserUpdate::<Backend>::new()
+            .created_at(created)
+            .build(&id, ApiVersion::LATEST)
+    }
+    assert!(update("user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb").is_ok());
+    let errors = update("user_../../admin").unwrap_err();
+    assert!(errors.contains("user_id", codes::FORM_PARAM_FORMAT_INVALID));
+}

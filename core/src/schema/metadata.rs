@@ -30,8 +30,71 @@ pub trait MetadataTier: TierSeal {
 
 /// A user metadata schema: one app struct split into three typed tiers.
 ///
-/// Implemented by `#[derive(UserMetadata)]`; see the [crate docs](crate) for the
-/// attribute grammar and what is generated.
+/// Implemented by `#[derive(UserMetadata)]`.
+///
+/// # What the derive generates
+///
+/// For `#[derive(UserMetadata)] pub struct AppUser { … }`, next to the struct and with
+/// its visibility:
+///
+/// - `AppUserPublic`, `AppUserPrivate`, `AppUserUnsafe`: one struct per tier with that
+///   tier's fields (doc comments and `#[serde]` attributes carried over), deriving
+///   `Serialize` and `Deserialize`, and implementing [`MetadataTier`](crate::MetadataTier) with its tier
+///   marker. A tier with no fields is the empty object `{}`. Each declares only the
+///   generic parameters its fields use. Each is `Clone` and `Debug` when its field types
+///   are (the compiler's error names the field type that is not); the private tier's
+///   `Debug` shows field names, never values. An `Option` field that is `None` is left
+///   out of the object, as `JSON.stringify` leaves out `undefined`.
+/// - `impl UserMetadata for AppUser`: [`UserMetadata::into_tiers`](crate::UserMetadata::into_tiers) and
+///   [`UserMetadata::from_tiers`](crate::UserMetadata::from_tiers) convert losslessly.
+/// - `AppUserPatch<W>`: a typed merge patch ([`MetadataPatch`](crate::MetadataPatch)) written by `W`
+///   ([`Backend`](crate::Backend) or [`Frontend`](crate::Frontend)). Per field, a setter named like the field
+///   (`.role(value)`) and, for a field the schema does not require (an `Option`, or one
+///   with `#[serde(default)]`), a remover (`.remove_theme()`, which sends `null` and so
+///   deletes the key). Removing a required field would leave metadata the schema cannot
+///   read: `.remove_role()` does not compile, and `.remove_required_role()` says what it
+///   does. Per tier, `.set_public(tier)`, `.set_private(tier)`, `.set_unsafe(tier)`,
+///   which send every field of the tier. `.widen()` (or `From`) turns a `Frontend` patch
+///   into a `Backend` one; nothing turns a `Backend` patch into a `Frontend` one. Its
+///   `Deserialize` reads the flat object a browser sends, `{"field": value}`; see
+///   [`MetadataPatch`](crate::MetadataPatch#browser-writes). Patches are `Clone`, `PartialEq` and `Debug`
+///   when their field types are; `Debug` never shows private values.
+/// - For a field marked `#[metadata(<tier>, nested)]`, whose type derives
+///   [`MetadataObject`](crate::MetadataObject): `.merge_notifications(NotificationsPatch::new().push(true))`,
+///   which sends only the nested keys the nested patch sets, and Clerk merges them into
+///   the stored object key by key. A field without `nested` is written whole.
+///
+/// `#[derive(MetadataObject)]` on a struct nested in metadata generates its patch
+/// (`NotificationsPatch`: setters, removers, and `merge_…` for its own nested fields).
+/// Every field of a nested object must be optional (`Option`, or `#[serde(default)]` on
+/// the field or the struct), because Clerk creates a missing nested object from just the
+/// keys a patch sends.
+///
+/// # Attributes
+///
+/// - On each field, exactly one of `#[metadata(public)]`, `#[metadata(private)]`,
+///   `#[metadata(unsafe)]`, and optionally `nested`. There is no default tier.
+/// - On the struct, optionally `#[metadata(derive(...))]`: derives (any path, such as
+///   `PartialEq` or `schemars::JsonSchema`) to put on the tier structs; a `Debug` derive
+///   is not put on the private tier, whose `Debug` is always redacted.
+/// - `#[serde(...)]`: on the struct, `rename_all`, `deny_unknown_fields`, `default`,
+///   `bound`, `expecting`; on a field, `rename`, `alias`, `default`,
+///   `skip_serializing_if`, `bound`. They are resolved exactly as serde resolves them,
+///   split over several attributes or behind `cfg_attr`; they apply to the tier structs
+///   as to any serde struct, and patches, browser reads and [`Stored`](crate::Stored) use the same JSON
+///   keys. A key written under one name and read under another (`rename(serialize = …)`
+///   without the same `deserialize`, a one-sided `rename_all`) is a compile error: the
+///   stored value would be read as missing and deleted by the next replace. An `alias`
+///   is an old key that is read; a write of the field sends `null` for it, so the stored
+///   object never holds the field twice. `skip_serializing_if` on a required field is a
+///   compile error: a replace could leave the key out. Attributes that would make a tier
+///   something other than an object of its fields (`transparent`, `tag`, `flatten`,
+///   `skip`, `with`, …) are compile errors: wrap such a type in a newtype instead.
+///
+/// Every mistake in these attributes, and a derive on an enum, union, tuple or unit
+/// struct, is a compile error pointing at the offending tokens, all reported at once.
+/// The generated code always names this crate as `::clerk_metadata`; if you renamed the
+/// dependency, add `extern crate <name> as clerk_metadata;` to your crate root.
 pub trait UserMetadata: Sized {
     /// The struct of the schema's public fields (`…Public`).
     type Public: MetadataTier<Tier = Public> + Serialize + DeserializeOwned;

@@ -229,6 +229,24 @@ pub type PartsMutOf<'a, P> = PatchPartsMut<
 /// [`Writer`]: a `Frontend` patch's public and private storage cannot hold a value, so
 /// no implementation of this trait, generated or hand-written, can make a `Frontend`
 /// write of public or private metadata.
+///
+/// # Browser writes
+///
+/// The browser is hostile: anything it sends, and anything in unsafe metadata (which a
+/// signed-in user can write through Clerk's Frontend API directly), is
+/// attacker-controlled. `AppUserPatch<Frontend>` as `Deserialize` is the gate for a
+/// handler that takes a browser's write:
+///
+/// - every key must name a field the writer may write, once; otherwise the error says
+///   which rule the key broke ("field `role` is public metadata: the frontend may write
+///   only unsafe metadata");
+/// - `null` removes a field, except one the schema requires, which is refused by name;
+/// - a value that is an object must write exactly the keys that were sent: an object in
+///   a field without `nested` is written whole, so a partial one would fill the rest
+///   with defaults and overwrite what is stored; it is refused, naming the missing key.
+///   A `nested` field takes a nested patch, checked key by key the same way;
+/// - nothing the browser sent is echoed uncut: keys and serde's messages have control
+///   and invisible characters escaped and are cut short.
 pub trait MetadataPatch {
     /// The context the patch was written in: [`Backend`](crate::Backend) or
     /// [`Frontend`](crate::Frontend).

@@ -306,6 +306,10 @@ mod tests {
             RawValue::from_string("1".to_owned()).unwrap(),
         );
         let error = serde_json::to_string(&stored).unwrap_err();
-        assert!(error.to_string().starts_with("can only flatten structs and maps"));
+        assert!(
+            error
+                .to_string()
+                .starts_with("can only flatten structs and maps")
+        );
     }
 }

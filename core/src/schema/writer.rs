@@ -104,11 +104,28 @@ impl Writer for Frontend {
     }
 }
 
-/// The write guard: the context `Self` may write `What`, which belongs to tier `T`.
+/// The write guard: the writer `Self` may write `What`, which belongs to tier `T`.
 ///
 /// `What` is a marker named after a field (for a field setter) or a tier struct (for a
 /// whole-tier write). [`Backend`] may write everything; [`Frontend`] only
 /// [`Unsafe`]. The trait is sealed: no other crate can add an impl and open the guard.
+///
+/// # The guard in full
+///
+/// Every write of a public or private field or tier is bound by [`CanWrite`](crate::CanWrite): [`Backend`](crate::Backend)
+/// may write every tier and [`Frontend`](crate::Frontend) only [`Unsafe`](crate::Unsafe) (unsafe setters carry no bound,
+/// since every writer may write them), so code generic over the writer
+/// (`fn f<C: Writer>(p: AppUserPatch<C>)`) can only write public or private fields
+/// under an explicit `C: CanWrite<…>` bound, which `Frontend` never meets.
+///
+/// The bound is not all there is. A `Frontend` patch keeps its public and private
+/// fields in storage of a type that holds nothing, so no code can put a value there:
+/// not a setter, not the schema's own module, not a hand-written [`MetadataPatch`](crate::MetadataPatch) impl
+/// (the crate reads a patch only through that storage), not the support module of
+/// generated code. The tier, writer, [`CanWrite`](crate::CanWrite) and [`Within`](crate::Within) traits are sealed.
+///
+/// The generated code names nothing from the caller's scope, so a crate that does not
+/// depend on `serde` itself, or that defines its own `Result` or `Option`, can use it.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` may not write `{What}`: it is `{T}` metadata",
     label = "`{What}` is `{T}` metadata, and the frontend may write only unsafe metadata",

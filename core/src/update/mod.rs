@@ -39,8 +39,8 @@ use table::{Profile, fields};
 ///
 /// | context | requests |
 /// |---|---|
-/// | [`Backend`] | `PATCH /v1/users/{user_id}` (JSON), then `PUT` and/or `PATCH /v1/users/{user_id}/metadata` (JSON) |
-/// | [`Frontend`] | `PATCH /v1/me`, then `PATCH /v1/me/metadata` (both form-encoded) |
+/// | [`Backend`](crate::Backend) | `PATCH /v1/users/{user_id}` (JSON), then `PUT` and/or `PATCH /v1/users/{user_id}/metadata` (JSON) |
+/// | [`Frontend`](crate::Frontend) | `PATCH /v1/me`, then `PATCH /v1/me/metadata` (both form-encoded) |
 ///
 /// Metadata never goes into the `PATCH /v1/users/{user_id}` body, in any API version.
 /// Several [`metadata`](Self::metadata) patches are merged: where two set the same
@@ -97,7 +97,7 @@ impl<C: Writer> UserUpdate<C> {
 
     /// Deep-merges a typed metadata patch (`PATCH …/metadata`; `null` deletes a key).
     ///
-    /// A [`Backend`] update takes a patch of either context; a [`Frontend`] update only a
+    /// A [`Backend`](crate::Backend) update takes a patch of either context; a [`Frontend`](crate::Frontend) update only a
     /// `Frontend` patch. Patches added by several calls are merged into one request:
     /// where two touch the same field, the later one wins.
     #[must_use]

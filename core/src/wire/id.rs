@@ -45,6 +45,15 @@ impl UserId {
     }
 }
 
+/// `"user_…".parse::<UserId>()`, the same as [`UserId::parse`].
+impl core::str::FromStr for UserId {
+    type Err = ValidationError;
+
+    fn from_str(id: &str) -> Result<UserId, ValidationError> {
+        UserId::parse(id)
+    }
+}
+
 impl fmt::Debug for UserId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("UserId").field(&self.0).finish()

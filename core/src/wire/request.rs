@@ -140,6 +140,7 @@ impl ApiRequest {
     /// `Debug` would cost interop (clients take `Vec<u8>` or their own body types), so
     /// the conversion keeps the standard `Vec<u8>`.
     #[cfg(feature = "http")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
     pub fn into_http(self) -> http::Request<Vec<u8>> {
         let mut request = http::Request::new(Vec::new());
         *request.method_mut() = match self.method {
@@ -160,6 +161,7 @@ impl ApiRequest {
 }
 
 #[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 impl From<ApiRequest> for http::Request<Vec<u8>> {
     fn from(request: ApiRequest) -> Self {
         request.into_http()

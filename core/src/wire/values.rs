@@ -57,6 +57,16 @@ impl Timestamp {
     }
 }
 
+/// `"2012-10-20T07:15:20.902Z".parse::<Timestamp>()`, the same as
+/// [`Timestamp::parse_rfc3339`].
+impl core::str::FromStr for Timestamp {
+    type Err = ValidationError;
+
+    fn from_str(text: &str) -> Result<Timestamp, ValidationError> {
+        Timestamp::parse_rfc3339(text)
+    }
+}
+
 impl From<SystemTime> for Timestamp {
     fn from(value: SystemTime) -> Self {
         Timestamp(value)
