@@ -8,8 +8,9 @@
 
 use std::hint::black_box;
 
+use clerk_metadata::UserMetadata;
 use clerk_metadata::{ApiRequest, ApiVersion, Backend, UserId, UserUpdate};
-use clerk_metadata_tests::{AppUserPatch, AppUserPublic, Notifications, Role, Theme};
+use clerk_metadata_tests::{AppUserPatch, Notifications, Role, Theme};
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde::Serialize;
 
@@ -176,11 +177,6 @@ fn bench(c: &mut Criterion) {
             .zip(&value_bodies)
             .all(|(a, (_, b))| json(a) == json(b))
     );
-    let _ = AppUserPublic {
-        role: Role::Admin,
-        teams: vec![],
-    };
-
     let mut group = c.benchmark_group("write_path");
     group.bench_function("clerk_metadata", |b| b.iter(|| ours(black_box(&id))));
     group.bench_function("baseline_a_derive_serialize", |b| {
@@ -192,5 +188,113 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// The schema most apps have: text fields, some optional.
+#[derive(UserMetadata)]
+pub struct Account {
+    #[metadata(public)]
+    pub plan: String,
+    #[metadata(public)]
+    pub company: Option<String>,
+    #[metadata(private)]
+    pub stripe_customer_id: Option<String>,
+    #[metadata(unsafe)]
+    pub display_name: String,
+    #[metadata(unsafe)]
+    pub locale: Option<String>,
+}
+
+/// The same update as `ours`, over text fields: first and last name, and a patch of
+/// three fields over two tiers.
+fn ours_strings(id: &UserId) -> Vec<ApiRequest> {
+    UserUpdate::<Backend>::new()
+        .first_name("John")
+        .last_name("Wick")
+        .metadata(
+            AccountPatch::<Backend>::new()
+                .plan("pro")
+                .company("High Table")
+                .display_name("Jonathan"),
+        )
+        .build(id, ApiVersion::LATEST)
+        .unwrap()
+}
+
+/// The floor for the text update: owned `String`s, as a typed app model holds them.
+mod hand_written_strings {
+    use super::*;
+
+    #[derive(Serialize)]
+    pub struct Profile {
+        pub first_name: String,
+        pub last_name: String,
+    }
+
+    #[derive(Serialize)]
+    pub struct PublicPatch {
+        pub plan: String,
+        pub company: Option<String>,
+    }
+
+    #[derive(Serialize)]
+    pub struct UnsafePatch {
+        pub display_name: String,
+    }
+
+    #[derive(Serialize)]
+    pub struct MetadataBody {
+        pub public_metadata: PublicPatch,
+        pub unsafe_metadata: UnsafePatch,
+    }
+
+    pub fn run(id: &str) -> Vec<(String, Vec<u8>)> {
+        let profile = Profile {
+            first_name: "John".to_owned(),
+            last_name: "Wick".to_owned(),
+        };
+        let metadata = MetadataBody {
+            public_metadata: PublicPatch {
+                plan: "pro".to_owned(),
+                company: Some("High Table".to_owned()),
+            },
+            unsafe_metadata: UnsafePatch {
+                display_name: "Jonathan".to_owned(),
+            },
+        };
+        vec![
+            (
+                format!("/v1/users/{id}"),
+                serde_json::to_vec(&profile).unwrap(),
+            ),
+            (
+                format!("/v1/users/{id}/metadata"),
+                serde_json::to_vec(&metadata).unwrap(),
+            ),
+        ]
+    }
+}
+
+fn bench_strings(c: &mut Criterion) {
+    let id = UserId::parse(USER).unwrap();
+    let bodies: Vec<Vec<u8>> = ours_strings(&id)
+        .iter()
+        .map(|r| r.body().to_vec())
+        .collect();
+    assert_eq!(
+        bodies,
+        hand_written_strings::run(USER)
+            .into_iter()
+            .map(|(_, b)| b)
+            .collect::<Vec<_>>()
+    );
+    let mut group = c.benchmark_group("write_path_strings");
+    group.bench_function("clerk_metadata", |b| {
+        b.iter(|| ours_strings(black_box(&id)))
+    });
+    group.bench_function("baseline_owned_strings", |b| {
+        b.iter(|| hand_written_strings::run(black_box(USER)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_strings);
 criterion_main!(benches);

@@ -41,6 +41,15 @@ impl TierKind {
         }
     }
 
+    /// The tier's key as it opens an entry of a JSON object: `"public_metadata":`.
+    pub(crate) const fn quoted_key(self) -> &'static str {
+        match self {
+            TierKind::Public => "\"public_metadata\":",
+            TierKind::Private => "\"private_metadata\":",
+            TierKind::Unsafe => "\"unsafe_metadata\":",
+        }
+    }
+
     /// The tier's short name: `public`, `private` or `unsafe`.
     pub const fn name(self) -> &'static str {
         match self {

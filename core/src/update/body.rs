@@ -109,11 +109,12 @@ pub(super) fn write_patches<'a>(
     let mut serializer = serde_json::Serializer::new(out);
     let mut map = guard::guarded_map(&mut serializer, state)?;
     let mut written = Vec::new();
-    let mut writers = patches.filter(|p| p.writes(tier)).peekable();
-    while let Some(patch) = writers.next() {
+    let mut writers = patches.filter(|p| p.writes(tier));
+    let mut next = writers.next();
+    while let Some(patch) = next {
+        next = writers.next();
         // The keys written need keeping only while another patch is still to come.
-        let more = writers.peek().is_some();
-        patch.write_entries(tier, &mut map, &mut written, more)?;
+        patch.write_entries(tier, &mut map, &mut written, next.is_some())?;
     }
     map.end()
 }
@@ -186,9 +187,7 @@ pub(super) fn open_tier(body: &mut Option<Vec<u8>>, tier: TierKind) -> &mut Vec<
             out
         }
     };
-    out.push(b'"');
-    out.extend_from_slice(tier.key().as_bytes());
-    out.extend_from_slice(b"\":");
+    out.extend_from_slice(tier.quoted_key().as_bytes());
     out
 }
 

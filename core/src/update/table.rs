@@ -145,12 +145,14 @@ macro_rules! user_update_fields {
         #[derive(Clone, Default)]
         pub(crate) struct Profile {
             $(pub(crate) $name: Change<$ty>,)*
+            /// Whether a setter or clear was called: a field, once changed, stays so.
+            touched: bool,
         }
 
         impl Profile {
             /// Whether no field is sent.
             pub(crate) fn is_empty(&self) -> bool {
-                true $(&& self.$name.is_kept())*
+                !self.touched
             }
 
             /// Adds the fields that are sent to a `Debug` view; secrets redacted.
@@ -231,6 +233,7 @@ macro_rules! user_update_fields {
                     C: CanSet<fields::$name>,
                 {
                     self.profile.$name = Change::Set(value.into_value());
+                    self.profile.touched = true;
                     self
                 }
 
@@ -242,6 +245,7 @@ macro_rules! user_update_fields {
                         C: CanSet<fields::$name>,
                     {
                         self.profile.$name = Change::Clear;
+                        self.profile.touched = true;
                         self
                     }
                 )?
