@@ -5,7 +5,7 @@ use clerk_metadata::{
     ApiError, ApiVersion, Backend, FrontendUser, Stored, TierRead, User, UserId, UserUpdate,
 };
 use clerk_metadata_tests::spec::{Api, Spec, validate};
-use clerk_metadata_tests::{AppUser, AppUserPublic, Notifications, Role, Theme, fixture};
+use clerk_metadata_tests::{AppUser, Notifications, Role, Theme, fixture};
 use serde_json::{Value, json};
 
 fn as_value(bytes: &[u8]) -> Value {
