@@ -35,18 +35,23 @@ pub fn derive_metadata_object(input: TokenStream) -> TokenStream {
 
 fn derive(input: TokenStream, kind: Kind) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    expand(&input, kind).into()
+}
+
+/// The code a derive generates for `input`, or its errors.
+fn expand(input: &syn::DeriveInput, kind: Kind) -> proc_macro2::TokenStream {
     let cx = ctxt::Ctxt::new();
-    let schema = model::Schema::from_input(&cx, &input, kind);
+    let schema = model::Schema::from_input(&cx, input, kind);
     if let Some(schema) = &schema {
         check::check(&cx, schema);
     }
     match (cx.finish(), schema) {
         (Ok(()), Some(schema)) => match kind {
-            Kind::Schema => emit::schema(&schema).into(),
-            Kind::Object => emit::object(&schema).into(),
+            Kind::Schema => emit::schema(&schema),
+            Kind::Object => emit::object(&schema),
         },
-        (Err(errors), _) => errors.into_compile_error().into(),
-        (Ok(()), None) => unreachable_no_error(&input).into(),
+        (Err(errors), _) => errors.into_compile_error(),
+        (Ok(()), None) => unreachable_no_error(input),
     }
 }
 
@@ -55,4 +60,47 @@ fn derive(input: TokenStream, kind: Kind) -> TokenStream {
 fn unreachable_no_error(input: &syn::DeriveInput) -> proc_macro2::TokenStream {
     syn::Error::new_spanned(&input.ident, "the derive could not read its input")
         .into_compile_error()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The schema of the compile-time benchmark (`tests/benches/compile`).
+    const BENCH_SCHEMA: &str = include_str!("../../tests/benches/compile/derive_schema.rs.in");
+
+    /// Every expansion is a file of Rust items. With `CLERK_METADATA_WRITE_EXPANSION`
+    /// set to a path, the benchmark schema's expansion is written there: it is the
+    /// hand-written side of the compile-time benchmark (run rustfmt on it).
+    #[test]
+    fn expansions_are_rust_items() {
+        let schema: syn::DeriveInput = syn::parse_str(BENCH_SCHEMA).unwrap();
+        let object: syn::DeriveInput = syn::parse_str(
+            "#[serde(default)] pub struct Notifications { pub email: bool, #[metadata(nested)] pub inner: Option<Inner> }",
+        )
+        .unwrap();
+        for (input, kind) in [(&schema, Kind::Schema), (&object, Kind::Object)] {
+            let expansion = expand(input, kind);
+            let file: syn::File = syn::parse2(expansion.clone()).unwrap();
+            assert!(file.items.len() > 5, "{expansion}");
+            assert!(
+                !expansion.to_string().contains("compile_error"),
+                "{expansion}"
+            );
+        }
+        if let Ok(path) = std::env::var("CLERK_METADATA_WRITE_EXPANSION") {
+            let header = "// What `#[derive(UserMetadata)]` generates for one schema of the compile-time\n// benchmark, written out by hand: the derive's expansion with serde's own derives left\n// in place, so both crates of the benchmark hand the same code to rustc. `S0` is the\n// schema's name; the script substitutes it.\n";
+            // The struct itself, as written without the derive and its attributes.
+            let mut plain = schema.clone();
+            plain.attrs.clear();
+            if let syn::Data::Struct(data) = &mut plain.data {
+                for field in &mut data.fields {
+                    field.attrs.retain(|a| !a.path().is_ident("metadata"));
+                }
+            }
+            let plain = quote::quote!(#plain);
+            let text = format!("{header}{plain}\n{}\n", expand(&schema, Kind::Schema));
+            std::fs::write(path, text).unwrap();
+        }
+    }
 }

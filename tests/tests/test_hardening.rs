@@ -677,6 +677,7 @@ impl Serialize for RawText {
 }
 
 #[derive(UserMetadata)]
+#[metadata(derive(Clone))]
 pub struct Injectable {
     #[metadata(public)]
     pub role: Option<String>,

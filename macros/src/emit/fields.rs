@@ -9,6 +9,7 @@ use quote::quote;
 
 use super::Gen;
 use crate::generics;
+use crate::model::Kind;
 use crate::syntax::TierName;
 
 impl Gen<'_, '_> {
@@ -28,7 +29,17 @@ impl Gen<'_, '_> {
         let aliases: Vec<_> = fields.iter().map(|f| &f.aliases).collect();
         let slots: Vec<_> = fields.iter().map(|f| self.slot_type(f)).collect();
         let parts = self.slot_parts(fields.iter().copied());
-        let infos = fields.iter().map(|f| self.field_info(f));
+        // A tier's table is its tier struct's; a nested object has no other.
+        let fields_table = match tier {
+            Some(tier) => {
+                let tier_type = self.tier_type(tier);
+                quote!(<#tier_type as #support::MetadataTier>::FIELDS)
+            }
+            None => {
+                let infos = fields.iter().map(|f| self.field_info(f));
+                quote!(&[#(#infos),*])
+            }
+        };
         let reads = fields.iter().enumerate().map(|(i, f)| {
             let name = f.ident;
             let read = if f.nested.is_some() {
@@ -52,24 +63,49 @@ impl Gen<'_, '_> {
         } else {
             (quote!(mut skip), quote!(at), quote!(map), quote!(later))
         };
-        let redact = tier == Some(TierName::Private);
 
-        let clone_bounds = generics::deferred_bounds(&parts, &quote!(#support::Clone));
-        let clone_where = generics::where_clause(&generics, &clone_bounds);
-        let eq_bounds = generics::deferred_bounds(&parts, &quote!(#support::PartialEq));
-        let eq_where = generics::where_clause(&generics, &eq_bounds);
-        let debug = if redact {
-            quote! {
-                #[automatically_derived]
-                impl #impl_generics #support::fmt::Debug for #ident #ty_generics #where_clause {
-                    fn fmt(&self, f: &mut #support::fmt::Formatter<'_>) -> #support::fmt::Result {
-                        f.debug_struct(#name)
-                            #(.field(#labels, &#support::RedactedPatch(&self.#names)))*
-                            .finish()
-                    }
+        // A nested object's storage is `Clone`, `PartialEq` and `Debug` when its fields
+        // are, since the patches that hold it may be; a tier's storage only when the
+        // schema asks for them on its patch (`#[metadata(derive(Clone, PartialEq))]`),
+        // and never `Debug`: the patch's `Debug` reads the fields itself.
+        let object = self.s.kind == Kind::Object;
+        let trait_impl =
+            |name: &str, bound: TokenStream, body: TokenStream| {
+                if object {
+                    let bounds = generics::deferred_bounds(&parts, &bound);
+                    let where_clause = generics::where_clause(&generics, &bounds);
+                    Some(quote! {
+                        #[automatically_derived]
+                        impl #impl_generics #bound for #ident #ty_generics #where_clause { #body }
+                    })
+                } else {
+                    let bounds = generics::field_bounds(self.s, &bound, |f| f.tier == tier);
+                    let where_clause = generics::where_clause(&generics, &bounds);
+                    self.s.derives(name).then(|| quote! {
+                    #[automatically_derived]
+                    impl #impl_generics #bound for #ident #ty_generics #where_clause { #body }
+                })
                 }
-            }
-        } else {
+            };
+        let clone = trait_impl(
+            "Clone",
+            quote!(#support::Clone),
+            quote! {
+                fn clone(&self) -> Self {
+                    #ident { #(#names: #support::Clone::clone(&self.#names),)* }
+                }
+            },
+        );
+        let eq = trait_impl(
+            "PartialEq",
+            quote!(#support::PartialEq),
+            quote! {
+                fn eq(&self, other: &Self) -> bool {
+                    true #(&& self.#names == other.#names)*
+                }
+            },
+        );
+        let debug = object.then(|| {
             let bounds = generics::deferred_bounds(&parts, &quote!(#support::fmt::Debug));
             let debug_where = generics::where_clause(&generics, &bounds);
             quote! {
@@ -82,7 +118,7 @@ impl Gen<'_, '_> {
                     }
                 }
             }
-        };
+        });
         let serde_where = generics::where_clause(&generics, &self.serde_bounds(|f| f.tier == tier));
         quote! {
             #[doc(hidden)]
@@ -98,26 +134,14 @@ impl Gen<'_, '_> {
                 }
             }
 
-            #[automatically_derived]
-            impl #impl_generics #support::Clone for #ident #ty_generics #clone_where {
-                fn clone(&self) -> Self {
-                    #ident { #(#names: #support::Clone::clone(&self.#names),)* }
-                }
-            }
-
-            #[automatically_derived]
-            impl #impl_generics #support::PartialEq for #ident #ty_generics #eq_where {
-                fn eq(&self, other: &Self) -> bool {
-                    true #(&& self.#names == other.#names)*
-                }
-            }
-
+            #clone
+            #eq
             #debug
 
             #[automatically_derived]
             #[allow(unused_qualifications)]
             impl #impl_generics #support::ObjectFields for #ident #ty_generics #serde_where {
-                const FIELDS: &'static [#support::FieldInfo] = &[#(#infos),*];
+                const FIELDS: &'static [#support::FieldInfo] = #fields_table;
 
                 fn is_touched(&self) -> bool {
                     false #(|| !self.#names.is_unchanged())*

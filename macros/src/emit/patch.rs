@@ -23,7 +23,7 @@ impl Gen<'_, '_> {
             TierName::Private => {
                 quote!(<#ctx as #support::CanWrite<#what, #marker>>::__open(&mut self.__private))
             }
-            TierName::Unsafe => quote!((&mut self.__unsafe)),
+            TierName::Unsafe => quote!(&mut self.__unsafe),
         }
     }
 
@@ -138,18 +138,41 @@ impl Gen<'_, '_> {
         });
         let patch_name = patch.to_string();
 
-        let storage_types = [&public_storage, &private_storage, &unsafe_storage];
-        let clone_bounds: Vec<_> = storage_types
-            .iter()
-            .map(|ty| quote!(for<'__b> #ty: #support::Clone))
-            .collect();
-        let clone_where = generics::where_clause(generics, &clone_bounds);
-        let eq_bounds: Vec<_> = storage_types
-            .iter()
-            .map(|ty| quote!(for<'__b> #ty: #support::PartialEq))
-            .collect();
-        let eq_where = generics::where_clause(generics, &eq_bounds);
-
+        // `Clone` and `PartialEq` when the schema asks for them: the tier structs derive
+        // them then, and so the fields have them.
+        let bounded = |bound: TokenStream| {
+            generics::where_clause(generics, &generics::field_bounds(self.s, &bound, |_| true))
+        };
+        let clone_where = bounded(quote!(#support::Clone));
+        let eq_where = bounded(quote!(#support::PartialEq));
+        let clone = self.s.derives("Clone").then(|| {
+            quote! {
+                #[automatically_derived]
+                impl<#impl_params> #support::Clone for #this #clone_where {
+                    fn clone(&self) -> Self {
+                        #patch {
+                            __public: <#ctx as #support::Writer>::__clone::<#public_marker, _>(&self.__public),
+                            __private: <#ctx as #support::Writer>::__clone::<#private_marker, _>(&self.__private),
+                            __unsafe: #support::Clone::clone(&self.__unsafe),
+                        }
+                    }
+                }
+            }
+        });
+        let eq = self.s.derives("PartialEq").then(|| {
+            quote! {
+                #[automatically_derived]
+                impl<#impl_params> #support::PartialEq for #this #eq_where {
+                    fn eq(&self, other: &Self) -> bool {
+                        <#ctx as #support::Writer>::__get::<#public_marker, _>(&self.__public)
+                            == <#ctx as #support::Writer>::__get::<#public_marker, _>(&other.__public)
+                            && <#ctx as #support::Writer>::__get::<#private_marker, _>(&self.__private)
+                                == <#ctx as #support::Writer>::__get::<#private_marker, _>(&other.__private)
+                            && self.__unsafe == other.__unsafe
+                    }
+                }
+            }
+        });
         let backend = quote!(#patch<#support::Backend #(, #args)*>);
         let frontend = quote!(#patch<#support::Frontend #(, #args)*>);
         let wider = quote!(#patch<__W #(, #args)*>);
@@ -206,27 +229,8 @@ impl Gen<'_, '_> {
                 }
             }
 
-            #[automatically_derived]
-            impl<#impl_params> #support::Clone for #this #clone_where {
-                fn clone(&self) -> Self {
-                    #patch {
-                        __public: <#ctx as #support::Writer>::__clone::<#public_marker, _>(&self.__public),
-                        __private: <#ctx as #support::Writer>::__clone::<#private_marker, _>(&self.__private),
-                        __unsafe: #support::Clone::clone(&self.__unsafe),
-                    }
-                }
-            }
-
-            #[automatically_derived]
-            impl<#impl_params> #support::PartialEq for #this #eq_where {
-                fn eq(&self, other: &Self) -> bool {
-                    <#ctx as #support::Writer>::__get::<#public_marker, _>(&self.__public)
-                        == <#ctx as #support::Writer>::__get::<#public_marker, _>(&other.__public)
-                        && <#ctx as #support::Writer>::__get::<#private_marker, _>(&self.__private)
-                            == <#ctx as #support::Writer>::__get::<#private_marker, _>(&other.__private)
-                        && self.__unsafe == other.__unsafe
-                }
-            }
+            #clone
+            #eq
 
             #[automatically_derived]
             impl<#(#bare_params),*> #support::From<#frontend> for #backend #user_where {
@@ -322,7 +326,8 @@ impl Gen<'_, '_> {
             where
                 #guard
             {
-                #open.#ident = #support::FieldPatch::Set(#support::IntoValue::into_value(value));
+                let fields = #open;
+                fields.#ident = #support::FieldPatch::Set(#support::IntoValue::into_value(value));
                 self
             }
         };
@@ -340,7 +345,8 @@ impl Gen<'_, '_> {
                     #guard
                     for<'__r> #what: #support::Removable,
                 {
-                    #open.#ident = #support::FieldPatch::Remove;
+                    let fields = #open;
+                    fields.#ident = #support::FieldPatch::Remove;
                     self
                 }
 
@@ -350,7 +356,8 @@ impl Gen<'_, '_> {
                 where
                     #guard
                 {
-                    #open.#ident = #support::FieldPatch::Remove;
+                    let fields = #open;
+                    fields.#ident = #support::FieldPatch::Remove;
                     self
                 }
             }
@@ -362,7 +369,8 @@ impl Gen<'_, '_> {
                 where
                     #guard
                 {
-                    #open.#ident = #support::FieldPatch::Remove;
+                    let fields = #open;
+                    fields.#ident = #support::FieldPatch::Remove;
                     self
                 }
             }
@@ -379,8 +387,9 @@ impl Gen<'_, '_> {
                 where
                     #guard
                 {
+                    let fields = #open;
                     #support::merge_nested(
-                        &mut #open.#ident,
+                        &mut fields.#ident,
                         <#inner as #support::MetadataObject>::__into_fields(patch),
                     );
                     self

@@ -43,7 +43,7 @@ for kind in derive handwritten; do
   {
     echo '#![allow(dead_code, missing_docs, clippy::all)]'
     for i in $(seq 0 $((n - 1))); do
-      sed -e "s/\bS0/S$i/g; s/__S0_/__S${i}_/g" "$here/${kind}_schema.rs.in"
+      sed -e "s/\bS0/S$i/g; s/__S0/__S$i/g" "$here/${kind}_schema.rs.in"
     done
   } >"$dir/src/lib.rs"
 done

@@ -1,5 +1,7 @@
 //! A schema inside a function, whose field types are local to the function too.
 
+#![deny(warnings)]
+
 fn main() {
     use clerk_metadata::{Frontend, UserMetadata};
 

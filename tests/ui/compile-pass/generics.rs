@@ -1,5 +1,7 @@
 //! A generic schema: each tier struct declares only the parameters its fields use.
 
+#![deny(warnings)]
+
 use clerk_metadata::{Backend, Frontend, MetadataTier, UserMetadata};
 
 #[derive(UserMetadata, Debug, Clone, PartialEq)]

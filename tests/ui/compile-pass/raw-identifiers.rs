@@ -1,5 +1,7 @@
 //! `r#type` is the JSON key `type`, the setter `r#type` and the remover `remove_type`.
 
+#![deny(warnings)]
+
 use clerk_metadata::{Frontend, UserMetadata};
 
 #[derive(UserMetadata)]

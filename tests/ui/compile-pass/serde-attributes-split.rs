@@ -1,6 +1,8 @@
 //! serde's split, repeated and `cfg_attr` forms, resolved as serde resolves them,
 //! where both directions agree.
 
+#![deny(warnings)]
+
 use clerk_metadata::{Backend, Frontend, UserMetadata};
 
 #[derive(UserMetadata)]

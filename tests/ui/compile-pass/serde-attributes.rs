@@ -1,5 +1,7 @@
 //! Container and field serde attributes carry over to the tier structs and the patch.
 
+#![deny(warnings)]
+
 use clerk_metadata::{Backend, UserMetadata};
 
 fn is_zero(n: &u32) -> bool {

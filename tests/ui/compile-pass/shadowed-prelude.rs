@@ -1,6 +1,8 @@
 //! The generated code names nothing from the user's scope: a user's own `Result`,
 //! `Option`, `Default`, `Some`, `From` and a local `serde` module break nothing.
 
+#![deny(warnings)]
+
 #![allow(dead_code)]
 
 mod serde {}

@@ -1,5 +1,7 @@
 //! Every context may write unsafe metadata, so code generic over the context can.
 
+#![deny(warnings)]
+
 use clerk_metadata::{Backend, Writer, Frontend, UserMetadata};
 
 #[derive(UserMetadata)]
