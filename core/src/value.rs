@@ -31,12 +31,14 @@ pub trait IntoValue<T> {
 }
 
 impl<T> IntoValue<T> for T {
+    #[inline]
     fn into_value(self) -> T {
         self
     }
 }
 
 impl<T> IntoValue<Option<T>> for T {
+    #[inline]
     fn into_value(self) -> Option<T> {
         Some(self)
     }
@@ -45,12 +47,14 @@ impl<T> IntoValue<Option<T>> for T {
 macro_rules! text {
     ($($ty:ty),*) => {$(
         impl IntoValue<String> for $ty {
-            fn into_value(self) -> String {
+            #[inline]
+    fn into_value(self) -> String {
                 self.into()
             }
         }
         impl IntoValue<Option<String>> for $ty {
-            fn into_value(self) -> Option<String> {
+            #[inline]
+    fn into_value(self) -> Option<String> {
                 Some(self.into())
             }
         }
@@ -60,6 +64,7 @@ macro_rules! text {
 text!(&str, &String, Box<str>, Cow<'_, str>);
 
 impl IntoValue<Timestamp> for SystemTime {
+    #[inline]
     fn into_value(self) -> Timestamp {
         Timestamp::from(self)
     }

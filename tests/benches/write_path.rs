@@ -1,182 +1,19 @@
-//! Write path: build + validate + serialize a typical backend update (first and last
-//! name, plus a metadata patch touching 3 fields across 2 tiers) to request bytes,
-//! against (a) hand-written `#[derive(Serialize)]` bodies through `serde_json::to_vec`
-//! and (b) the clerk-rs way: metadata through `serde_json::to_value` into a `Value`
-//! request model.
+//! Write path (criterion): see `cases/write.rs` for what is measured.
 //!
 //! `cargo bench -p clerk-metadata-tests --bench write_path`
 
 use std::hint::black_box;
 
-use clerk_metadata::UserMetadata;
-use clerk_metadata::{ApiRequest, ApiVersion, Backend, UserId, UserUpdate};
-use clerk_metadata_tests::{AppUserPatch, Notifications, Role, Theme};
+use clerk_metadata::UserId;
 use criterion::{Criterion, criterion_group, criterion_main};
-use serde::Serialize;
 
-const USER: &str = "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb";
-
-fn ours(id: &UserId) -> Vec<ApiRequest> {
-    UserUpdate::<Backend>::new()
-        .first_name("John")
-        .last_name("Wick")
-        .metadata(
-            AppUserPatch::<Backend>::new()
-                .role(Role::Admin)
-                .theme(Theme::Dark)
-                .notifications(Notifications {
-                    email: true,
-                    push: false,
-                }),
-        )
-        .build(id, ApiVersion::LATEST)
-        .unwrap()
-}
-
-/// (a) The floor: the same two bodies as plain derived structs, and their paths.
-mod hand_written {
-    use super::*;
-
-    #[derive(Serialize)]
-    pub struct Profile<'a> {
-        pub first_name: &'a str,
-        pub last_name: &'a str,
-    }
-
-    #[derive(Serialize)]
-    pub struct PublicPatch {
-        pub role: Role,
-    }
-
-    #[derive(Serialize)]
-    pub struct UnsafePatch {
-        pub theme: Theme,
-        pub notifications: Notifications,
-    }
-
-    #[derive(Serialize)]
-    pub struct MetadataBody {
-        pub public_metadata: PublicPatch,
-        pub unsafe_metadata: UnsafePatch,
-    }
-
-    pub fn run(id: &str) -> Vec<(String, Vec<u8>)> {
-        let profile = Profile {
-            first_name: "John",
-            last_name: "Wick",
-        };
-        let metadata = MetadataBody {
-            public_metadata: PublicPatch { role: Role::Admin },
-            unsafe_metadata: UnsafePatch {
-                theme: Theme::Dark,
-                notifications: Notifications {
-                    email: true,
-                    push: false,
-                },
-            },
-        };
-        vec![
-            (
-                format!("/v1/users/{id}"),
-                serde_json::to_vec(&profile).unwrap(),
-            ),
-            (
-                format!("/v1/users/{id}/metadata"),
-                serde_json::to_vec(&metadata).unwrap(),
-            ),
-        ]
-    }
-}
-
-/// (b) The clerk-rs way: request models of optional fields, metadata as `Value`.
-mod value_model {
-    use super::*;
-    use serde_json::Value;
-
-    #[derive(Serialize, Default)]
-    pub struct UpdateUserRequest {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub external_id: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub first_name: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub last_name: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub username: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub password: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub primary_email_address_id: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub public_metadata: Option<Value>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub private_metadata: Option<Value>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub unsafe_metadata: Option<Value>,
-    }
-
-    #[derive(Serialize, Default)]
-    pub struct UpdateUserMetadataRequest {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub public_metadata: Option<Value>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub private_metadata: Option<Value>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub unsafe_metadata: Option<Value>,
-    }
-
-    pub fn run(id: &str) -> Vec<(String, Vec<u8>)> {
-        let profile = UpdateUserRequest {
-            first_name: Some("John".to_owned()),
-            last_name: Some("Wick".to_owned()),
-            ..Default::default()
-        };
-        let public = serde_json::to_value(hand_written::PublicPatch { role: Role::Admin }).unwrap();
-        let unsafe_ = serde_json::to_value(hand_written::UnsafePatch {
-            theme: Theme::Dark,
-            notifications: Notifications {
-                email: true,
-                push: false,
-            },
-        })
-        .unwrap();
-        let metadata = UpdateUserMetadataRequest {
-            public_metadata: Some(public),
-            unsafe_metadata: Some(unsafe_),
-            ..Default::default()
-        };
-        vec![
-            (
-                format!("/v1/users/{id}"),
-                serde_json::to_vec(&profile).unwrap(),
-            ),
-            (
-                format!("/v1/users/{id}/metadata"),
-                serde_json::to_vec(&metadata).unwrap(),
-            ),
-        ]
-    }
-}
+#[path = "cases/write.rs"]
+mod cases;
+use cases::*;
 
 fn bench(c: &mut Criterion) {
+    check();
     let id = UserId::parse(USER).unwrap();
-    // All three produce the same bodies (the `Value` model sorts keys).
-    let bodies: Vec<Vec<u8>> = ours(&id).iter().map(|r| r.body().to_vec()).collect();
-    assert_eq!(
-        bodies,
-        hand_written::run(USER)
-            .into_iter()
-            .map(|(_, b)| b)
-            .collect::<Vec<_>>()
-    );
-    let json = |b: &[u8]| serde_json::from_slice::<serde_json::Value>(b).unwrap();
-    let value_bodies = value_model::run(USER);
-    assert!(
-        bodies
-            .iter()
-            .zip(&value_bodies)
-            .all(|(a, (_, b))| json(a) == json(b))
-    );
     let mut group = c.benchmark_group("write_path");
     group.bench_function("clerk_metadata", |b| b.iter(|| ours(black_box(&id))));
     group.bench_function("baseline_a_derive_serialize", |b| {
@@ -186,106 +23,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| value_model::run(black_box(USER)))
     });
     group.finish();
-}
 
-/// The schema most apps have: text fields, some optional.
-#[derive(UserMetadata)]
-pub struct Account {
-    #[metadata(public)]
-    pub plan: String,
-    #[metadata(public)]
-    pub company: Option<String>,
-    #[metadata(private)]
-    pub stripe_customer_id: Option<String>,
-    #[metadata(unsafe)]
-    pub display_name: String,
-    #[metadata(unsafe)]
-    pub locale: Option<String>,
-}
-
-/// The same update as `ours`, over text fields: first and last name, and a patch of
-/// three fields over two tiers.
-fn ours_strings(id: &UserId) -> Vec<ApiRequest> {
-    UserUpdate::<Backend>::new()
-        .first_name("John")
-        .last_name("Wick")
-        .metadata(
-            AccountPatch::<Backend>::new()
-                .plan("pro")
-                .company("High Table")
-                .display_name("Jonathan"),
-        )
-        .build(id, ApiVersion::LATEST)
-        .unwrap()
-}
-
-/// The floor for the text update: owned `String`s, as a typed app model holds them.
-mod hand_written_strings {
-    use super::*;
-
-    #[derive(Serialize)]
-    pub struct Profile {
-        pub first_name: String,
-        pub last_name: String,
-    }
-
-    #[derive(Serialize)]
-    pub struct PublicPatch {
-        pub plan: String,
-        pub company: Option<String>,
-    }
-
-    #[derive(Serialize)]
-    pub struct UnsafePatch {
-        pub display_name: String,
-    }
-
-    #[derive(Serialize)]
-    pub struct MetadataBody {
-        pub public_metadata: PublicPatch,
-        pub unsafe_metadata: UnsafePatch,
-    }
-
-    pub fn run(id: &str) -> Vec<(String, Vec<u8>)> {
-        let profile = Profile {
-            first_name: "John".to_owned(),
-            last_name: "Wick".to_owned(),
-        };
-        let metadata = MetadataBody {
-            public_metadata: PublicPatch {
-                plan: "pro".to_owned(),
-                company: Some("High Table".to_owned()),
-            },
-            unsafe_metadata: UnsafePatch {
-                display_name: "Jonathan".to_owned(),
-            },
-        };
-        vec![
-            (
-                format!("/v1/users/{id}"),
-                serde_json::to_vec(&profile).unwrap(),
-            ),
-            (
-                format!("/v1/users/{id}/metadata"),
-                serde_json::to_vec(&metadata).unwrap(),
-            ),
-        ]
-    }
-}
-
-fn bench_strings(c: &mut Criterion) {
-    let id = UserId::parse(USER).unwrap();
-    let bodies: Vec<Vec<u8>> = ours_strings(&id)
-        .iter()
-        .map(|r| r.body().to_vec())
-        .collect();
-    assert_eq!(
-        bodies,
-        hand_written_strings::run(USER)
-            .into_iter()
-            .map(|(_, b)| b)
-            .collect::<Vec<_>>()
-    );
     let mut group = c.benchmark_group("write_path_strings");
     group.bench_function("clerk_metadata", |b| {
         b.iter(|| ours_strings(black_box(&id)))
@@ -296,5 +34,5 @@ fn bench_strings(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, bench_strings);
+criterion_group!(benches, bench);
 criterion_main!(benches);

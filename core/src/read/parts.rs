@@ -61,6 +61,9 @@ impl<'de, P: Deserialize<'de>, Q: Deserialize<'de>, U: Deserialize<'de>> Deseria
 /// Reads a `User` object from bytes in one pass, keeping the document and where each
 /// untyped field is in it. A failure is read again with path tracking, which costs only
 /// on that path, so the error names where it went wrong.
+///
+/// The document is checked as UTF-8 once, up front, and then read as text: that is
+/// cheaper than checking each string and each kept field on its own.
 pub(crate) fn from_slice<'de, P: Deserialize<'de>, Q: Deserialize<'de>, U: Deserialize<'de>>(
     json: &'de [u8],
     fields: impl Fn(TierKind) -> &'static [FieldInfo],
@@ -69,14 +72,23 @@ pub(crate) fn from_slice<'de, P: Deserialize<'de>, Q: Deserialize<'de>, U: Deser
         document: Some(json),
         parts: PhantomData,
     };
-    let mut deserializer = serde_json::Deserializer::from_slice(json);
-    let first = match visitor().deserialize(&mut deserializer) {
-        Ok(parts) => match deserializer.end() {
-            Ok(()) => return Ok(parts),
-            Err(error) => error,
-        },
-        Err(error) => error,
+    let first = match core::str::from_utf8(json) {
+        Ok(text) => {
+            let mut deserializer = serde_json::Deserializer::from_str(text);
+            match visitor().deserialize(&mut deserializer) {
+                Ok(parts) => match deserializer.end() {
+                    Ok(()) => return Ok(parts),
+                    Err(error) => error.to_string(),
+                },
+                Err(error) => error.to_string(),
+            }
+        }
+        Err(error) => format!(
+            "the document is not valid UTF-8 (at byte {})",
+            error.valid_up_to()
+        ),
     };
+    // Read as bytes, a string with invalid UTF-8 fails where it is, with its path.
     let mut deserializer = serde_json::Deserializer::from_slice(json);
     let mut track = serde_path_to_error::Track::new();
     let tracked = serde_path_to_error::Deserializer::new(&mut deserializer, &mut track);
@@ -85,7 +97,7 @@ pub(crate) fn from_slice<'de, P: Deserialize<'de>, Q: Deserialize<'de>, U: Deser
             let segments: Vec<Segment> = track.path().iter().cloned().collect();
             Err(ReadError::at_root(&segments, &error.to_string(), fields))
         }
-        Ok(_) => Err(ReadError::document(&first.to_string())),
+        Ok(_) => Err(ReadError::document(&first)),
     }
 }
 
