@@ -1,22 +1,26 @@
-//! The main example: a schema, its tiers, a backend patch, a frontend patch, a browser
-//! body that tries to set a public field, then the requests of a user update (the seed
-//! scenario: first name John, last name Wick, plus a metadata patch) and an update that
-//! validation rejects.
+//! The main example: Clerk's documented `updateUser` job in Rust. It updates a user's
+//! first and last name and their metadata in one call, then prints the updated user as
+//! a browser may see it, and shows the guard on what a browser may write.
 //!
-//! Run with `cargo run --example update_user`.
+//! `cargo run --example update_user` runs it against `FakeClerk`, an in-process fake of
+//! Clerk's Backend API (no account needed). With `CLERK_SECRET_KEY` and `CLERK_USER_ID`
+//! set, it runs against the real Clerk, unchanged.
 
 use std::error::Error;
 
-use clerk_metadata::{ApiRequest, ApiVersion, Backend, Frontend, UserId, UserMetadata, UserUpdate};
+use clerk_metadata::client::Clerk;
+use clerk_metadata::testing::FakeClerk;
+use clerk_metadata::{Backend, Frontend, FrontendUser, UserId, UserMetadata, UserUpdate};
 use serde::{Deserialize, Serialize};
 
 /// Who the user is to the app.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// May manage other users.
     Admin,
     /// A regular user.
+    #[default]
     Member,
 }
 
@@ -33,12 +37,13 @@ pub enum Theme {
     Dark,
 }
 
-/// The app's view of a Clerk user's metadata.
+/// The app's view of a Clerk user's metadata. Every field has a default, so a user
+/// whose metadata is still empty reads fine.
 #[derive(UserMetadata)]
-#[metadata(derive(Debug, Clone, PartialEq))]
 pub struct AppUser {
     /// Shown in the UI; only the backend may change it.
     #[metadata(public)]
+    #[serde(default)]
     pub role: Role,
     /// The user's Stripe customer, for billing code only.
     #[metadata(private)]
@@ -49,95 +54,85 @@ pub struct AppUser {
     pub theme: Theme,
 }
 
-fn print_requests(requests: &[ApiRequest]) {
-    for request in requests {
-        println!("  {request}");
-        for (name, value) in request.headers() {
-            println!("    {name}: {value}");
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn Error>> {
+    // The real Clerk if the environment names a key and a user; the fake otherwise.
+    let fake;
+    let (clerk, user_id) = match (
+        std::env::var("CLERK_SECRET_KEY"),
+        std::env::var("CLERK_USER_ID"),
+    ) {
+        (Ok(_), Ok(id)) => {
+            println!("== Against the real Clerk (CLERK_SECRET_KEY, CLERK_USER_ID)\n");
+            (Clerk::from_env()?, UserId::parse(&id)?)
         }
-        println!("    {}", String::from_utf8_lossy(request.body()));
-    }
-}
-
-fn main() -> Result<(), Box<dyn Error>> {
-    println!("== Tiers, patches and the browser guard\n");
-    let user = AppUser {
-        role: Role::Member,
-        stripe_customer_id: Some("cus_NffrFeUfNV2Hib".to_owned()),
-        theme: Theme::Dark,
+        _ => {
+            fake = FakeClerk::start()?;
+            println!(
+                "== Against FakeClerk at {} (set CLERK_SECRET_KEY and CLERK_USER_ID for the real Clerk)\n",
+                fake.url()
+            );
+            let id = fake.insert_user(serde_json::json!({
+                "id": "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb",
+                "first_name": "Jonathan",
+                "public_metadata": {"role": "member", "beta_flags": {"new_nav": true}},
+                "private_metadata": {"stripe_customer_id": "cus_NffrFeUfNV2Hib"},
+            }))?;
+            (fake.client()?, id)
+        }
     };
-    let (public, private, unsafe_) = user.into_tiers();
-    println!("public_metadata:  {}", serde_json::to_string(&public)?);
-    println!("private_metadata: {}", serde_json::to_string(&private)?);
-    println!("unsafe_metadata:  {}", serde_json::to_string(&unsafe_)?);
-    println!("Debug of the private tier: {private:?}");
 
-    let backend = AppUserPatch::<Backend>::new()
-        .role(Role::Admin)
-        .remove_stripe_customer_id();
-    println!("\nbackend patch:  {}", serde_json::to_string(&backend)?);
-
-    let frontend = AppUserPatch::<Frontend>::new().theme(Theme::Light);
-    println!("frontend patch: {}", serde_json::to_string(&frontend)?);
-
-    // A browser sends the flat body the app's handler deserializes.
-    let body = r#"{"theme": "dark"}"#;
-    let accepted: AppUserPatch<Frontend> = serde_json::from_str(body)?;
+    // clerkClient.users.updateUser(userId, { firstName: 'John', lastName: 'Wick' }),
+    // plus a typed metadata patch: validated, then sent (profile, then metadata).
+    let users = clerk.users::<AppUser>();
+    let user = users
+        .update(
+            &user_id,
+            UserUpdate::<Backend>::new()
+                .first_name("John")
+                .last_name("Wick")
+                .metadata(AppUserPatch::<Backend>::new().role(Role::Admin)),
+        )
+        .await?;
     println!(
-        "\nbrowser body {body} -> {}",
-        serde_json::to_string(&accepted)?
+        "updated: {} {}, role {:?}",
+        user.profile.first_name.as_deref().unwrap_or(""),
+        user.profile.last_name.as_deref().unwrap_or(""),
+        user.public_metadata.value().role,
     );
+
+    // The answer for the browser: the browser view has no private metadata at all.
+    let for_browser = FrontendUser::from(user);
+    let json = serde_json::to_value(&for_browser)?;
+    println!("\nthe user as a browser may see it:");
+    for key in [
+        "id",
+        "first_name",
+        "last_name",
+        "public_metadata",
+        "unsafe_metadata",
+    ] {
+        println!("  {key}: {}", json[key]);
+    }
+    println!(
+        "  private_metadata: {}",
+        if json.get("private_metadata").is_some() {
+            "present?!"
+        } else {
+            "absent"
+        }
+    );
+
+    // What a browser may write: unsafe metadata only, checked when its JSON is read.
+    println!("\n== What a browser sends to the app\n");
     for body in [
+        r#"{"theme": "dark"}"#,
         r#"{"theme": "dark", "role": "admin"}"#,
-        r#"{"is_admin": true}"#,
     ] {
         match serde_json::from_str::<AppUserPatch<Frontend>>(body) {
-            Ok(patch) => println!("browser body {body} -> accepted?! {patch:?}"),
-            Err(error) => println!("browser body {body} -> rejected: {error}"),
+            Ok(patch) => println!("{body}\n  accepted: {}", serde_json::to_string(&patch)?),
+            Err(error) => println!("{body}\n  rejected: {error}"),
         }
     }
-
-    println!("\n== Updating a user: first name John, last name Wick, and a metadata patch\n");
-    let id = UserId::parse("user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb")?;
-    let requests = UserUpdate::<Backend>::new()
-        .first_name("John")
-        .last_name("Wick")
-        .metadata(AppUserPatch::<Backend>::new().role(Role::Admin))
-        .build(&id, ApiVersion::LATEST)?;
-    print_requests(&requests);
-
-    println!("\n== The same user, from the browser (Frontend API)\n");
-    let mine = UserUpdate::<Frontend>::new()
-        .username("jwick")
-        .metadata(AppUserPatch::<Frontend>::new().theme(Theme::Dark))
-        .build(ApiVersion::LATEST)?;
-    print_requests(&mine);
-
-    println!("\n== An update that validation rejects, with every error\n");
-    let rejected = UserUpdate::<Backend>::new()
-        .username("j.w")
-        .password("short")
-        .skip_password_checks(true)
-        .password_digest("$2a$10$N9qo8uLOickgx2ZMRZoMye")
-        .locale("English")
-        .build(&id, ApiVersion::LATEST);
-    match rejected {
-        Ok(requests) => println!("unexpectedly accepted: {requests:?}"),
-        Err(errors) => {
-            println!("{} errors:", errors.len());
-            for error in &errors {
-                println!(
-                    "  {:<16} {:<34} {}",
-                    error.field(),
-                    error.code(),
-                    error.message()
-                );
-            }
-        }
-    }
-    println!(
-        "\nA bad user ID never becomes a path: {}",
-        UserId::parse("user_../../admin").unwrap_err()
-    );
     Ok(())
 }

@@ -10,6 +10,29 @@ use std::path::PathBuf;
 use clerk_metadata::ApiVersion;
 use serde_json::{Map, Value, json};
 
+/// Adds the entries of the object at `path` in `from` to the object at `path` in
+/// `into`, creating it there if need be.
+fn merge_objects(into: &mut Value, from: &Value, path: &[&str]) {
+    let mut source = from;
+    for key in path {
+        source = &source[*key];
+    }
+    let Some(entries) = source.as_object() else {
+        return;
+    };
+    let mut target = into;
+    for key in path {
+        target = target
+            .as_object_mut()
+            .expect("spec sections are objects")
+            .entry(key.to_string())
+            .or_insert_with(|| json!({}));
+    }
+    if let Some(target) = target.as_object_mut() {
+        target.extend(entries.clone());
+    }
+}
+
 /// Which API a spec describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Api {
@@ -38,9 +61,23 @@ impl Spec {
             (Api::Frontend, ApiVersion::V2026_05_12) => "fapi-2026-05-12-me.yml".to_owned(),
             (Api::Frontend, _) => "fapi-2025-11-10-me.yml".to_owned(),
         };
-        let text = std::fs::read_to_string(spec_dir().join(&file))
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
-        let doc: Value = serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let read = |file: &str| -> Value {
+            let text = std::fs::read_to_string(spec_dir().join(file))
+                .unwrap_or_else(|e| panic!("{file}: {e}"));
+            serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"))
+        };
+        let mut doc = read(&file);
+        // The Backend API's read operations (GET user, GET JWKS) are a second extract.
+        if api == Api::Backend {
+            let reads = read(&format!("bapi-{}-reads.yml", version.as_str()));
+            for path in [
+                &["paths"][..],
+                &["components", "schemas"],
+                &["components", "responses"],
+            ] {
+                merge_objects(&mut doc, &reads, path);
+            }
+        }
         Spec { api, doc }
     }
 
@@ -85,6 +122,17 @@ impl Spec {
         let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
         if header("clerk-api-version") != Some(version.as_str()) {
             problems.push("Clerk-API-Version header does not name the version".to_owned());
+        }
+        if op.get("requestBody").is_none() {
+            // A read: no body, and nothing that claims one.
+            if !request.body().is_empty() || header("content-type").is_some() {
+                problems.push("the operation takes no body".to_owned());
+            }
+            return if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(problems)
+            };
         }
         let content_type = header("content-type").unwrap_or_default();
         let Some(schema) = op["requestBody"]["content"]

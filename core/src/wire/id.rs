@@ -12,7 +12,7 @@ const MAX_ID_LEN: usize = 128;
 /// Parsing rejects everything else (an empty string, another prefix, `/`, `..`, `?`,
 /// `#`, `%`, whitespace, non-ASCII), so a `UserId` is always safe to put in a URL path.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct UserId(String);
+pub struct UserId(pub(crate) String);
 
 impl UserId {
     /// Checks and wraps a user ID.

@@ -1,0 +1,355 @@
+//! What can go wrong when the client talks to Clerk, said in terms of the user's data.
+
+use core::fmt;
+use core::time::Duration;
+
+use crate::read::ReadError;
+use crate::validation::ValidationErrors;
+use crate::wire::clerk_error::ApiError;
+
+/// One request of a client call, by what it does to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Step {
+    /// `GET /v1/users/{user_id}`: reads the user.
+    GetUser,
+    /// `PATCH /v1/users/{user_id}`: updates profile fields.
+    UpdateProfile,
+    /// `PUT /v1/users/{user_id}/metadata`: replaces metadata tiers.
+    ReplaceMetadata,
+    /// `PATCH /v1/users/{user_id}/metadata`: deep-merges a metadata patch.
+    MergeMetadata,
+    /// `GET /v1/jwks`: reads the instance's session-token keys.
+    GetJwks,
+}
+
+impl Step {
+    /// What the step does, in words: `the profile update`.
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Step::GetUser => "the user read",
+            Step::UpdateProfile => "the profile update",
+            Step::ReplaceMetadata => "the metadata replace",
+            Step::MergeMetadata => "the metadata merge",
+            Step::GetJwks => "the JWKS read",
+        }
+    }
+
+    /// Whether the step changes the user.
+    pub const fn writes(self) -> bool {
+        matches!(
+            self,
+            Step::UpdateProfile | Step::ReplaceMetadata | Step::MergeMetadata
+        )
+    }
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// An error of a client call. Each variant says what happened to the user's data.
+///
+/// No variant holds or prints the secret key, a request body or a response body that
+/// is not Clerk's error envelope; Clerk's messages are escaped and cut.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The update failed validation: **nothing was sent**.
+    Invalid(ValidationErrors),
+    /// Clerk answered a request with an error. If it was not the call's first request,
+    /// the error is inside [`Error::Partial`] instead.
+    Clerk(ClerkFailure),
+    /// Clerk could not be reached, or the connection broke, or no answer came in time.
+    /// If it was not the call's first request, the error is inside [`Error::Partial`].
+    Transport(TransportError),
+    /// Some requests of an update were applied, then one failed: the user holds the
+    /// applied ones.
+    Partial(Box<Partial>),
+    /// Clerk answered with success, but the answer is not a user of the schema. For an
+    /// update, **the update was applied**.
+    NotAUser(NotAUser),
+}
+
+impl Error {
+    /// The steps Clerk applied before the call failed (none unless
+    /// [`Error::Partial`] or an update's [`Error::NotAUser`]).
+    pub fn applied(&self) -> &[Step] {
+        match self {
+            Error::Partial(partial) => &partial.applied,
+            Error::NotAUser(not) => &not.applied,
+            _ => &[],
+        }
+    }
+
+    /// The HTTP status of Clerk's error answer, if the call ended in one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Clerk(failure) => Some(failure.error.status()),
+            Error::Partial(partial) => partial.cause.status(),
+            _ => None,
+        }
+    }
+
+    /// Clerk's `Retry-After`, if the call ended in an answer that carried one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Clerk(failure) => failure.retry_after,
+            Error::Partial(partial) => partial.cause.retry_after(),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Invalid(errors) => {
+                write!(f, "nothing was sent: the update is invalid: {errors}")
+            }
+            Error::Clerk(failure) => write!(f, "nothing was applied: {failure}"),
+            Error::Transport(error) => {
+                let fate = if error.may_have_reached_clerk() {
+                    "it may have been applied"
+                } else {
+                    "nothing was applied"
+                };
+                write!(f, "{fate}: {error}")
+            }
+            Error::Partial(partial) => fmt::Display::fmt(partial, f),
+            Error::NotAUser(not) => fmt::Display::fmt(not, f),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Invalid(errors) => Some(errors),
+            Error::Clerk(failure) => Some(&failure.error),
+            Error::Transport(error) => Some(error),
+            Error::Partial(partial) => Some(&partial.cause),
+            Error::NotAUser(not) => Some(&not.error),
+        }
+    }
+}
+
+impl From<ValidationErrors> for Error {
+    fn from(errors: ValidationErrors) -> Self {
+        Error::Invalid(errors)
+    }
+}
+
+/// Clerk's error answer to one request.
+#[derive(Debug, Clone)]
+pub struct ClerkFailure {
+    /// The request that failed.
+    pub step: Step,
+    /// The answer: status and Clerk's typed errors (with the trace ID), or a body of
+    /// another shape, kept whole.
+    pub error: ApiError,
+    /// Clerk's `Retry-After`, if it sent one.
+    pub retry_after: Option<Duration>,
+    /// How many times the request was sent.
+    pub attempts: u32,
+}
+
+impl ClerkFailure {
+    /// The trace ID to quote to Clerk's support, if Clerk sent one.
+    pub fn trace_id(&self) -> Option<&str> {
+        match &self.error {
+            ApiError::Clerk { errors, .. } => errors.clerk_trace_id.as_deref(),
+            ApiError::Unrecognized { .. } => None,
+        }
+    }
+}
+
+impl fmt::Display for ClerkFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed: {}", self.step, self.error)?;
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
+        }
+        if let Some(after) = self.retry_after {
+            write!(f, " (retry after {} s)", after.as_secs())?;
+        }
+        Ok(())
+    }
+}
+
+/// How the connection to Clerk failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// No connection could be made (refused, unreachable, DNS, TLS handshake).
+    Connect,
+    /// No answer came within the timeout.
+    Timeout,
+    /// The connection broke before the whole answer came.
+    Interrupted,
+}
+
+/// A request that got no answer from Clerk.
+#[derive(Debug)]
+pub struct TransportError {
+    step: Step,
+    kind: TransportKind,
+    attempts: u32,
+    source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl TransportError {
+    pub(crate) fn new(
+        step: Step,
+        kind: TransportKind,
+        attempts: u32,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        TransportError {
+            step,
+            kind,
+            attempts,
+            source: source.into(),
+        }
+    }
+
+    /// The request that failed.
+    pub fn step(&self) -> Step {
+        self.step
+    }
+
+    /// How it failed.
+    pub fn kind(&self) -> TransportKind {
+        self.kind
+    }
+
+    /// How many times the request was sent.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Whether Clerk may have received (and applied) the request: not if no connection
+    /// was ever made, possibly after a timeout or a broken connection.
+    pub fn may_have_reached_clerk(&self) -> bool {
+        !matches!(self.kind, TransportKind::Connect)
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            TransportKind::Connect => "could not connect to Clerk",
+            TransportKind::Timeout => "Clerk did not answer in time",
+            TransportKind::Interrupted => "the connection to Clerk broke before the answer",
+        };
+        write!(f, "{} failed: {what}", self.step)?;
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+/// An update of which some requests were applied before one failed.
+#[derive(Debug)]
+pub struct Partial {
+    /// The steps Clerk applied, in order.
+    pub applied: Vec<Step>,
+    /// The step that failed; it and every later step were not applied (for a
+    /// [`TransportError`] that may have reached Clerk: maybe applied).
+    pub failed: Step,
+    /// Why it failed: an [`Error::Clerk`] or an [`Error::Transport`].
+    pub cause: Error,
+}
+
+impl fmt::Display for Partial {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("partly applied: ")?;
+        for (i, step) in self.applied.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(step.describe())?;
+        }
+        f.write_str(" applied, then ")?;
+        match &self.cause {
+            Error::Clerk(failure) => fmt::Display::fmt(failure, f),
+            Error::Transport(error) => fmt::Display::fmt(error, f),
+            other => fmt::Display::fmt(other, f),
+        }
+    }
+}
+
+/// A success answer that is not a user of the schema.
+#[derive(Debug)]
+pub struct NotAUser {
+    /// The steps Clerk applied (every step of an update).
+    pub applied: Vec<Step>,
+    /// Why the answer could not be read; it names the JSON path and never quotes a
+    /// private value.
+    pub error: ReadError,
+}
+
+impl fmt::Display for NotAUser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.applied.iter().any(|step| step.writes()) {
+            f.write_str("the update was applied, but ")?;
+        }
+        write!(
+            f,
+            "Clerk's answer is not a user of this schema: {}",
+            self.error
+        )
+    }
+}
+
+/// A client that could not be configured.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// `CLERK_SECRET_KEY` is not set (or not Unicode).
+    MissingSecretKey,
+    /// The secret key has the wrong shape.
+    SecretKey(super::key::InvalidSecretKey),
+    /// The base URL cannot be used; the reason says why.
+    BaseUrl(&'static str),
+    /// The HTTP client or its TLS configuration could not be built.
+    Http(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::MissingSecretKey => f.write_str(
+                "CLERK_SECRET_KEY is not set: copy the secret key from the Clerk Dashboard (API keys)",
+            ),
+            ConfigError::SecretKey(error) => write!(f, "invalid secret key: {error}"),
+            ConfigError::BaseUrl(reason) => write!(f, "invalid base URL: {reason}"),
+            ConfigError::Http(error) => write!(f, "the HTTP client could not be built: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ConfigError::SecretKey(error) => Some(error),
+            ConfigError::Http(error) => Some(&**error),
+            _ => None,
+        }
+    }
+}
+
+impl From<super::key::InvalidSecretKey> for ConfigError {
+    fn from(error: super::key::InvalidSecretKey) -> Self {
+        ConfigError::SecretKey(error)
+    }
+}

@@ -1,0 +1,413 @@
+//! A client of Clerk's Backend API that performs typed updates in one call (feature
+//! `client`).
+//!
+//! Every route in Clerk's `updateUser` docs is three steps: who is signed in,
+//! `clerkClient.users.updateUser(userId, params)`, and the updated user as the answer.
+//! This module is the second step:
+//!
+//! ```no_run
+//! # use clerk_metadata::{Backend, UserId, UserMetadata, UserUpdate};
+//! # use clerk_metadata::client::Clerk;
+//! # #[derive(UserMetadata)] struct AppUser { #[metadata(public)] role: Option<String> }
+//! # async fn run(user_id: UserId) -> Result<(), Box<dyn std::error::Error>> {
+//! let clerk = Clerk::from_env()?; // CLERK_SECRET_KEY; CLERK_API_URL overrides the base URL
+//! let users = clerk.users::<AppUser>();
+//! let user = users
+//!     .update(&user_id, UserUpdate::<Backend>::new().first_name("John").last_name("Wick"))
+//!     .await?;
+//! assert_eq!(user.profile.first_name.as_deref(), Some("John"));
+//! let user = users.update_metadata(&user_id, AppUserPatch::<Backend>::new().role("admin")).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! - An update is validated first ([`Error::Invalid`]: nothing sent), then its requests
+//!   are sent in order (profile, then metadata), and the user is read from the last
+//!   answer, with the rules of [`User::from_json`]: a user's own junk in unsafe
+//!   metadata does not turn a successful update into an error.
+//! - Each request is retried as [`RetryPolicy`] says (429, 502–504, connection
+//!   failures; `Retry-After` honoured).
+//! - If a later request fails after an earlier one was applied, the error is
+//!   [`Error::Partial`], which says which steps were applied.
+//! - Each attempt is a `tracing` event at debug level (target `clerk_metadata::client`)
+//!   with the method, the path, the status, the attempt and Clerk's trace ID; never a
+//!   body, the key or a header value.
+//! - [`Clerk`] is cheap to clone: clones share one configuration and one connection
+//!   pool.
+//!
+//! TLS is rustls (with the *ring* provider and the platform's certificate verifier);
+//! the `native-tls` feature uses the platform's TLS library instead.
+
+mod error;
+mod key;
+mod retry;
+mod send;
+
+use core::fmt;
+use core::marker::PhantomData;
+use core::time::Duration;
+use std::sync::Arc;
+
+pub use error::{
+    ClerkFailure, ConfigError, Error, NotAUser, Partial, Step, TransportError, TransportKind,
+};
+pub use key::{InvalidSecretKey, SecretKey};
+pub use retry::{Decision, Outcome, RetryPolicy, parse_retry_after};
+
+use crate::read::User;
+use crate::schema::metadata::UserMetadata;
+use crate::schema::patch::MetadataPatch;
+use crate::schema::writer::{Backend, Within};
+use crate::update::UserUpdate;
+use crate::update::rules::Rules;
+use crate::wire::id::UserId;
+use crate::wire::request::Method;
+use crate::wire::version::ApiVersion;
+use send::Body;
+
+/// Clerk's Backend API.
+pub const DEFAULT_BASE_URL: &str = "https://api.clerk.com";
+
+/// A client of Clerk's Backend API; see the [module docs](self).
+///
+/// Its `Debug` shows the base URL, the API version and the retry policy, never the
+/// key.
+#[derive(Clone)]
+pub struct Clerk {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    /// The base URL without a trailing `/`.
+    base: String,
+    authorization: reqwest::header::HeaderValue,
+    version: ApiVersion,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
+    rules: Rules,
+}
+
+impl Clerk {
+    /// A client configured from the environment: `CLERK_SECRET_KEY` (required) and
+    /// `CLERK_API_URL` (optional, the base URL); everything else as
+    /// [`ClerkBuilder`]'s defaults.
+    pub fn from_env() -> Result<Clerk, ConfigError> {
+        let key = std::env::var("CLERK_SECRET_KEY").map_err(|_| ConfigError::MissingSecretKey)?;
+        let mut builder = Clerk::builder(SecretKey::new(key)?);
+        if let Ok(url) = std::env::var("CLERK_API_URL") {
+            builder = builder.base_url(&url)?;
+        }
+        builder.build()
+    }
+
+    /// A builder of a client with secret key `key`.
+    pub fn builder(key: SecretKey) -> ClerkBuilder {
+        ClerkBuilder {
+            key,
+            base: DEFAULT_BASE_URL.to_owned(),
+            version: ApiVersion::LATEST,
+            http: None,
+            retry: RetryPolicy::default(),
+            timeout: Some(ClerkBuilder::DEFAULT_TIMEOUT),
+            rules: Rules::default(),
+        }
+    }
+
+    /// The users of the instance, read and written with schema `S`.
+    pub fn users<S: UserMetadata>(&self) -> Users<S> {
+        Users {
+            clerk: self.clone(),
+            schema: PhantomData,
+        }
+    }
+
+    /// The API version sent on every request.
+    pub fn api_version(&self) -> ApiVersion {
+        self.inner.version
+    }
+
+    /// The base URL, without a trailing `/`.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base
+    }
+}
+
+impl fmt::Debug for Clerk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Clerk")
+            .field("base_url", &self.inner.base)
+            .field("api_version", &self.inner.version.as_str())
+            .field("retry", &self.inner.retry)
+            .field("timeout", &self.inner.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Clerk`]; made by [`Clerk::builder`].
+///
+/// ```
+/// # use std::time::Duration;
+/// # use clerk_metadata::ApiVersion;
+/// # use clerk_metadata::client::{Clerk, RetryPolicy, SecretKey};
+/// let clerk = Clerk::builder(SecretKey::new("sk_test_4eC39HqLyjWDarjtT1zdp7dc")?)
+///     .base_url("http://127.0.0.1:4010")? // default https://api.clerk.com
+///     .api_version(ApiVersion::V2025_11_10) // default ApiVersion::LATEST
+///     .retry(RetryPolicy::none()) // default RetryPolicy::default()
+///     .timeout(Duration::from_secs(10)) // per attempt; default 30 s; None for none
+///     .build()?;
+/// assert_eq!(clerk.base_url(), "http://127.0.0.1:4010");
+/// # Ok::<(), clerk_metadata::client::ConfigError>(())
+/// ```
+#[derive(Clone)]
+pub struct ClerkBuilder {
+    key: SecretKey,
+    base: String,
+    version: ApiVersion,
+    http: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
+    rules: Rules,
+}
+
+impl ClerkBuilder {
+    /// The time one attempt may take unless [`timeout`](Self::timeout) says otherwise.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+    /// The base URL of the API (default [`DEFAULT_BASE_URL`]), for a proxy, a mock or
+    /// [`FakeClerk`](crate::testing::FakeClerk).
+    ///
+    /// It must be `https://`, or `http://` to a loopback address (`127.0.0.1`, `::1`,
+    /// `localhost`): the secret key is never sent in clear text over a network. It may
+    /// have a path prefix, and no query, fragment or credentials.
+    pub fn base_url(mut self, url: &str) -> Result<Self, ConfigError> {
+        let parsed = reqwest::Url::parse(url).map_err(|_| ConfigError::BaseUrl("not a URL"))?;
+        let host = parsed
+            .host_str()
+            .ok_or(ConfigError::BaseUrl("it has no host"))?;
+        // An IPv6 host comes in brackets.
+        let ip = host.trim_start_matches('[').trim_end_matches(']');
+        let loopback = host.eq_ignore_ascii_case("localhost")
+            || ip
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        match parsed.scheme() {
+            "https" => {}
+            "http" if loopback => {}
+            "http" => {
+                return Err(ConfigError::BaseUrl(
+                    "plain http is allowed only to a loopback address: the secret key would cross the network in clear text",
+                ));
+            }
+            _ => return Err(ConfigError::BaseUrl("the scheme must be https")),
+        }
+        if parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(ConfigError::BaseUrl(
+                "it may not have a query or a fragment",
+            ));
+        }
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(ConfigError::BaseUrl("it may not hold credentials"));
+        }
+        self.base = parsed.as_str().trim_end_matches('/').to_owned();
+        Ok(self)
+    }
+
+    /// The API version sent as `Clerk-API-Version` on every request (default
+    /// [`ApiVersion::LATEST`]); updates are built for it.
+    #[must_use]
+    pub fn api_version(mut self, version: ApiVersion) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// Sends through the app's own `reqwest::Client` (its pool, proxy and TLS
+    /// settings) instead of one made for this client.
+    #[must_use]
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// How failed requests are retried (default [`RetryPolicy::default`];
+    /// [`RetryPolicy::none`] turns retries off).
+    #[must_use]
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The time one attempt may take, from sending to the end of the answer (default
+    /// 30 s); `None` waits as long as the connection lives.
+    #[must_use]
+    pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.timeout = timeout.into();
+        self
+    }
+
+    /// The validation rules updates are checked against (default: Clerk's defaults).
+    #[must_use]
+    pub fn rules(mut self, rules: Rules) -> Self {
+        self.rules = rules;
+        self
+    }
+
+    /// The client.
+    pub fn build(self) -> Result<Clerk, ConfigError> {
+        let http = match self.http {
+            Some(http) => http,
+            None => http_client()?,
+        };
+        let mut authorization =
+            reqwest::header::HeaderValue::try_from(format!("Bearer {}", self.key.expose()))
+                .map_err(|_| ConfigError::SecretKey(InvalidSecretKey::Characters))?;
+        authorization.set_sensitive(true);
+        Ok(Clerk {
+            inner: Arc::new(Inner {
+                http,
+                base: self.base,
+                authorization,
+                version: self.version,
+                retry: self.retry,
+                timeout: self.timeout,
+                rules: self.rules,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for ClerkBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClerkBuilder")
+            .field("key", &self.key)
+            .field("base_url", &self.base)
+            .field("api_version", &self.version.as_str())
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The `reqwest::Client` made when the app gives none: rustls on *ring* with the
+/// platform's verifier, or the platform's TLS with the `native-tls` feature.
+fn http_client() -> Result<reqwest::Client, ConfigError> {
+    let builder = reqwest::Client::builder().user_agent(USER_AGENT);
+    #[cfg(feature = "native-tls")]
+    let builder = builder.tls_backend_native();
+    #[cfg(not(feature = "native-tls"))]
+    let builder = {
+        use rustls_platform_verifier::BuilderVerifierExt;
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| ConfigError::Http(Box::new(e)))?
+            .with_platform_verifier()
+            .map_err(|e| ConfigError::Http(Box::new(e)))?
+            .with_no_client_auth();
+        builder.tls_backend_preconfigured(tls)
+    };
+    builder.build().map_err(|e| ConfigError::Http(Box::new(e)))
+}
+
+const USER_AGENT: &str = concat!("clerk-metadata/", env!("CARGO_PKG_VERSION"));
+
+/// The users of an instance, read and written with schema `S`; made by
+/// [`Clerk::users`].
+pub struct Users<S> {
+    clerk: Clerk,
+    schema: PhantomData<fn() -> S>,
+}
+
+impl<S> Clone for Users<S> {
+    fn clone(&self) -> Self {
+        Users {
+            clerk: self.clerk.clone(),
+            schema: PhantomData,
+        }
+    }
+}
+
+impl<S> fmt::Debug for Users<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Users").field("clerk", &self.clerk).finish()
+    }
+}
+
+impl<S: UserMetadata> Users<S> {
+    /// Reads user `user_id` (`GET /v1/users/{user_id}`).
+    pub async fn get(&self, user_id: &UserId) -> Result<User<S>, Error> {
+        let path = format!("/v1/users/{user_id}");
+        let body = self
+            .clerk
+            .send(Step::GetUser, reqwest::Method::GET, &path, None)
+            .await?;
+        User::from_json(&body).map_err(|error| {
+            Error::NotAUser(NotAUser {
+                applied: Vec::new(),
+                error,
+            })
+        })
+    }
+
+    /// Performs `update` on user `user_id`, as `clerkClient.users.updateUser` does, and
+    /// returns the user as Clerk's last answer shows it.
+    ///
+    /// The update is validated first; then its requests (profile, then metadata) are
+    /// sent in order, each retried as the [`RetryPolicy`] says. See [`Error`] for what
+    /// each failure means for the user's data.
+    pub async fn update(
+        &self,
+        user_id: &UserId,
+        update: UserUpdate<Backend>,
+    ) -> Result<User<S>, Error> {
+        let requests =
+            update.build_with(user_id, self.clerk.inner.version, &self.clerk.inner.rules)?;
+        let mut applied = Vec::with_capacity(requests.len());
+        let mut last = None;
+        for request in requests {
+            let step = match (request.method(), request.path().ends_with("/metadata")) {
+                (Method::Patch, false) => Step::UpdateProfile,
+                (Method::Put, _) => Step::ReplaceMetadata,
+                (Method::Patch, true) => Step::MergeMetadata,
+            };
+            let method = match request.method() {
+                Method::Patch => reqwest::Method::PATCH,
+                Method::Put => reqwest::Method::PUT,
+            };
+            let content_type = request.body_kind().content_type();
+            let path = request.path().to_owned();
+            let body = Body {
+                content_type,
+                bytes: request.into_body(),
+            };
+            match self.clerk.send(step, method, &path, Some(body)).await {
+                Ok(answer) => {
+                    applied.push(step);
+                    last = Some(answer);
+                }
+                Err(cause) if applied.is_empty() => return Err(cause),
+                Err(cause) => {
+                    return Err(Error::Partial(Box::new(Partial {
+                        applied,
+                        failed: step,
+                        cause,
+                    })));
+                }
+            }
+        }
+        // `build` refuses an update that sends nothing, so there is an answer.
+        let body = last.unwrap_or_default();
+        User::from_json(&body).map_err(|error| Error::NotAUser(NotAUser { applied, error }))
+    }
+
+    /// Deep-merges a typed metadata patch into user `user_id` (`PATCH
+    /// /v1/users/{user_id}/metadata`): the same as [`update`](Self::update) with
+    /// `UserUpdate::new().metadata(patch)`.
+    pub async fn update_metadata<P>(&self, user_id: &UserId, patch: P) -> Result<User<S>, Error>
+    where
+        P: MetadataPatch + Send + Sync + 'static,
+        P::Writer: Within<Backend>,
+    {
+        self.update(user_id, UserUpdate::new().metadata(patch))
+            .await
+    }
+}

@@ -1,0 +1,400 @@
+//! A fake of Clerk's Backend API on 127.0.0.1, for tests and examples (feature
+//! `testing`).
+//!
+//! [`FakeClerk`] runs an HTTP server on a random loopback port, on a thread of its own,
+//! so it serves any test: async or not, with tokio's clock paused or not. It holds
+//! users as JSON and answers the endpoints this crate calls with Clerk's documented
+//! semantics:
+//!
+//! | request | what the fake does |
+//! |---|---|
+//! | `GET /v1/users/{user_id}` | the user, or 404 |
+//! | `PATCH /v1/users/{user_id}` | sets the profile fields sent; unknown fields are 422; metadata is refused on 2026-05-12 and replaces each tier sent before |
+//! | `PATCH /v1/users/{user_id}/metadata` | deep merge: nested objects merge, `null` deletes a key at any level |
+//! | `PUT /v1/users/{user_id}/metadata` | replaces each tier sent, leaves the others |
+//! | `GET /v1/jwks` | the instance's session-token keys |
+//!
+//! Every request needs `Authorization: Bearer` with the fake's secret key (else 401);
+//! `Clerk-API-Version` picks the version (2021-02-05 when absent; an unknown one is
+//! 400); a tier over 8 KB is 422; more than 10 writes to one user in 10 seconds is 429
+//! with `Retry-After`. Errors come in Clerk's `ClerkErrors` envelope with a trace ID.
+//! The instance-wide limit (1,000 requests per 10 s; 100 on development instances) is
+//! not modelled.
+//!
+//! ```
+//! # use clerk_metadata::testing::FakeClerk;
+//! # use serde_json::json;
+//! let fake = FakeClerk::start()?;
+//! let id = fake.insert_user(json!({"id": "user_1", "first_name": "John"}))?;
+//! assert_eq!(fake.user(&id).unwrap()["first_name"], "John");
+//! assert!(fake.url().starts_with("http://127.0.0.1:"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod api;
+mod server;
+
+use core::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::client::{Clerk, ClerkBuilder, ConfigError, SecretKey};
+use crate::wire::id::UserId;
+use api::{RateLimit, Users};
+
+/// The fake's secret key: shaped like a development instance's key.
+const FAKE_KEY: &str = "sk_test_FakeClerkSecretKeyForTestsOnly0000";
+
+/// A fake Clerk Backend API; see the [module docs](self). Dropping it stops the
+/// server.
+pub struct FakeClerk {
+    url: String,
+    key: SecretKey,
+    shared: Arc<Shared>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// What the server and the handle share.
+pub(crate) struct Shared {
+    pub(crate) key: SecretKey,
+    users: Mutex<Users>,
+    faults: Mutex<Vec<Queued>>,
+    requests: Mutex<Vec<RecordedRequest>>,
+    pub(crate) traces: AtomicU64,
+    next_id: AtomicU64,
+}
+
+/// Locks a mutex, whether or not a panicking thread poisoned it (the data is plain
+/// JSON and lists, always in a usable state).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Shared {
+    pub(crate) fn users(&self) -> MutexGuard<'_, Users> {
+        lock(&self.users)
+    }
+
+    /// The first queued fault that applies to `request`, taken off the queue.
+    pub(crate) fn next_fault(&self, request: &RecordedRequest) -> Option<Fault> {
+        let mut faults = lock(&self.faults);
+        let at = faults.iter().position(|queued| {
+            queued.on.as_ref().is_none_or(|(method, suffix)| {
+                request.method.eq_ignore_ascii_case(method)
+                    && request
+                        .path
+                        .split('?')
+                        .next()
+                        .unwrap_or_default()
+                        .ends_with(suffix.as_str())
+            })
+        })?;
+        Some(faults.remove(at).fault)
+    }
+
+    pub(crate) fn record(&self, request: RecordedRequest) {
+        lock(&self.requests).push(request);
+    }
+}
+
+/// A fault waiting for a request it applies to.
+struct Queued {
+    /// The method and path end it applies to; `None` for any request.
+    on: Option<(String, String)>,
+    fault: Fault,
+}
+
+/// A failure the fake plays instead of (or before) its answer, for the next requests;
+/// see [`FakeClerk::inject`].
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// Answer with this status and body (and `Retry-After`, if set), changing nothing.
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// The body.
+        body: Vec<u8>,
+        /// The `Retry-After` header's value.
+        retry_after: Option<String>,
+    },
+    /// Wait this long, then handle the request as usual.
+    Delay(Duration),
+    /// Close the connection without answering, changing nothing.
+    DropConnection,
+}
+
+impl Fault {
+    /// Answer with `status` and a Clerk error body.
+    pub fn status(status: u16) -> Fault {
+        let body = serde_json::json!({
+            "errors": [{"code": "fake_fault", "message": format!("injected status {status}")}],
+            "clerk_trace_id": "fake_fault",
+        });
+        Fault::Status {
+            status,
+            body: body.to_string().into_bytes(),
+            retry_after: None,
+        }
+    }
+
+    /// The same fault with a `Retry-After` header (seconds, or an HTTP date).
+    #[must_use]
+    pub fn retry_after(self, value: impl Into<String>) -> Fault {
+        match self {
+            Fault::Status { status, body, .. } => Fault::Status {
+                status,
+                body,
+                retry_after: Some(value.into()),
+            },
+            other => other,
+        }
+    }
+}
+
+impl fmt::Debug for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fault::Status {
+                status,
+                body,
+                retry_after,
+            } => f
+                .debug_struct("Status")
+                .field("status", status)
+                .field("body", &format_args!("<{} bytes>", body.len()))
+                .field("retry_after", retry_after)
+                .finish(),
+            Fault::Delay(delay) => f.debug_tuple("Delay").field(delay).finish(),
+            Fault::DropConnection => f.write_str("DropConnection"),
+        }
+    }
+}
+
+/// A request the fake received, for assertions.
+///
+/// The `Authorization` header is kept only as whether it was the fake's key; `Debug`
+/// shows the body's length, never the body (it may hold a password).
+#[derive(Clone)]
+pub struct RecordedRequest {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    /// Headers other than `authorization` and `cookie`, names lower case.
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) authorized: bool,
+    pub(crate) body: Vec<u8>,
+}
+
+impl RecordedRequest {
+    /// `GET`, `PATCH`, `PUT`, …
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The path and query, as sent.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The value of header `name` (case-insensitive), except `authorization` and
+    /// `cookie`, which are not kept.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Whether it carried `Authorization: Bearer` with the fake's secret key.
+    pub fn authorized(&self) -> bool {
+        self.authorized
+    }
+
+    /// The body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The request as an `http::Request` (without `authorization`), to check it
+    /// against a specification.
+    pub fn to_http(&self) -> http::Request<Vec<u8>> {
+        let mut request = http::Request::new(self.body.clone());
+        *request.method_mut() =
+            http::Method::from_bytes(self.method.as_bytes()).unwrap_or(http::Method::GET);
+        *request.uri_mut() = http::Uri::try_from(self.path.as_str()).unwrap_or_default();
+        for (name, value) in &self.headers {
+            if let (Ok(name), Ok(value)) = (
+                http::HeaderName::from_bytes(name.as_bytes()),
+                http::HeaderValue::from_str(value),
+            ) {
+                request.headers_mut().append(name, value);
+            }
+        }
+        request
+    }
+}
+
+impl fmt::Debug for RecordedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordedRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("api_version", &self.header("clerk-api-version"))
+            .field("authorized", &self.authorized)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
+}
+
+/// Why a user could not be added to the fake.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedError(&'static str);
+
+impl fmt::Display for SeedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl std::error::Error for SeedError {}
+
+impl FakeClerk {
+    /// Starts a fake on a random port of 127.0.0.1 with Clerk's per-user limit (10
+    /// writes per 10 seconds).
+    pub fn start() -> std::io::Result<FakeClerk> {
+        FakeClerk::start_with_limit(10, Duration::from_secs(10))
+    }
+
+    /// Starts a fake that allows `writes` writes to one user per `window`.
+    pub fn start_with_limit(writes: usize, window: Duration) -> std::io::Result<FakeClerk> {
+        let key = SecretKey::new(FAKE_KEY)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        let shared = Arc::new(Shared {
+            key: key.clone(),
+            users: Mutex::new(Users::new(RateLimit { writes, window })),
+            faults: Mutex::new(Default::default()),
+            requests: Mutex::new(Vec::new()),
+            traces: AtomicU64::new(1),
+            next_id: AtomicU64::new(1),
+        });
+        let (url, stop, thread) = server::spawn(shared.clone())?;
+        Ok(FakeClerk {
+            url,
+            key,
+            shared,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+
+    /// The base URL: `http://127.0.0.1:{port}`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The secret key the fake accepts.
+    pub fn secret_key(&self) -> SecretKey {
+        self.key.clone()
+    }
+
+    /// A [`Clerk`] builder aimed at the fake, with its key, to configure further.
+    pub fn client_builder(&self) -> ClerkBuilder {
+        // The URL is the fake's own loopback address, which `base_url` accepts.
+        let builder = Clerk::builder(self.secret_key());
+        match builder.clone().base_url(&self.url) {
+            Ok(builder) => builder,
+            Err(_) => builder,
+        }
+    }
+
+    /// A [`Clerk`] aimed at the fake, with the default settings.
+    pub fn client(&self) -> Result<Clerk, ConfigError> {
+        self.client_builder().build()
+    }
+
+    /// Adds (or replaces) a user from its Backend API JSON, which must be an object
+    /// with an `id` of the form `user_…`. The fields it leaves out are those of a new
+    /// Clerk user (no names, no email address, empty metadata tiers).
+    pub fn insert_user(&self, user: Value) -> Result<UserId, SeedError> {
+        let (id, user) = api::seed(user).map_err(SeedError)?;
+        self.shared
+            .users()
+            .users
+            .insert(id.as_str().to_owned(), user);
+        Ok(id)
+    }
+
+    /// Adds a new user with a fresh ID, no names and empty metadata.
+    pub fn create_user(&self) -> UserId {
+        let n = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
+        // `user_` and ASCII letters and digits: a valid ID.
+        let id = UserId(format!("user_fake{n:020}"));
+        self.shared
+            .users()
+            .users
+            .insert(id.as_str().to_owned(), api::blank_user(id.as_str()));
+        id
+    }
+
+    /// The stored JSON of user `id`, if the fake holds it.
+    pub fn user(&self, id: &UserId) -> Option<Value> {
+        self.shared
+            .users()
+            .users
+            .get(id.as_str())
+            .cloned()
+            .map(Value::Object)
+    }
+
+    /// Plays `fault` for each of the next `times` requests (queued after any fault
+    /// already waiting).
+    pub fn inject(&self, fault: Fault, times: usize) {
+        let mut faults = lock(&self.shared.faults);
+        faults.extend(std::iter::repeat_n(fault, times).map(|fault| Queued { on: None, fault }));
+    }
+
+    /// Plays `fault` for each of the next `times` requests with method `method` whose
+    /// path ends with `path_end` (`"/metadata"`, say); other requests pass.
+    pub fn inject_on(&self, method: &str, path_end: &str, fault: Fault, times: usize) {
+        let mut faults = lock(&self.shared.faults);
+        faults.extend(std::iter::repeat_n(fault, times).map(|fault| Queued {
+            on: Some((method.to_owned(), path_end.to_owned())),
+            fault,
+        }));
+    }
+
+    /// Every request received so far, in order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.shared.requests).clone()
+    }
+
+    /// Sets the JSON that `GET /v1/jwks` answers (`{"keys": []}` to start with).
+    pub fn set_jwks(&self, jwks: Value) {
+        self.shared.users().jwks = jwks;
+    }
+}
+
+impl Drop for FakeClerk {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl fmt::Debug for FakeClerk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FakeClerk")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,841 @@
+//! The client against `FakeClerk`, over real HTTP on 127.0.0.1: the documented update,
+//! metadata merges and replaces, every kind of failure, retries, and 200 concurrent
+//! updates. Every request the fake receives is checked against Clerk's OpenAPI spec.
+
+use std::time::Duration;
+
+use clerk_metadata::client::{Clerk, Error, RetryPolicy, SecretKey, Step, TransportKind};
+use clerk_metadata::testing::{FakeClerk, Fault};
+use clerk_metadata::{ApiError, ApiVersion, Backend, User, UserId, UserUpdate};
+use clerk_metadata_tests::spec::{Api, Spec};
+use clerk_metadata_tests::{AppUser, AppUserPatch, NotificationsPatch, Role, Theme, fixture};
+use serde_json::{Value, json};
+
+/// A fake holding the fixture user (role `member`, keys the schema does not name in
+/// every tier).
+fn fake_with_user() -> (FakeClerk, UserId) {
+    let fake = FakeClerk::start().unwrap();
+    let user: Value = serde_json::from_slice(&fixture("user.json")).unwrap();
+    let id = fake.insert_user(user).unwrap();
+    (fake, id)
+}
+
+/// Every request the fake received conforms to Clerk's spec for its version.
+fn assert_conforms(fake: &FakeClerk) {
+    let requests = fake.requests();
+    assert!(!requests.is_empty());
+    let specs: Vec<(ApiVersion, Spec)> = ApiVersion::ALL
+        .into_iter()
+        .map(|v| (v, Spec::load(Api::Backend, v)))
+        .collect();
+    for request in requests {
+        let version: ApiVersion = request
+            .header("clerk-api-version")
+            .unwrap()
+            .parse()
+            .unwrap();
+        let spec = &specs.iter().find(|(v, _)| *v == version).unwrap().1;
+        if let Err(problems) = spec.check(&request.to_http(), version) {
+            panic!("{request:?} does not conform: {problems:?}");
+        }
+        assert!(request.authorized(), "{request:?}");
+    }
+}
+
+fn no_retries(fake: &FakeClerk) -> Clerk {
+    fake.client_builder()
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_documented_update_returns_the_user_with_the_new_names() {
+    let (fake, id) = fake_with_user();
+    let users = fake.client().unwrap().users::<AppUser>();
+    let user = users
+        .update(
+            &id,
+            UserUpdate::<Backend>::new()
+                .first_name("Jonathan")
+                .last_name("Wick II"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(user.profile.first_name.as_deref(), Some("Jonathan"));
+    assert_eq!(user.profile.last_name.as_deref(), Some("Wick II"));
+    assert_eq!(fake.user(&id).unwrap()["first_name"], "Jonathan");
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].method(), "PATCH");
+    assert_eq!(requests[0].path(), format!("/v1/users/{id}"));
+    assert_eq!(
+        requests[0].body(),
+        br#"{"first_name":"Jonathan","last_name":"Wick II"}"#
+    );
+    assert_conforms(&fake);
+}
+
+#[tokio::test]
+async fn a_metadata_patch_deep_merges_and_keeps_unknown_keys() {
+    let (fake, id) = fake_with_user();
+    let users = fake.client().unwrap().users::<AppUser>();
+    let user = users
+        .update(
+            &id,
+            UserUpdate::<Backend>::new().first_name("John").metadata(
+                AppUserPatch::<Backend>::new()
+                    .role(Role::Admin)
+                    .merge_notifications(NotificationsPatch::new().push(true)),
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(user.public_metadata.value().role, Role::Admin);
+    let stored = fake.user(&id).unwrap();
+    // What the schema names changed; what it does not name, and nested keys not
+    // sent, stayed.
+    assert_eq!(
+        stored["public_metadata"],
+        json!({"role": "admin", "teams": ["core"], "beta_flags": {"new_nav": true}})
+    );
+    assert_eq!(
+        stored["unsafe_metadata"],
+        json!({"theme": "dark", "notifications": {"email": true, "push": true}, "onboarding_step": 3})
+    );
+    assert_eq!(stored["private_metadata"]["crm_sync"], "2026-11-01");
+    let steps: Vec<_> = fake
+        .requests()
+        .iter()
+        .map(|r| (r.method().to_owned(), r.path().to_owned()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("PATCH".to_owned(), format!("/v1/users/{id}")),
+            ("PATCH".to_owned(), format!("/v1/users/{id}/metadata")),
+        ]
+    );
+    assert_conforms(&fake);
+}
+
+#[tokio::test]
+async fn update_metadata_is_one_merge_request() {
+    let (fake, id) = fake_with_user();
+    let users = fake.client().unwrap().users::<AppUser>();
+    let user = users
+        .update_metadata(&id, AppUserPatch::<Backend>::new().theme(Theme::Light))
+        .await
+        .unwrap();
+    assert_eq!(
+        user.unsafe_metadata.typed().unwrap().value().theme,
+        Theme::Light
+    );
+    assert_eq!(fake.requests().len(), 1);
+    assert_conforms(&fake);
+}
+
+#[tokio::test]
+async fn read_modify_replace_keeps_what_the_schema_does_not_name() {
+    let (fake, id) = fake_with_user();
+    let users = fake.client().unwrap().users::<AppUser>();
+    let user = users.get(&id).await.unwrap();
+    let mut public = user.public_metadata.clone();
+    public.value_mut().teams.push("billing".to_owned());
+    let user = users
+        .update(&id, UserUpdate::<Backend>::new().replace_public(public))
+        .await
+        .unwrap();
+    assert_eq!(user.public_metadata.value().teams, ["core", "billing"]);
+    assert_eq!(
+        fake.user(&id).unwrap()["public_metadata"],
+        json!({"role": "member", "teams": ["core", "billing"], "beta_flags": {"new_nav": true}})
+    );
+    let methods: Vec<_> = fake
+        .requests()
+        .iter()
+        .map(|r| r.method().to_owned())
+        .collect();
+    assert_eq!(methods, ["GET", "PUT"]);
+    assert_conforms(&fake);
+}
+
+#[tokio::test]
+async fn every_request_carries_the_version_and_the_key() {
+    for version in ApiVersion::ALL {
+        let (fake, id) = fake_with_user();
+        let clerk = fake.client_builder().api_version(version).build().unwrap();
+        let users = clerk.users::<AppUser>();
+        users.get(&id).await.unwrap();
+        users
+            .update(
+                &id,
+                UserUpdate::<Backend>::new()
+                    .last_name("Wick")
+                    .metadata(AppUserPatch::<Backend>::new().risk_score(3_u32)),
+            )
+            .await
+            .unwrap();
+        for request in fake.requests() {
+            assert_eq!(request.header("clerk-api-version"), Some(version.as_str()));
+            assert!(request.authorized());
+        }
+        assert_conforms(&fake);
+    }
+}
+
+#[tokio::test]
+async fn a_clerk_error_is_typed_and_nothing_was_applied() {
+    let (fake, id) = fake_with_user();
+    let users = no_retries(&fake).users::<AppUser>();
+    // Valid for this crate (under 8 KB), too big once merged with what is stored.
+    fake.insert_user({
+        let mut user: Value = serde_json::from_slice(&fixture("user.json")).unwrap();
+        user["private_metadata"]["notes"] = json!("x".repeat(6000));
+        user
+    })
+    .unwrap();
+    let error = users
+        .update_metadata(
+            &id,
+            AppUserPatch::<Backend>::new().stripe_customer_id("y".repeat(3000)),
+        )
+        .await
+        .unwrap_err();
+    let Error::Clerk(failure) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(failure.step, Step::MergeMetadata);
+    assert_eq!(failure.error.status(), 422);
+    let ApiError::Clerk { errors, .. } = &failure.error else {
+        panic!("{failure:?}")
+    };
+    assert_eq!(errors.errors[0].code, "form_param_exceeds_allowed_size");
+    assert_eq!(errors.errors[0].param_name(), Some("private_metadata"));
+    assert!(failure.trace_id().unwrap().starts_with("fake_trace_"));
+    assert!(
+        error
+            .to_string()
+            .starts_with("nothing was applied: the metadata merge failed: Clerk answered 422"),
+        "{error}"
+    );
+    assert!(error.applied().is_empty());
+    assert_eq!(
+        fake.user(&id).unwrap()["private_metadata"]["stripe_customer_id"],
+        "cus_NffrFeUfNV2Hib"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_user_is_404() {
+    let (fake, _) = fake_with_user();
+    let users = fake.client().unwrap().users::<AppUser>();
+    let nobody = UserId::parse("user_nobody").unwrap();
+    let error = users.get(&nobody).await.unwrap_err();
+    assert_eq!(error.status(), Some(404));
+    let error = users
+        .update(&nobody, UserUpdate::<Backend>::new().first_name("J"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(404));
+    // Not retried.
+    assert_eq!(fake.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_wrong_key_is_401_and_never_shown() {
+    let (fake, id) = fake_with_user();
+    let wrong = "sk_test_WrongKeyThatTheFakeDoesNotKnow";
+    let clerk = Clerk::builder(SecretKey::new(wrong).unwrap())
+        .base_url(fake.url())
+        .unwrap()
+        .build()
+        .unwrap();
+    let error = clerk.users::<AppUser>().get(&id).await.unwrap_err();
+    assert_eq!(error.status(), Some(401));
+    for text in [
+        format!("{error}"),
+        format!("{error:?}"),
+        format!("{clerk:?}"),
+    ] {
+        assert!(
+            !text.contains(wrong) && !text.contains("WrongKey"),
+            "{text}"
+        );
+    }
+    assert!(!fake.requests()[0].authorized());
+}
+
+#[tokio::test]
+async fn no_secret_in_any_debug_or_error() {
+    let (fake, id) = fake_with_user();
+    let key = fake.secret_key();
+    let secret = "FakeClerkSecretKeyForTestsOnly";
+    let clerk = fake
+        .client_builder()
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let password = "correct horse battery staple";
+    fake.inject(Fault::status(503), 1);
+    let error = clerk
+        .users::<AppUser>()
+        .update(&id, UserUpdate::<Backend>::new().password(password))
+        .await
+        .unwrap_err();
+    let invalid = clerk
+        .users::<AppUser>()
+        .update(&id, UserUpdate::<Backend>::new().password("pw7"))
+        .await
+        .unwrap_err();
+    assert!(matches!(invalid, Error::Invalid(_)));
+    let texts = [
+        format!("{key:?}"),
+        format!("{clerk:?}"),
+        format!("{:?}", fake.client_builder()),
+        format!("{error}"),
+        format!("{error:?}"),
+        format!("{invalid}"),
+        format!("{invalid:?}"),
+        format!("{:?}", fake.requests()),
+        format!("{fake:?}"),
+    ];
+    for text in texts {
+        assert!(!text.contains(secret), "{text}");
+        assert!(!text.contains(password) && !text.contains("pw7"), "{text}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_429_waits_for_retry_after_then_succeeds() {
+    let (fake, id) = fake_with_user();
+    // No per-attempt timeout: with the clock paused, tokio would jump to it while the
+    // fake (on its own thread) answers. (The injected 429 closes its connection, so no
+    // pool timer is pending either: the only timer is the client's wait.)
+    let clerk = fake.client_builder().timeout(None).build().unwrap();
+    fake.inject(Fault::status(429).retry_after("7"), 1);
+    let start = tokio::time::Instant::now();
+    let user = clerk
+        .users::<AppUser>()
+        .update(&id, UserUpdate::<Backend>::new().first_name("Patient"))
+        .await
+        .unwrap();
+    let waited = start.elapsed();
+    assert!(waited >= Duration::from_secs(7), "{waited:?}");
+    assert!(waited < Duration::from_secs(8), "{waited:?}");
+    assert_eq!(user.profile.first_name.as_deref(), Some("Patient"));
+    assert_eq!(fake.requests().len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_after_past_the_cap_is_returned_not_waited() {
+    let (fake, id) = fake_with_user();
+    let clerk = fake.client_builder().timeout(None).build().unwrap();
+    fake.inject(Fault::status(429).retry_after("120"), 1);
+    let error = clerk.users::<AppUser>().get(&id).await.unwrap_err();
+    assert_eq!(error.status(), Some(429));
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(120)));
+    assert_eq!(fake.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn the_fakes_own_rate_limit_is_429_with_retry_after() {
+    let fake = FakeClerk::start_with_limit(2, Duration::from_secs(60)).unwrap();
+    let id = fake
+        .insert_user(serde_json::from_slice(&fixture("user.json")).unwrap())
+        .unwrap();
+    let users = no_retries(&fake).users::<AppUser>();
+    for name in ["A", "B"] {
+        users
+            .update(&id, UserUpdate::<Backend>::new().first_name(name))
+            .await
+            .unwrap();
+    }
+    let error = users
+        .update(&id, UserUpdate::<Backend>::new().first_name("C"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(429));
+    let after = error.retry_after().unwrap();
+    assert!(
+        after > Duration::from_secs(50) && after <= Duration::from_secs(60),
+        "{after:?}"
+    );
+    assert_eq!(fake.user(&id).unwrap()["first_name"], "B");
+}
+
+#[tokio::test]
+async fn a_503_twice_then_success() {
+    let (fake, id) = fake_with_user();
+    let clerk = fake
+        .client_builder()
+        .retry(RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(5)))
+        .build()
+        .unwrap();
+    fake.inject(Fault::status(503), 2);
+    let user = clerk.users::<AppUser>().get(&id).await.unwrap();
+    assert_eq!(user.profile.id.as_str(), id.as_str());
+    assert_eq!(fake.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn retries_run_out() {
+    let (fake, id) = fake_with_user();
+    let clerk = fake
+        .client_builder()
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(3)
+                .backoff(Duration::from_millis(1), Duration::from_millis(5)),
+        )
+        .build()
+        .unwrap();
+    fake.inject(Fault::status(502), 10);
+    let error = clerk
+        .users::<AppUser>()
+        .update(&id, UserUpdate::<Backend>::new().first_name("X"))
+        .await
+        .unwrap_err();
+    let Error::Clerk(failure) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(failure.attempts, 3);
+    assert_eq!(failure.error.status(), 502);
+    assert!(error.to_string().contains("after 3 attempts"), "{error}");
+    assert_eq!(fake.requests().len(), 3);
+    assert_eq!(fake.user(&id).unwrap()["first_name"], "John");
+}
+
+#[tokio::test]
+async fn a_timeout_may_have_reached_clerk() {
+    let (fake, id) = fake_with_user();
+    let clerk = fake
+        .client_builder()
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    fake.inject(Fault::Delay(Duration::from_secs(1)), 1);
+    let error = clerk
+        .users::<AppUser>()
+        .update(&id, UserUpdate::<Backend>::new().first_name("Slow"))
+        .await
+        .unwrap_err();
+    let Error::Transport(transport) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(transport.kind(), TransportKind::Timeout);
+    assert!(transport.may_have_reached_clerk());
+    // Timeouts are not retried: the time was spent.
+    assert_eq!(transport.attempts(), 1);
+    assert!(
+        error.to_string().starts_with(
+            "it may have been applied: the profile update failed: Clerk did not answer in time"
+        ),
+        "{error}"
+    );
+    // And indeed it was, once the fake got to it.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(fake.user(&id).unwrap()["first_name"], "Slow");
+}
+
+#[tokio::test]
+async fn a_refused_connection_did_not_reach_clerk() {
+    // A port nothing listens on: bind one, then let it go.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let clerk = Clerk::builder(SecretKey::new("sk_test_abc").unwrap())
+        .base_url(&format!("http://127.0.0.1:{port}"))
+        .unwrap()
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(2)
+                .backoff(Duration::from_millis(1), Duration::from_millis(2)),
+        )
+        .build()
+        .unwrap();
+    let error = clerk
+        .users::<AppUser>()
+        .get(&UserId::parse("user_1").unwrap())
+        .await
+        .unwrap_err();
+    let Error::Transport(transport) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(transport.kind(), TransportKind::Connect);
+    assert!(!transport.may_have_reached_clerk());
+    assert_eq!(transport.attempts(), 2);
+    assert!(
+        error
+            .to_string()
+            .starts_with("nothing was applied: the user read failed: could not connect"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_dropped_connection_is_retried_or_reported() {
+    let (fake, id) = fake_with_user();
+    let clerk = fake
+        .client_builder()
+        .retry(RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(2)))
+        .build()
+        .unwrap();
+    fake.inject(Fault::DropConnection, 1);
+    let user = clerk
+        .users::<AppUser>()
+        .update(&id, UserUpdate::<Backend>::new().first_name("Again"))
+        .await
+        .unwrap();
+    assert_eq!(user.profile.first_name.as_deref(), Some("Again"));
+    assert_eq!(fake.requests().len(), 2);
+
+    fake.inject(Fault::DropConnection, 1);
+    let error = no_retries(&fake)
+        .users::<AppUser>()
+        .get(&id)
+        .await
+        .unwrap_err();
+    let Error::Transport(transport) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(transport.kind(), TransportKind::Interrupted);
+    assert!(transport.may_have_reached_clerk());
+}
+
+#[tokio::test]
+async fn profile_applied_then_metadata_failed_is_partial() {
+    let (fake, id) = fake_with_user();
+    let users = no_retries(&fake).users::<AppUser>();
+    fake.inject_on("PATCH", "/metadata", Fault::status(500), 1);
+    let error = users
+        .update(
+            &id,
+            UserUpdate::<Backend>::new()
+                .first_name("Half")
+                .metadata(AppUserPatch::<Backend>::new().role(Role::Admin)),
+        )
+        .await
+        .unwrap_err();
+    let Error::Partial(partial) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(partial.applied, [Step::UpdateProfile]);
+    assert_eq!(partial.failed, Step::MergeMetadata);
+    assert_eq!(error.status(), Some(500));
+    assert_eq!(error.applied(), [Step::UpdateProfile]);
+    assert!(
+        error.to_string().starts_with("partly applied: the profile update applied, then the metadata merge failed: Clerk answered 500"),
+        "{error}"
+    );
+    let stored = fake.user(&id).unwrap();
+    assert_eq!(stored["first_name"], "Half");
+    assert_eq!(stored["public_metadata"]["role"], "member");
+}
+
+#[tokio::test]
+async fn metadata_replace_applied_then_merge_failed_is_partial() {
+    let (fake, id) = fake_with_user();
+    let users = no_retries(&fake).users::<AppUser>();
+    let user = users.get(&id).await.unwrap();
+    let mut public = user.public_metadata.clone();
+    public.value_mut().role = Role::Admin;
+    fake.inject_on("PATCH", "/metadata", Fault::DropConnection, 1);
+    let error = users
+        .update(
+            &id,
+            UserUpdate::<Backend>::new()
+                .replace_public(public)
+                .metadata(AppUserPatch::<Backend>::new().theme(Theme::Light)),
+        )
+        .await
+        .unwrap_err();
+    let Error::Partial(partial) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(partial.applied, [Step::ReplaceMetadata]);
+    assert_eq!(partial.failed, Step::MergeMetadata);
+    assert!(
+        matches!(&partial.cause, Error::Transport(t) if t.kind() == TransportKind::Interrupted)
+    );
+    let stored = fake.user(&id).unwrap();
+    assert_eq!(stored["public_metadata"]["role"], "admin");
+    assert_eq!(stored["unsafe_metadata"]["theme"], "dark");
+}
+
+#[tokio::test]
+async fn a_first_request_that_fails_is_not_partial() {
+    let (fake, id) = fake_with_user();
+    let users = no_retries(&fake).users::<AppUser>();
+    fake.inject_on("PATCH", id.as_str(), Fault::status(500), 1);
+    let error = users
+        .update(
+            &id,
+            UserUpdate::<Backend>::new()
+                .first_name("None")
+                .metadata(AppUserPatch::<Backend>::new().role(Role::Admin)),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Clerk(f) if f.step == Step::UpdateProfile),
+        "{error:?}"
+    );
+    // The metadata request was never sent.
+    assert_eq!(fake.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn an_invalid_update_sends_nothing() {
+    let (fake, id) = fake_with_user();
+    let users = fake.client().unwrap().users::<AppUser>();
+    let error = users
+        .update(&id, UserUpdate::<Backend>::new().username("a b"))
+        .await
+        .unwrap_err();
+    let Error::Invalid(errors) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(errors.iter().next().unwrap().field(), "username");
+    assert!(error.to_string().starts_with("nothing was sent"), "{error}");
+    assert!(fake.requests().is_empty());
+}
+
+#[tokio::test]
+async fn junk_in_unsafe_metadata_does_not_fail_an_update() {
+    let (fake, id) = fake_with_user();
+    let users = fake.client().unwrap().users::<AppUser>();
+    // The user wrote junk into their own unsafe metadata through the Frontend API.
+    let mut user = fake.user(&id).unwrap();
+    user["unsafe_metadata"]["theme"] = json!({"$gt": ""});
+    fake.insert_user(user).unwrap();
+    let user = users
+        .update(&id, UserUpdate::<Backend>::new().first_name("Still"))
+        .await
+        .unwrap();
+    assert_eq!(user.profile.first_name.as_deref(), Some("Still"));
+    let drift = user.unsafe_metadata.drift().unwrap();
+    assert_eq!(drift.problem().path(), "unsafe_metadata.theme");
+}
+
+#[tokio::test]
+async fn an_answer_that_is_not_a_user_says_the_update_applied() {
+    let (fake, id) = fake_with_user();
+    let users = fake.client().unwrap().users::<AppUser>();
+    // Public metadata that does not fit the schema, written by another service.
+    let mut user = fake.user(&id).unwrap();
+    user["public_metadata"]["role"] = json!("superuser");
+    fake.insert_user(user).unwrap();
+    let error = users
+        .update(&id, UserUpdate::<Backend>::new().first_name("Applied"))
+        .await
+        .unwrap_err();
+    let Error::NotAUser(not) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(not.applied, [Step::UpdateProfile]);
+    assert_eq!(not.error.path(), "public_metadata.role");
+    assert!(
+        error
+            .to_string()
+            .starts_with("the update was applied, but Clerk's answer is not a user of this schema"),
+        "{error}"
+    );
+    assert_eq!(fake.user(&id).unwrap()["first_name"], "Applied");
+}
+
+#[test]
+fn base_urls_that_would_leak_the_key_are_refused() {
+    let key = SecretKey::new("sk_test_abc").unwrap();
+    for ok in [
+        "https://api.clerk.com",
+        "https://proxy.example.com/clerk/",
+        "http://127.0.0.1:4010",
+        "http://localhost:1",
+        "http://[::1]:8080",
+    ] {
+        assert!(Clerk::builder(key.clone()).base_url(ok).is_ok(), "{ok}");
+    }
+    for bad in [
+        "http://api.clerk.com",
+        "ftp://x",
+        "not a url",
+        "https://u:p@api.clerk.com",
+        "https://api.clerk.com/?x=1",
+        "http://10.0.0.1",
+    ] {
+        let error = Clerk::builder(key.clone()).base_url(bad).unwrap_err();
+        assert!(
+            error.to_string().starts_with("invalid base URL"),
+            "{bad}: {error}"
+        );
+    }
+    let clerk = Clerk::builder(key)
+        .base_url("https://proxy.example.com/clerk/")
+        .unwrap()
+        .build()
+        .unwrap();
+    assert_eq!(clerk.base_url(), "https://proxy.example.com/clerk");
+}
+
+#[test]
+fn secret_keys_are_checked_without_being_echoed() {
+    for (bad, expected) in [
+        ("pk_test_abc", "starts with"),
+        ("sk_test_", "1 to 248"),
+        ("sk_live_abc def", "only ASCII letters and digits"),
+        ("sk_live_abc\n", "only ASCII letters and digits"),
+    ] {
+        let error = SecretKey::new(bad).unwrap_err().to_string();
+        assert!(error.contains(expected), "{bad:?}: {error}");
+        assert!(!error.contains("abc"), "{error}");
+    }
+    assert!(!SecretKey::new("sk_live_abc").unwrap().is_test());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_concurrent_updates_each_land_exactly_once() {
+    let fake = FakeClerk::start().unwrap();
+    let template: Value = serde_json::from_slice(&fixture("user.json")).unwrap();
+    let ids: Vec<UserId> = (0..200)
+        .map(|i| {
+            let mut user = template.clone();
+            user["id"] = json!(format!("user_concurrent{i:03}"));
+            fake.insert_user(user).unwrap()
+        })
+        .collect();
+    let users = fake.client().unwrap().users::<AppUser>();
+    let tasks: Vec<_> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let users = users.clone();
+            let id = id.clone();
+            tokio::spawn(async move {
+                users
+                    .update_metadata(&id, AppUserPatch::<Backend>::new().risk_score(i as u32))
+                    .await
+            })
+        })
+        .collect();
+    for (i, task) in tasks.into_iter().enumerate() {
+        let user: User<AppUser> = task.await.unwrap().unwrap();
+        assert_eq!(user.private_metadata.value().risk_score, i as u32);
+    }
+    for (i, id) in ids.iter().enumerate() {
+        let stored = fake.user(id).unwrap();
+        assert_eq!(stored["private_metadata"]["riskScore"], json!(i), "{id}");
+        assert_eq!(stored["private_metadata"]["crm_sync"], "2026-11-01", "{id}");
+    }
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 200);
+    let mut paths: Vec<&str> = requests.iter().map(|r| r.path()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    assert_eq!(paths.len(), 200, "one request per user");
+    assert_conforms(&fake);
+}
+
+/// Collects the fields of every tracing event, as text.
+#[derive(Default, Clone)]
+struct Capture(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl tracing::Subscriber for Capture {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        struct Fields(String);
+        impl tracing::field::Visit for Fields {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                self.0.push_str(&format!("{}={value:?} ", field.name()));
+            }
+        }
+        let mut fields = Fields(format!(
+            "{} {} ",
+            event.metadata().level(),
+            event.metadata().target()
+        ));
+        event.record(&mut fields);
+        self.0.lock().unwrap().push(fields.0);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[tokio::test]
+async fn each_attempt_is_a_debug_event_without_secrets() {
+    let (fake, id) = fake_with_user();
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let clerk = fake
+        .client_builder()
+        .retry(RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(2)))
+        .build()
+        .unwrap();
+    fake.inject(Fault::status(503), 1);
+    clerk
+        .users::<AppUser>()
+        .update(
+            &id,
+            UserUpdate::<Backend>::new().password("correct horse battery staple"),
+        )
+        .await
+        .unwrap();
+    let events: Vec<String> = capture
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|e| e.contains("clerk_metadata::client"))
+        .cloned()
+        .collect();
+    assert_eq!(events.len(), 2, "{events:#?}");
+    assert!(events[0].starts_with("DEBUG"), "{events:#?}");
+    assert!(
+        events[0].contains("status=503") && events[0].contains("attempt=1"),
+        "{events:#?}"
+    );
+    assert!(events[0].contains("trace_id=\"fake_fault\""), "{events:#?}");
+    assert!(
+        events[1].contains("status=200") && events[1].contains("attempt=2"),
+        "{events:#?}"
+    );
+    for event in &events {
+        assert!(
+            event.contains("method=PATCH") && event.contains(&format!("path=\"/v1/users/{id}\"")),
+            "{event}"
+        );
+        assert!(
+            !event.contains("horse")
+                && !event.contains("FakeClerkSecretKey")
+                && !event.contains("Bearer"),
+            "{event}"
+        );
+    }
+}
+
+#[test]
+fn the_fakes_users_are_spec_shaped() {
+    let fake = FakeClerk::start().unwrap();
+    let blank = fake.create_user();
+    let seeded = fake
+        .insert_user(json!({"id": "user_seeded", "first_name": "J"}))
+        .unwrap();
+    for version in ApiVersion::ALL {
+        let schema = Spec::load(Api::Backend, version).component("User");
+        for id in [&blank, &seeded] {
+            let problems = clerk_metadata_tests::spec::validate(&schema, &fake.user(id).unwrap());
+            assert!(problems.is_empty(), "{version} {id}: {problems:?}");
+        }
+    }
+    assert!(fake.insert_user(json!({"id": "org_1"})).is_err());
+    assert!(fake.insert_user(json!(["user_1"])).is_err());
+}
