@@ -266,6 +266,19 @@ async fn a_wrong_key_is_401_and_never_shown() {
     assert!(!fake.requests()[0].authorized());
 }
 
+/// `error`, its `Debug`, and the `Display` and `Debug` of every error in its
+/// `source()` chain.
+fn every_text(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut texts = Vec::new();
+    let mut next = Some(error);
+    while let Some(error) = next {
+        texts.push(error.to_string());
+        texts.push(format!("{error:?}"));
+        next = error.source();
+    }
+    texts
+}
+
 #[tokio::test]
 async fn no_secret_in_any_debug_or_error() {
     let (fake, id) = fake_with_user();
@@ -276,33 +289,54 @@ async fn no_secret_in_any_debug_or_error() {
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
+    let users = clerk.users::<AppUser>();
     let password = "correct horse battery staple";
-    fake.inject(Fault::status(503), 1);
-    let error = clerk
-        .users::<AppUser>()
-        .update(&id, UserUpdate::<Backend>::new().password(password))
+    let update = || UserUpdate::<Backend>::new().password(password);
+    let mut texts = vec![
+        format!("{key:?}"),
+        format!("{clerk:?}"),
+        format!("{users:?}"),
+        format!("{:?}", fake.client_builder()),
+        format!("{fake:?}"),
+    ];
+    // A proxy that echoes the request it refused, key and body (never shown: it is
+    // not Clerk's envelope); an envelope that echoes the key (scrubbed); a dropped
+    // connection; a partial update; an invalid one.
+    let echo = format!(
+        "<html>Authorization: Bearer sk_test_{secret}0000 {{\"password\":\"{password}\"}}</html>"
+    );
+    fake.inject(Fault::raw(400, echo.clone()), 1);
+    let envelope = serde_json::json!({
+        "errors": [{"code": "x", "message": format!("Bearer sk_test_{secret}0000"),
+            "meta": {"param_name": format!("sk_test_{secret}0000")}}],
+        "clerk_trace_id": format!("trace-sk_test_{secret}0000"),
+    });
+    fake.inject(Fault::raw(422, envelope.to_string()), 1);
+    fake.inject(Fault::DropConnection, 1);
+    for _ in 0..3 {
+        let error = users.update(&id, update()).await.unwrap_err();
+        texts.extend(every_text(&error));
+    }
+    fake.inject_on("PATCH", "/metadata", Fault::raw(500, echo.clone()), 1);
+    let partial = users
+        .update(
+            &id,
+            update().metadata(AppUserPatch::<Backend>::new().stripe_customer_id(password)),
+        )
         .await
         .unwrap_err();
-    let invalid = clerk
-        .users::<AppUser>()
+    assert!(matches!(partial, Error::Partial(_)), "{partial:?}");
+    texts.extend(every_text(&partial));
+    let invalid = users
         .update(&id, UserUpdate::<Backend>::new().password("pw7"))
         .await
         .unwrap_err();
     assert!(matches!(invalid, Error::Invalid(_)));
-    let texts = [
-        format!("{key:?}"),
-        format!("{clerk:?}"),
-        format!("{:?}", fake.client_builder()),
-        format!("{error}"),
-        format!("{error:?}"),
-        format!("{invalid}"),
-        format!("{invalid:?}"),
-        format!("{:?}", fake.requests()),
-        format!("{fake:?}"),
-    ];
+    texts.extend(every_text(&invalid));
+    texts.push(format!("{:?}", fake.requests()));
     for text in texts {
         assert!(!text.contains(secret), "{text}");
-        assert!(!text.contains(password) && !text.contains("pw7"), "{text}");
+        assert!(!text.contains("horse") && !text.contains("pw7"), "{text}");
     }
 }
 
@@ -401,6 +435,12 @@ async fn retries_run_out() {
     };
     assert_eq!(failure.attempts, 3);
     assert_eq!(failure.error.status(), 502);
+    // A gateway error may follow a write that landed.
+    assert!(failure.may_have_applied);
+    assert!(
+        error.to_string().starts_with("it may have been applied: "),
+        "{error}"
+    );
     assert!(error.to_string().contains("after 3 attempts"), "{error}");
     assert_eq!(fake.requests().len(), 3);
     assert_eq!(fake.user(&id).unwrap()["first_name"], "John");
@@ -434,18 +474,20 @@ async fn a_timeout_may_have_reached_clerk() {
         "{error}"
     );
     // And indeed it was, once the fake got to it.
-    tokio::time::sleep(Duration::from_millis(1200)).await;
-    assert_eq!(fake.user(&id).unwrap()["first_name"], "Slow");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while fake.user(&id).unwrap()["first_name"] != "Slow" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the delayed write never landed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 #[tokio::test]
 async fn a_refused_connection_did_not_reach_clerk() {
-    // A port nothing listens on: bind one, then let it go.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // Port 1 (tcpmux): nothing listens there, and no test's fake can take it.
+    let port = 1;
     let clerk = Clerk::builder(SecretKey::new("sk_test_abc").unwrap())
         .base_url(&format!("http://127.0.0.1:{port}"))
         .unwrap()
@@ -470,7 +512,7 @@ async fn a_refused_connection_did_not_reach_clerk() {
     assert!(
         error
             .to_string()
-            .starts_with("nothing was applied: the user read failed: could not connect"),
+            .starts_with("the user read failed: could not connect"),
         "{error}"
     );
 }
@@ -509,7 +551,7 @@ async fn a_dropped_connection_is_retried_or_reported() {
 async fn profile_applied_then_metadata_failed_is_partial() {
     let (fake, id) = fake_with_user();
     let users = no_retries(&fake).users::<AppUser>();
-    fake.inject_on("PATCH", "/metadata", Fault::status(500), 1);
+    fake.inject_on("PATCH", "/metadata", Fault::status(503), 1);
     let error = users
         .update(
             &id,
@@ -524,10 +566,13 @@ async fn profile_applied_then_metadata_failed_is_partial() {
     };
     assert_eq!(partial.applied, [Step::UpdateProfile]);
     assert_eq!(partial.failed, Step::MergeMetadata);
-    assert_eq!(error.status(), Some(500));
+    assert_eq!(error.status(), Some(503));
     assert_eq!(error.applied(), [Step::UpdateProfile]);
+    assert!(!partial.failed_may_have_applied());
     assert!(
-        error.to_string().starts_with("partly applied: the profile update applied, then the metadata merge failed: Clerk answered 500"),
+        error.to_string().starts_with(
+            "partly applied: the profile update applied, then (not applied) the metadata merge failed: Clerk answered 503"
+        ),
         "{error}"
     );
     let stored = fake.user(&id).unwrap();
@@ -654,7 +699,9 @@ fn base_urls_that_would_leak_the_key_are_refused() {
         "https://proxy.example.com/clerk/",
         "http://127.0.0.1:4010",
         "http://localhost:1",
+        "HTTP://LOCALHOST:1",
         "http://[::1]:8080",
+        "http://127.1:80",
     ] {
         assert!(Clerk::builder(key.clone()).base_url(ok).is_ok(), "{ok}");
     }
@@ -663,8 +710,14 @@ fn base_urls_that_would_leak_the_key_are_refused() {
         "ftp://x",
         "not a url",
         "https://u:p@api.clerk.com",
+        "https://user@api.clerk.com",
         "https://api.clerk.com/?x=1",
+        "https://api.clerk.com/#x",
         "http://10.0.0.1",
+        "http://localhost.",
+        "http://127.0.0.1@evil.com",
+        "http://[::ffff:127.0.0.1]",
+        "http://localhost.evil.com",
     ] {
         let error = Clerk::builder(key.clone()).base_url(bad).unwrap_err();
         assert!(
@@ -678,6 +731,55 @@ fn base_urls_that_would_leak_the_key_are_refused() {
         .build()
         .unwrap();
     assert_eq!(clerk.base_url(), "https://proxy.example.com/clerk");
+}
+
+#[tokio::test]
+async fn a_redirect_is_never_taken_for_an_answer() {
+    let (fake, id) = fake_with_user();
+    // The client made by this crate does not follow it: the 303 is the answer.
+    fake.inject(Fault::redirect(format!("/v1/users/{id}")), 1);
+    let error = no_retries(&fake)
+        .users::<AppUser>()
+        .update(&id, UserUpdate::<Backend>::new().first_name("Redirected"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(303), "{error:?}");
+    assert_eq!(fake.requests().len(), 1);
+    // An app's own client that follows redirects turns the PATCH into a GET, which
+    // answers with a user: refused all the same.
+    let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(rustls::RootCertStore::empty())
+    .with_no_client_auth();
+    let following = reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .build()
+        .unwrap();
+    let clerk = fake
+        .client_builder()
+        .http_client(following)
+        .build()
+        .unwrap();
+    fake.inject(Fault::redirect(format!("/v1/users/{id}?followed")), 1);
+    let error = clerk
+        .users::<AppUser>()
+        .update(&id, UserUpdate::<Backend>::new().first_name("Redirected"))
+        .await
+        .unwrap_err();
+    let Error::Transport(transport) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(transport.kind(), TransportKind::Redirected);
+    let methods: Vec<_> = fake
+        .requests()
+        .iter()
+        .map(|r| r.method().to_owned())
+        .collect();
+    assert_eq!(methods, ["PATCH", "PATCH", "GET"]);
+    assert_eq!(fake.user(&id).unwrap()["first_name"], "John");
 }
 
 #[test]
@@ -794,16 +896,24 @@ async fn each_attempt_is_a_debug_event_without_secrets() {
         .lock()
         .unwrap()
         .iter()
-        .filter(|e| e.contains("clerk_metadata::client"))
+        .filter(|e| e.contains("clerk_metadata::client") && !e.contains("retried"))
         .cloned()
         .collect();
     assert_eq!(events.len(), 2, "{events:#?}");
+    let retried = capture
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|e| e.contains("message=clerk request retried"))
+        .count();
+    assert_eq!(retried, 1);
     assert!(events[0].starts_with("DEBUG"), "{events:#?}");
     assert!(
         events[0].contains("status=503") && events[0].contains("attempt=1"),
         "{events:#?}"
     );
-    assert!(events[0].contains("trace_id=\"fake_fault\""), "{events:#?}");
+    assert!(events[0].contains("trace_id=fake_fault"), "{events:#?}");
     assert!(
         events[1].contains("status=200") && events[1].contains("attempt=2"),
         "{events:#?}"

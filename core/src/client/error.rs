@@ -109,18 +109,30 @@ impl fmt::Display for Error {
             Error::Invalid(errors) => {
                 write!(f, "nothing was sent: the update is invalid: {errors}")
             }
-            Error::Clerk(failure) => write!(f, "nothing was applied: {failure}"),
+            Error::Clerk(failure) => {
+                if failure.step.writes() {
+                    f.write_str(fate(failure.may_have_applied))?;
+                }
+                fmt::Display::fmt(failure, f)
+            }
             Error::Transport(error) => {
-                let fate = if error.may_have_reached_clerk() {
-                    "it may have been applied"
-                } else {
-                    "nothing was applied"
-                };
-                write!(f, "{fate}: {error}")
+                if error.step.writes() {
+                    f.write_str(fate(error.may_have_reached_clerk()))?;
+                }
+                fmt::Display::fmt(error, f)
             }
             Error::Partial(partial) => fmt::Display::fmt(partial, f),
             Error::NotAUser(not) => fmt::Display::fmt(not, f),
         }
+    }
+}
+
+/// What a failed write left: the words before the failure.
+fn fate(may_have_applied: bool) -> &'static str {
+    if may_have_applied {
+        "it may have been applied: "
+    } else {
+        "nothing was applied: "
     }
 }
 
@@ -144,6 +156,7 @@ impl From<ValidationErrors> for Error {
 
 /// Clerk's error answer to one request.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ClerkFailure {
     /// The request that failed.
     pub step: Step,
@@ -154,6 +167,10 @@ pub struct ClerkFailure {
     pub retry_after: Option<Duration>,
     /// How many times the request was sent.
     pub attempts: u32,
+    /// Whether Clerk may have applied the request all the same: an earlier attempt
+    /// broke off or timed out, or a gateway answered 500, 502 or 504 (which may come
+    /// after the write landed). Always `false` for a read.
+    pub may_have_applied: bool,
 }
 
 impl ClerkFailure {
@@ -189,6 +206,11 @@ pub enum TransportKind {
     Timeout,
     /// The connection broke before the whole answer came.
     Interrupted,
+    /// The answer came from another URL than the one asked (a redirect, which this
+    /// client does not follow): it is not Clerk's answer to the request.
+    Redirected,
+    /// The answer was larger than any user (over 4 MiB) and was not read.
+    TooLarge,
 }
 
 /// A request that got no answer from Clerk.
@@ -197,6 +219,7 @@ pub struct TransportError {
     step: Step,
     kind: TransportKind,
     attempts: u32,
+    reached: bool,
     source: Box<dyn std::error::Error + Send + Sync>,
 }
 
@@ -205,12 +228,14 @@ impl TransportError {
         step: Step,
         kind: TransportKind,
         attempts: u32,
+        reached: bool,
         source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
     ) -> Self {
         TransportError {
             step,
             kind,
             attempts,
+            reached,
             source: source.into(),
         }
     }
@@ -230,10 +255,11 @@ impl TransportError {
         self.attempts
     }
 
-    /// Whether Clerk may have received (and applied) the request: not if no connection
-    /// was ever made, possibly after a timeout or a broken connection.
+    /// Whether Clerk may have received (and applied) the request: `false` only if no
+    /// attempt ever got a connection through, or every attempt that did was answered
+    /// with a refusal.
     pub fn may_have_reached_clerk(&self) -> bool {
-        !matches!(self.kind, TransportKind::Connect)
+        self.reached
     }
 }
 
@@ -243,6 +269,10 @@ impl fmt::Display for TransportError {
             TransportKind::Connect => "could not connect to Clerk",
             TransportKind::Timeout => "Clerk did not answer in time",
             TransportKind::Interrupted => "the connection to Clerk broke before the answer",
+            TransportKind::Redirected => {
+                "the answer came from another URL (a redirect, which is not followed)"
+            }
+            TransportKind::TooLarge => "the answer was larger than 4 MiB",
         };
         write!(f, "{} failed: {what}", self.step)?;
         if self.attempts > 1 {
@@ -260,6 +290,7 @@ impl std::error::Error for TransportError {
 
 /// An update of which some requests were applied before one failed.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Partial {
     /// The steps Clerk applied, in order.
     pub applied: Vec<Step>,
@@ -281,15 +312,44 @@ impl fmt::Display for Partial {
         }
         f.write_str(" applied, then ")?;
         match &self.cause {
-            Error::Clerk(failure) => fmt::Display::fmt(failure, f),
-            Error::Transport(error) => fmt::Display::fmt(error, f),
+            Error::Clerk(failure) => {
+                f.write_str(later_fate(failure.may_have_applied))?;
+                fmt::Display::fmt(failure, f)
+            }
+            Error::Transport(error) => {
+                f.write_str(later_fate(error.may_have_reached_clerk()))?;
+                fmt::Display::fmt(error, f)
+            }
             other => fmt::Display::fmt(other, f),
         }
     }
 }
 
+impl Partial {
+    /// Whether the failed step may have been applied all the same (see
+    /// [`ClerkFailure::may_have_applied`] and
+    /// [`TransportError::may_have_reached_clerk`]).
+    pub fn failed_may_have_applied(&self) -> bool {
+        match &self.cause {
+            Error::Clerk(failure) => failure.may_have_applied,
+            Error::Transport(error) => error.may_have_reached_clerk(),
+            _ => false,
+        }
+    }
+}
+
+/// What a failed later step left, in a partial update's message.
+fn later_fate(may_have_applied: bool) -> &'static str {
+    if may_have_applied {
+        "(it may have been applied) "
+    } else {
+        "(not applied) "
+    }
+}
+
 /// A success answer that is not a user of the schema.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct NotAUser {
     /// The steps Clerk applied (every step of an update).
     pub applied: Vec<Step>,
@@ -321,6 +381,8 @@ pub enum ConfigError {
     SecretKey(super::key::InvalidSecretKey),
     /// The base URL cannot be used; the reason says why.
     BaseUrl(&'static str),
+    /// `CLERK_API_URL` is not a base URL that can be used; the reason says why.
+    EnvBaseUrl(&'static str),
     /// The HTTP client or its TLS configuration could not be built.
     Http(Box<dyn std::error::Error + Send + Sync>),
 }
@@ -333,6 +395,7 @@ impl fmt::Display for ConfigError {
             ),
             ConfigError::SecretKey(error) => write!(f, "invalid secret key: {error}"),
             ConfigError::BaseUrl(reason) => write!(f, "invalid base URL: {reason}"),
+            ConfigError::EnvBaseUrl(reason) => write!(f, "invalid CLERK_API_URL: {reason}"),
             ConfigError::Http(error) => write!(f, "the HTTP client could not be built: {error}"),
         }
     }

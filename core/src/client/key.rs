@@ -17,7 +17,7 @@ use std::sync::Arc;
 /// assert!(SecretKey::new("pk_test_Y2xlcmsuZXhhbXBsZS5jb20k").is_err());
 /// # Ok::<(), clerk_metadata::client::InvalidSecretKey>(())
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct SecretKey(Arc<str>);
 
 /// The longest key accepted; Clerk's are far shorter.

@@ -78,6 +78,8 @@ pub struct Clerk {
 
 struct Inner {
     http: reqwest::Client,
+    /// Kept to scrub it from error answers that echo the request.
+    key: SecretKey,
     /// The base URL without a trailing `/`.
     base: String,
     authorization: reqwest::header::HeaderValue,
@@ -95,7 +97,10 @@ impl Clerk {
         let key = std::env::var("CLERK_SECRET_KEY").map_err(|_| ConfigError::MissingSecretKey)?;
         let mut builder = Clerk::builder(SecretKey::new(key)?);
         if let Ok(url) = std::env::var("CLERK_API_URL") {
-            builder = builder.base_url(&url)?;
+            builder = builder.base_url(&url).map_err(|e| match e {
+                ConfigError::BaseUrl(reason) => ConfigError::EnvBaseUrl(reason),
+                other => other,
+            })?;
         }
         builder.build()
     }
@@ -105,6 +110,7 @@ impl Clerk {
         ClerkBuilder {
             key,
             base: DEFAULT_BASE_URL.to_owned(),
+            localhost_port: None,
             version: ApiVersion::LATEST,
             http: None,
             retry: RetryPolicy::default(),
@@ -162,6 +168,9 @@ impl fmt::Debug for Clerk {
 pub struct ClerkBuilder {
     key: SecretKey,
     base: String,
+    /// For a base URL on `localhost`: its port, so the client made here sends to
+    /// 127.0.0.1 whatever name resolution says.
+    localhost_port: Option<u16>,
     version: ApiVersion,
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
@@ -208,8 +217,21 @@ impl ClerkBuilder {
         if !parsed.username().is_empty() || parsed.password().is_some() {
             return Err(ConfigError::BaseUrl("it may not hold credentials"));
         }
+        self.localhost_port = if host.eq_ignore_ascii_case("localhost") {
+            parsed.port_or_known_default()
+        } else {
+            None
+        };
         self.base = parsed.as_str().trim_end_matches('/').to_owned();
         Ok(self)
+    }
+
+    /// Aims at a base URL known to be good (the fake's own loopback address).
+    #[cfg(feature = "testing")]
+    pub(crate) fn loopback_base(mut self, base: String) -> Self {
+        self.base = base;
+        self.localhost_port = None;
+        self
     }
 
     /// The API version sent as `Clerk-API-Version` on every request (default
@@ -222,6 +244,12 @@ impl ClerkBuilder {
 
     /// Sends through the app's own `reqwest::Client` (its pool, proxy and TLS
     /// settings) instead of one made for this client.
+    ///
+    /// The client made here follows no redirect and uses no proxy; with the app's own
+    /// client, that is the app's to set. An answer from another URL than the one asked
+    /// (a followed redirect) is refused all the same
+    /// ([`TransportKind::Redirected`]), and a proxy set for a plain-`http` loopback
+    /// base would see the key.
     #[must_use]
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
@@ -255,7 +283,7 @@ impl ClerkBuilder {
     pub fn build(self) -> Result<Clerk, ConfigError> {
         let http = match self.http {
             Some(http) => http,
-            None => http_client()?,
+            None => http_client(self.localhost_port)?,
         };
         let mut authorization =
             reqwest::header::HeaderValue::try_from(format!("Bearer {}", self.key.expose()))
@@ -264,6 +292,7 @@ impl ClerkBuilder {
         Ok(Clerk {
             inner: Arc::new(Inner {
                 http,
+                key: self.key,
                 base: self.base,
                 authorization,
                 version: self.version,
@@ -288,9 +317,20 @@ impl fmt::Debug for ClerkBuilder {
 }
 
 /// The `reqwest::Client` made when the app gives none: rustls on *ring* with the
-/// platform's verifier, or the platform's TLS with the `native-tls` feature.
-fn http_client() -> Result<reqwest::Client, ConfigError> {
-    let builder = reqwest::Client::builder().user_agent(USER_AGENT);
+/// platform's verifier, or the platform's TLS with the `native-tls` feature; no
+/// redirects (a 303 would turn a write into a read that looks like success), no proxy
+/// (the key goes only where the base URL says), and `localhost` pinned to 127.0.0.1.
+fn http_client(localhost_port: Option<u16>) -> Result<reqwest::Client, ConfigError> {
+    let mut builder = reqwest::Client::builder()
+        .user_agent(USER_AGENT)
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy();
+    if let Some(port) = localhost_port {
+        builder = builder.resolve(
+            "localhost",
+            std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, port)),
+        );
+    }
     #[cfg(feature = "native-tls")]
     let builder = builder.tls_backend_native();
     #[cfg(not(feature = "native-tls"))]
@@ -336,9 +376,10 @@ impl<S: UserMetadata> Users<S> {
     /// Reads user `user_id` (`GET /v1/users/{user_id}`).
     pub async fn get(&self, user_id: &UserId) -> Result<User<S>, Error> {
         let path = format!("/v1/users/{user_id}");
+        let start = tokio::time::Instant::now();
         let body = self
             .clerk
-            .send(Step::GetUser, reqwest::Method::GET, &path, None)
+            .send(Step::GetUser, reqwest::Method::GET, &path, None, start)
             .await?;
         User::from_json(&body).map_err(|error| {
             Error::NotAUser(NotAUser {
@@ -352,8 +393,14 @@ impl<S: UserMetadata> Users<S> {
     /// returns the user as Clerk's last answer shows it.
     ///
     /// The update is validated first; then its requests (profile, then metadata) are
-    /// sent in order, each retried as the [`RetryPolicy`] says. See [`Error`] for what
-    /// each failure means for the user's data.
+    /// sent in order, each retried as the [`RetryPolicy`] says (its `max_elapsed`
+    /// bounds the retries of the whole call; each step is sent at least once, so a
+    /// call takes at most about `max_elapsed` plus one timeout per step). See [`Error`]
+    /// for what each failure means for the user's data.
+    ///
+    /// Dropping the future (an outer timeout, a `select!`) stops the call where it is:
+    /// the steps already applied stay applied, the one in flight may or may not land,
+    /// and no error reports it. Prefer the client's own timeout and retry policy.
     pub async fn update(
         &self,
         user_id: &UserId,
@@ -361,6 +408,7 @@ impl<S: UserMetadata> Users<S> {
     ) -> Result<User<S>, Error> {
         let requests =
             update.build_with(user_id, self.clerk.inner.version, &self.clerk.inner.rules)?;
+        let start = tokio::time::Instant::now();
         let mut applied = Vec::with_capacity(requests.len());
         let mut last = None;
         for request in requests {
@@ -377,9 +425,13 @@ impl<S: UserMetadata> Users<S> {
             let path = request.path().to_owned();
             let body = Body {
                 content_type,
-                bytes: request.into_body(),
+                bytes: request.into_body().into(),
             };
-            match self.clerk.send(step, method, &path, Some(body)).await {
+            match self
+                .clerk
+                .send(step, method, &path, Some(&body), start)
+                .await
+            {
                 Ok(answer) => {
                     applied.push(step);
                     last = Some(answer);

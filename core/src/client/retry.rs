@@ -10,11 +10,12 @@ use std::time::SystemTime;
 /// this crate sends is idempotent: sending it twice leaves the user as sending it
 /// once). Not retried: any other status, and a timeout (the time was spent).
 ///
-/// The wait is Clerk's `Retry-After` when it sends one (in seconds or as an HTTP
-/// date), and otherwise an exponential backoff with jitter: for attempt *n*, half of
-/// `min(max_backoff, initial_backoff × 2ⁿ⁻¹)` plus a random part of the other half. A
-/// `Retry-After` longer than [`max_retry_after`](Self::max_retry_after) is not waited
-/// out: the error is returned with it, for the caller to decide. No retry starts if it
+/// The wait is an exponential backoff with jitter: for attempt *n*, half of
+/// `min(max_backoff, initial_backoff × 2ⁿ⁻¹)` plus a random part of the other half; or
+/// Clerk's `Retry-After` (in seconds or as an HTTP date), when it sends a longer one.
+/// A `Retry-After` longer than [`max_retry_after`](Self::max_retry_after) is not waited
+/// out: the error is returned with it, for the caller to decide (waiting less would
+/// only earn another 429). No retry starts if it
 /// would end past [`max_elapsed`](Self::max_elapsed) since the first attempt began.
 ///
 /// Clerk's limits: 10 updates per 10 seconds for one user, and 1,000 requests per 10
@@ -146,7 +147,9 @@ impl RetryPolicy {
                 if after > self.max_retry_after {
                     return Decision::Stop;
                 }
-                after
+                // `Retry-After: 0` still backs off, with jitter, so that many waiting
+                // clients do not all come back at once.
+                after.max(self.backoff_for(attempt, jitter))
             }
             Outcome::Status {
                 status: 429 | 502 | 503 | 504,
@@ -260,6 +263,23 @@ mod tests {
         assert_eq!(
             policy.decide(1, status(429, Some(S(11))), S(0), 0.9),
             Decision::Stop
+        );
+    }
+
+    #[test]
+    fn a_short_retry_after_still_backs_off() {
+        let policy = RetryPolicy::default().backoff(MS(100), MS(1000));
+        assert_eq!(
+            policy.decide(1, status(503, Some(S(0))), S(0), 0.0),
+            Decision::Retry(MS(50))
+        );
+        assert_eq!(
+            policy.decide(3, status(429, Some(MS(10))), S(0), 1.0),
+            Decision::Retry(MS(400))
+        );
+        assert_eq!(
+            policy.decide(3, status(429, Some(S(2))), S(0), 1.0),
+            Decision::Retry(S(2))
         );
     }
 

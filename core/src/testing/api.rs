@@ -102,6 +102,8 @@ pub(crate) struct Users {
 /// A request, as the fake's logic sees it.
 pub(crate) struct Call<'a> {
     pub(crate) method: &'a str,
+    /// The `Content-Type` header, if any.
+    pub(crate) content_type: Option<&'a str>,
     pub(crate) path: &'a str,
     pub(crate) version: ApiVersion,
     pub(crate) body: &'a [u8],
@@ -179,6 +181,19 @@ impl Users {
             return answer;
         }
         writes.push_back(now);
+        let json = call
+            .content_type
+            .and_then(|t| t.split(';').next())
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
+        if !json {
+            return error(
+                415,
+                "unsupported_media_type",
+                "The request body must be application/json",
+                None,
+                call.trace,
+            );
+        }
         let body = match serde_json::from_slice::<Value>(call.body) {
             Ok(Value::Object(body)) => body,
             Ok(_) => {
@@ -203,11 +218,16 @@ impl Users {
         let Some(user) = self.users.get_mut(id) else {
             return not_found(call.trace);
         };
+        let written: Vec<&str> = TIERS
+            .into_iter()
+            .filter(|t| body.contains_key(*t))
+            .collect();
         let mut updated = user.clone();
         if let Err(answer) = apply(&mut updated, body, call) {
             return answer;
         }
-        for tier in TIERS {
+        // Only the tiers this request writes are held to the limit.
+        for tier in TIERS.into_iter().filter(|t| written.contains(t)) {
             let size = updated.get(tier).map_or(0, |t| t.to_string().len());
             if size > TIER_LIMIT {
                 return error(

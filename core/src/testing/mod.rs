@@ -115,14 +115,14 @@ struct Queued {
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Fault {
-    /// Answer with this status and body (and `Retry-After`, if set), changing nothing.
+    /// Answer with this status, body and headers, changing nothing.
     Status {
         /// The HTTP status.
         status: u16,
         /// The body.
         body: Vec<u8>,
-        /// The `Retry-After` header's value.
-        retry_after: Option<String>,
+        /// Headers besides `content-type: application/json`, as (name, value).
+        headers: Vec<(String, String)>,
     },
     /// Wait this long, then handle the request as usual.
     Delay(Duration),
@@ -140,21 +140,48 @@ impl Fault {
         Fault::Status {
             status,
             body: body.to_string().into_bytes(),
-            retry_after: None,
+            headers: Vec::new(),
+        }
+    }
+
+    /// Answer with `status` and `body` as given (a proxy's page, say).
+    pub fn raw(status: u16, body: impl Into<Vec<u8>>) -> Fault {
+        Fault::Status {
+            status,
+            body: body.into(),
+            headers: Vec::new(),
+        }
+    }
+
+    /// A redirect: `303 See Other` to `location`.
+    pub fn redirect(location: impl Into<String>) -> Fault {
+        Fault::raw(303, Vec::new()).header("location", location)
+    }
+
+    /// The same fault with header `name` (a status fault only).
+    #[must_use]
+    pub fn header(self, name: impl Into<String>, value: impl Into<String>) -> Fault {
+        match self {
+            Fault::Status {
+                status,
+                body,
+                mut headers,
+            } => {
+                headers.push((name.into(), value.into()));
+                Fault::Status {
+                    status,
+                    body,
+                    headers,
+                }
+            }
+            other => other,
         }
     }
 
     /// The same fault with a `Retry-After` header (seconds, or an HTTP date).
     #[must_use]
     pub fn retry_after(self, value: impl Into<String>) -> Fault {
-        match self {
-            Fault::Status { status, body, .. } => Fault::Status {
-                status,
-                body,
-                retry_after: Some(value.into()),
-            },
-            other => other,
-        }
+        self.header("retry-after", value)
     }
 }
 
@@ -164,12 +191,12 @@ impl fmt::Debug for Fault {
             Fault::Status {
                 status,
                 body,
-                retry_after,
+                headers,
             } => f
                 .debug_struct("Status")
                 .field("status", status)
                 .field("body", &format_args!("<{} bytes>", body.len()))
-                .field("retry_after", retry_after)
+                .field("headers", headers)
                 .finish(),
             Fault::Delay(delay) => f.debug_tuple("Delay").field(delay).finish(),
             Fault::DropConnection => f.write_str("DropConnection"),
@@ -305,12 +332,7 @@ impl FakeClerk {
 
     /// A [`Clerk`] builder aimed at the fake, with its key, to configure further.
     pub fn client_builder(&self) -> ClerkBuilder {
-        // The URL is the fake's own loopback address, which `base_url` accepts.
-        let builder = Clerk::builder(self.secret_key());
-        match builder.clone().base_url(&self.url) {
-            Ok(builder) => builder,
-            Err(_) => builder,
-        }
+        Clerk::builder(self.secret_key()).loopback_base(self.url.clone())
     }
 
     /// A [`Clerk`] aimed at the fake, with the default settings.

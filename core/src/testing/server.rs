@@ -49,6 +49,8 @@ pub(crate) fn spawn(
 async fn accept(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
+            // Out of file descriptors, say: wait rather than spin.
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
             continue;
         };
         let shared = shared.clone();
@@ -139,11 +141,19 @@ async fn handle(
         Some(Fault::Status {
             status,
             body,
-            retry_after,
+            headers,
         }) => {
             // An injected failure also closes the connection, as a failing proxy does,
             // so the client's next attempt starts on a fresh one.
-            let mut response = respond(status, retry_after, body);
+            let mut response = respond(status, None, body);
+            for (name, value) in headers {
+                if let (Ok(name), Ok(value)) = (
+                    hyper::header::HeaderName::try_from(name),
+                    hyper::header::HeaderValue::try_from(value),
+                ) {
+                    response.headers_mut().insert(name, value);
+                }
+            }
             response.headers_mut().insert(
                 hyper::header::CONNECTION,
                 hyper::header::HeaderValue::from_static("close"),
@@ -199,6 +209,7 @@ fn process(shared: &Shared, recorded: &RecordedRequest) -> Response<Full<Bytes>>
     };
     let call = Call {
         method: &recorded.method,
+        content_type: recorded.header("content-type"),
         path: recorded.path.split('?').next().unwrap_or_default(),
         version,
         body: &recorded.body,

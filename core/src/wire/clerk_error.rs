@@ -11,7 +11,10 @@ use crate::json::escape::{KEY_CHARS, MESSAGE_CHARS, escaped};
 const SHOWN_ERRORS: usize = 10;
 
 /// One error of a Clerk error response.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+///
+/// Its `Debug`, like its `Display`, escapes and cuts Clerk's text (which may echo what
+/// a user typed) and shows only the names of `meta`'s entries.
+#[derive(Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ClerkError {
     /// The machine-readable code, such as `form_password_length_too_short`.
@@ -50,7 +53,9 @@ impl fmt::Display for ClerkError {
 }
 
 /// A Clerk error body: `{"errors": [...], "clerk_trace_id": "..."}`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+///
+/// Its `Debug` escapes and cuts the text it shows, like [`ClerkError`]'s.
+#[derive(Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ClerkErrors {
     /// The errors, in Clerk's order.
@@ -66,9 +71,10 @@ pub struct ClerkErrors {
 /// A failed Clerk response, read from its status and body. Nothing is lost: a body
 /// that is not `ClerkErrors` is kept as it came.
 ///
-/// `Display` shows Clerk's codes and messages with control and invisible characters
-/// escaped and long text cut, and never an unrecognized body, only its length.
-#[derive(Debug, Clone, PartialEq)]
+/// `Display` and `Debug` show Clerk's codes and messages with control and invisible
+/// characters escaped and long text cut, and never an unrecognized body (a proxy's page
+/// may echo the request, key and all), only its length.
+#[derive(Clone, PartialEq)]
 pub enum ApiError {
     /// Clerk's own error body.
     Clerk {
@@ -106,6 +112,54 @@ impl ApiError {
                 status,
                 body: body.to_vec(),
             },
+        }
+    }
+
+    /// Replaces every occurrence of `secret` in the error's text (codes, messages,
+    /// `meta`, the trace ID) with `[redacted]`: a proxy or a gateway that echoes the
+    /// request must not carry the key into a message.
+    #[cfg(feature = "client")]
+    pub(crate) fn redact(&mut self, secret: &str) {
+        fn scrub(text: &mut String, secret: &str) {
+            if !secret.is_empty() && text.contains(secret) {
+                *text = text.replace(secret, "[redacted]");
+            }
+        }
+        fn scrub_value(value: &mut Value, secret: &str) {
+            match value {
+                Value::String(text) => scrub(text, secret),
+                Value::Array(items) => items.iter_mut().for_each(|v| scrub_value(v, secret)),
+                Value::Object(map) => scrub_map(map, secret),
+                _ => {}
+            }
+        }
+        fn scrub_map(map: &mut Map<String, Value>, secret: &str) {
+            if map.keys().any(|k| k.contains(secret)) {
+                *map = std::mem::take(map)
+                    .into_iter()
+                    .map(|(k, v)| (k.replace(secret, "[redacted]"), v))
+                    .collect();
+            }
+            map.values_mut().for_each(|v| scrub_value(v, secret));
+        }
+        let ApiError::Clerk { errors, .. } = self else {
+            return;
+        };
+        for error in &mut errors.errors {
+            scrub(&mut error.code, secret);
+            scrub(&mut error.message, secret);
+            if let Some(long) = &mut error.long_message {
+                scrub(long, secret);
+            }
+            if let Some(meta) = &mut error.meta {
+                scrub_map(meta, secret);
+            }
+        }
+        if let Some(meta) = &mut errors.meta {
+            scrub_map(meta, secret);
+        }
+        if let Some(trace) = &mut errors.clerk_trace_id {
+            scrub(trace, secret);
         }
     }
 
@@ -160,3 +214,81 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+/// The names of a `meta` object's entries, not their values.
+struct MetaKeys<'a>(&'a Option<Map<String, Value>>);
+
+impl fmt::Debug for MetaKeys<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            None => f.write_str("None"),
+            Some(meta) => f
+                .debug_set()
+                .entries(
+                    meta.keys()
+                        .take(SHOWN_ERRORS)
+                        .map(|k| escaped(k, KEY_CHARS)),
+                )
+                .finish(),
+        }
+    }
+}
+
+/// Text from a response, escaped and cut, shown as a quoted string.
+struct Shown<'a>(&'a str, usize);
+
+impl fmt::Debug for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{}\"", escaped(self.0, self.1))
+    }
+}
+
+impl fmt::Debug for ClerkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClerkError")
+            .field("code", &Shown(&self.code, KEY_CHARS))
+            .field("message", &Shown(&self.message, MESSAGE_CHARS))
+            .field(
+                "long_message",
+                &self
+                    .long_message
+                    .as_deref()
+                    .map(|m| Shown(m, MESSAGE_CHARS)),
+            )
+            .field("meta", &MetaKeys(&self.meta))
+            .finish()
+    }
+}
+
+impl fmt::Debug for ClerkErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClerkErrors")
+            .field(
+                "errors",
+                &&self.errors[..self.errors.len().min(SHOWN_ERRORS)],
+            )
+            .field("meta", &MetaKeys(&self.meta))
+            .field(
+                "clerk_trace_id",
+                &self.clerk_trace_id.as_deref().map(|t| Shown(t, KEY_CHARS)),
+            )
+            .finish()
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::Clerk { status, errors } => f
+                .debug_struct("Clerk")
+                .field("status", status)
+                .field("errors", errors)
+                .finish(),
+            ApiError::Unrecognized { status, body } => f
+                .debug_struct("Unrecognized")
+                .field("status", status)
+                .field("body", &format_args!("<{} bytes>", body.len()))
+                .finish(),
+        }
+    }
+}

@@ -7,6 +7,9 @@
 #     `cargo build` of the crate alone. Prints the medians and the ratio.
 #  5. Clean build: a crate depending on clerk-metadata (default features) against one
 #     depending on serde (derive) + serde_json alone, each from an empty target dir.
+#  6. Clean build of each feature: clerk-metadata with `client` against a crate that
+#     depends on reqwest alone with the same TLS choice (rustls on ring, the platform
+#     verifier); and `testing` and `http`, against the default features.
 #
 # Usage: tests/benches/compile/compile_bench.sh [RUNS] [N]   (defaults: 7 runs, N = 100)
 # Needs only cargo and python3 (for the medians); writes under target/compile-bench.
@@ -96,3 +99,40 @@ echo "5. clean build (debug, $(nproc) cores), median of $clean_runs runs:"
 echo "   clerk-metadata (default features): ${cm} s   (runs:${clean[with-clerk-metadata]})"
 echo "   serde (derive) + serde_json:       ${sm} s   (runs:${clean[with-serde]})"
 echo "   ratio: $(ratio "$cm" "$sm")   (budget: at most 1.25)"
+
+# --- 6. features: client against reqwest alone; testing and http against default ----
+clean_build() { # dir -> prints seconds (median of CLEAN_RUNS)
+  local dir=$1 runs=""
+  (cd "$dir" && cargo fetch -q)
+  for _ in $(seq "$clean_runs"); do
+    export CARGO_TARGET_DIR="$work/target-feature"
+    rm -rf "$CARGO_TARGET_DIR"
+    start=$(now)
+    (cd "$dir" && cargo build -q)
+    end=$(now)
+    runs+=" $(python3 -c "print($end - $start)")"
+  done
+  median $runs
+}
+new_crate "$work/with-client" with-client "clerk-metadata = { path = \"$root/core\", features = [\"client\"] }"
+new_crate "$work/with-reqwest" with-reqwest \
+  'reqwest = { version = "0.13.5", default-features = false, features = ["rustls-no-provider"] }' \
+  'rustls = { version = "0.23.46", default-features = false, features = ["ring", "std", "tls12"] }' \
+  'rustls-platform-verifier = "0.7.1"'
+new_crate "$work/with-testing" with-testing "clerk-metadata = { path = \"$root/core\", features = [\"testing\"] }"
+new_crate "$work/with-http" with-http "clerk-metadata = { path = \"$root/core\", features = [\"http\"] }"
+echo 'pub use clerk_metadata;' >"$work/with-client/src/lib.rs"
+echo 'pub use clerk_metadata;' >"$work/with-testing/src/lib.rs"
+echo 'pub use clerk_metadata;' >"$work/with-http/src/lib.rs"
+echo 'pub use reqwest; pub use rustls; pub use rustls_platform_verifier;' >"$work/with-reqwest/src/lib.rs"
+client=$(clean_build "$work/with-client")
+reqwest_alone=$(clean_build "$work/with-reqwest")
+testing=$(clean_build "$work/with-testing")
+http=$(clean_build "$work/with-http")
+echo "6. clean build by feature (debug, $(nproc) cores), median of $clean_runs runs:"
+echo "   default features:            ${cm} s"
+echo "   client:                      ${client} s"
+echo "   reqwest alone (same TLS):    ${reqwest_alone} s"
+echo "   ratio client / reqwest alone: $(ratio "$client" "$reqwest_alone")   (budget: at most 1.20)"
+echo "   testing:                     ${testing} s"
+echo "   http:                        ${http} s"
