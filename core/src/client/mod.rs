@@ -127,6 +127,14 @@ impl Clerk {
         }
     }
 
+    /// The instance's session-token keys (`GET /v1/jwks`), as JSON.
+    #[cfg(feature = "session")]
+    pub(crate) async fn get_jwks(&self) -> Result<Vec<u8>, Error> {
+        let start = tokio::time::Instant::now();
+        self.send(Step::GetJwks, reqwest::Method::GET, "/v1/jwks", None, start)
+            .await
+    }
+
     /// The API version sent on every request.
     pub fn api_version(&self) -> ApiVersion {
         self.inner.version

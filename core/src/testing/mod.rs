@@ -32,6 +32,7 @@
 //! ```
 
 mod api;
+mod keys;
 mod server;
 
 use core::fmt;
@@ -66,6 +67,11 @@ pub(crate) struct Shared {
     requests: Mutex<Vec<RecordedRequest>>,
     pub(crate) traces: AtomicU64,
     next_id: AtomicU64,
+    /// The session-token key pairs, newest last; made when first needed (RSA key
+    /// generation takes a moment).
+    keys: Mutex<Vec<keys::KeyPair>>,
+    /// The `azp` put in tokens, if any.
+    azp: Mutex<Option<String>>,
 }
 
 /// Locks a mutex, whether or not a panicking thread poisoned it (the data is plain
@@ -279,6 +285,18 @@ impl fmt::Debug for RecordedRequest {
     }
 }
 
+/// Why the fake could not make or use a session-token key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyError(String);
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the fake's session-token key failed: {}", self.0)
+    }
+}
+
+impl std::error::Error for KeyError {}
+
 /// Why a user could not be added to the fake.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SeedError(&'static str);
@@ -309,6 +327,8 @@ impl FakeClerk {
             requests: Mutex::new(Vec::new()),
             traces: AtomicU64::new(1),
             next_id: AtomicU64::new(1),
+            keys: Mutex::new(Vec::new()),
+            azp: Mutex::new(None),
         });
         let (url, stop, thread) = server::spawn(shared.clone())?;
         Ok(FakeClerk {
@@ -396,9 +416,93 @@ impl FakeClerk {
         lock(&self.shared.requests).clone()
     }
 
-    /// Sets the JSON that `GET /v1/jwks` answers (`{"keys": []}` to start with).
+    /// Sets the JSON that `GET /v1/jwks` answers, in place of the fake's own keys
+    /// (a JWKS with keys of another instance, say).
     pub fn set_jwks(&self, jwks: Value) {
         self.shared.users().jwks = jwks;
+    }
+
+    /// Makes the fake's first session-token key pair, if it has none yet, and
+    /// publishes it at `GET /v1/jwks`. The other key methods call it; call it up front
+    /// to take the moment RSA key generation takes at start-up.
+    pub fn ensure_keys(&self) -> Result<(), KeyError> {
+        let mut keys = lock(&self.shared.keys);
+        if keys.is_empty() {
+            keys.push(keys::KeyPair::generate("ins_fake_1".to_owned()).map_err(KeyError)?);
+            self.publish(&keys);
+        }
+        Ok(())
+    }
+
+    /// Makes a new key pair, signs new tokens with it and publishes it beside the
+    /// older keys, as Clerk does when it rotates an instance's keys. Returns the new
+    /// key's `kid`.
+    pub fn rotate_keys(&self) -> Result<String, KeyError> {
+        self.ensure_keys()?;
+        let mut keys = lock(&self.shared.keys);
+        let kid = format!("ins_fake_{}", keys.len() + 1);
+        keys.push(keys::KeyPair::generate(kid.clone()).map_err(KeyError)?);
+        self.publish(&keys);
+        Ok(kid)
+    }
+
+    fn publish(&self, keys: &[keys::KeyPair]) {
+        let jwks =
+            serde_json::json!({ "keys": keys.iter().map(|k| k.jwk.clone()).collect::<Vec<_>>() });
+        self.shared.users().jwks = jwks;
+    }
+
+    /// The current signing key's public half in PEM form, as the Clerk Dashboard gives
+    /// it for `CLERK_JWT_KEY`.
+    pub fn jwt_public_key_pem(&self) -> Result<String, KeyError> {
+        self.ensure_keys()?;
+        let keys = lock(&self.shared.keys);
+        Ok(keys.last().map(|k| k.pem.clone()).unwrap_or_default())
+    }
+
+    /// Puts `azp` (the origin a token is made for) into the tokens made from now on.
+    pub fn set_authorized_party(&self, azp: impl Into<String>) {
+        *lock(&self.shared.azp) = Some(azp.into());
+    }
+
+    /// A session token for `user`, as Clerk makes them (version 2): `sub`, `sid`,
+    /// `iat`, `nbf`, `exp` a minute ahead, `iss` the fake's URL, `azp` if set, `v: 2`,
+    /// `sts: "active"`; RS256 with the current key.
+    pub fn session_token(&self, user: &UserId) -> Result<String, KeyError> {
+        self.session_token_with(user, Value::Object(Default::default()))
+    }
+
+    /// A session token for `user` with `extra` claims added (or replacing the
+    /// standard ones: `{"exp": 0}` makes an expired token, `{"metadata": …}` a
+    /// customized one).
+    pub fn session_token_with(&self, user: &UserId, extra: Value) -> Result<String, KeyError> {
+        self.ensure_keys()?;
+        let now = keys::now();
+        let mut claims = serde_json::json!({
+            "sub": user.as_str(),
+            "sid": format!("sess_fake{}", self.shared.next_id.fetch_add(1, Ordering::Relaxed)),
+            "iat": now,
+            "nbf": now - 5,
+            "exp": now + 60,
+            "iss": self.url,
+            "v": 2,
+            "sts": "active",
+        });
+        if let Some(azp) = lock(&self.shared.azp).clone() {
+            claims["azp"] = Value::String(azp);
+        }
+        if let (Value::Object(claims), Value::Object(extra)) = (&mut claims, extra) {
+            claims.extend(extra);
+        }
+        self.sign(&claims)
+    }
+
+    /// Any claims, signed RS256 with the fake's current key (`kid` in the header).
+    pub fn sign(&self, claims: &Value) -> Result<String, KeyError> {
+        self.ensure_keys()?;
+        let keys = lock(&self.shared.keys);
+        let key = keys.last().ok_or_else(|| KeyError("no key".to_owned()))?;
+        key.sign(claims).map_err(KeyError)
     }
 }
 

@@ -1,0 +1,529 @@
+//! Session verification over loopback with the fake's test keys: every refusal, key
+//! rotation, the JWKS cache, token sources, and typed claims.
+
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use clerk_metadata::session::{SessionClaims, SessionError, SessionVerifier, session_token};
+use clerk_metadata::testing::FakeClerk;
+use clerk_metadata::{UserId, UserMetadata};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+fn user() -> UserId {
+    UserId::parse("user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb").unwrap()
+}
+
+fn jwks_fetches(fake: &FakeClerk) -> usize {
+    fake.requests()
+        .iter()
+        .filter(|r| r.path() == "/v1/jwks")
+        .count()
+}
+
+fn verifier(fake: &FakeClerk) -> SessionVerifier {
+    SessionVerifier::with_jwks(fake.client().unwrap()).build()
+}
+
+async fn refusal(verifier: &SessionVerifier, token: &str) -> SessionError {
+    verifier.verify::<()>(token).await.unwrap_err()
+}
+
+#[tokio::test]
+async fn a_valid_token_gives_its_claims_through_jwks_and_pem() {
+    let fake = FakeClerk::start().unwrap();
+    fake.set_authorized_party("http://127.0.0.1:3000");
+    let token = fake.session_token(&user()).unwrap();
+    let claims: SessionClaims = verifier(&fake).verify(&token).await.unwrap();
+    assert_eq!(claims.sub, user());
+    assert_eq!(claims.azp.as_deref(), Some("http://127.0.0.1:3000"));
+    assert_eq!(claims.v, Some(2));
+    assert_eq!(claims.sts.as_deref(), Some("active"));
+    assert!(claims.sid.as_deref().unwrap().starts_with("sess_"));
+    assert!(claims.exp > claims.iat);
+    // Networkless: the PEM public key, no request to Clerk at all.
+    let before = fake.requests().len();
+    let pem = fake.jwt_public_key_pem().unwrap();
+    let networkless = SessionVerifier::with_pem(&pem).unwrap().build();
+    assert_eq!(networkless.verify::<()>(&token).await.unwrap().sub, user());
+    // As an environment variable often holds it: one line with `\n` escapes.
+    let one_line = SessionVerifier::with_pem(&pem.replace('\n', "\\n"))
+        .unwrap()
+        .build();
+    assert_eq!(one_line.verify::<()>(&token).await.unwrap().sub, user());
+    assert_eq!(fake.requests().len(), before);
+    assert!(
+        SessionVerifier::with_pem("-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----")
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn expired_and_not_yet_valid_tokens_are_refused_beyond_the_skew() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = verifier(&fake);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let with = |extra| fake.session_token_with(&user(), extra).unwrap();
+    assert!(matches!(
+        refusal(&verifier, &with(json!({"exp": now - 30}))).await,
+        SessionError::Expired
+    ));
+    assert!(matches!(
+        refusal(&verifier, &with(json!({"nbf": now + 60}))).await,
+        SessionError::NotYetValid
+    ));
+    assert!(matches!(
+        refusal(&verifier, &with(json!({"iat": now + 60}))).await,
+        SessionError::NotYetValid
+    ));
+    // Within the 5 s skew: accepted.
+    assert!(
+        verifier
+            .verify::<()>(&with(json!({"exp": now - 2})))
+            .await
+            .is_ok()
+    );
+    assert!(
+        verifier
+            .verify::<()>(&with(json!({"nbf": now + 2, "iat": now + 2})))
+            .await
+            .is_ok()
+    );
+    let strict = SessionVerifier::with_jwks(fake.client().unwrap())
+        .clock_skew(Duration::ZERO)
+        .build();
+    assert!(matches!(
+        refusal(&strict, &with(json!({"exp": now - 2}))).await,
+        SessionError::Expired
+    ));
+}
+
+#[tokio::test]
+async fn a_token_of_another_instance_is_refused() {
+    let fake = FakeClerk::start().unwrap();
+    fake.ensure_keys().unwrap();
+    let other = FakeClerk::start().unwrap();
+    // The same `kid` as the fake's own key, another key.
+    let forged = other.session_token(&user()).unwrap();
+    assert!(matches!(
+        refusal(&verifier(&fake), &forged).await,
+        SessionError::BadSignature
+    ));
+}
+
+/// A token with `header` and `claims` as given, and `signature` (base64url) after them.
+fn raw_token(header: &Value, claims: &Value, signature: &str) -> String {
+    format!(
+        "{}.{}.{signature}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    )
+}
+
+#[tokio::test]
+async fn only_rs256_is_accepted() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = verifier(&fake);
+    let valid = fake.session_token(&user()).unwrap();
+    let claims: Value = serde_json::from_slice(
+        &URL_SAFE_NO_PAD
+            .decode(valid.split('.').nth(1).unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    // `alg: none`, with or without a signature.
+    for signature in ["", "AAAA"] {
+        let none = raw_token(&json!({"alg": "none", "typ": "JWT"}), &claims, signature);
+        assert!(
+            matches!(
+                refusal(&verifier, &none).await,
+                SessionError::Algorithm | SessionError::Malformed
+            ),
+            "{signature}"
+        );
+    }
+    // HS256 with the public key as the shared secret: the classic key confusion.
+    let pem = fake.jwt_public_key_pem().unwrap();
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+    header.kid = Some("ins_fake_1".to_owned());
+    let confused = jsonwebtoken::encode(
+        &header,
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(pem.as_bytes()),
+    )
+    .unwrap();
+    assert!(matches!(
+        refusal(&verifier, &confused).await,
+        SessionError::Algorithm
+    ));
+    let pem_verifier = SessionVerifier::with_pem(&pem).unwrap().build();
+    assert!(matches!(
+        refusal(&pem_verifier, &confused).await,
+        SessionError::Algorithm
+    ));
+    // RS512 and ES256 headers are refused before any key is touched.
+    for alg in ["RS512", "ES256", "PS256"] {
+        let token = raw_token(&json!({"alg": alg, "kid": "ins_fake_1"}), &claims, "AAAA");
+        assert!(
+            matches!(refusal(&verifier, &token).await, SessionError::Algorithm),
+            "{alg}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_kid_refetches_once_then_is_refused() {
+    let fake = FakeClerk::start().unwrap();
+    let other = FakeClerk::start().unwrap();
+    other.rotate_keys().unwrap(); // `ins_fake_2`, which `fake` does not have
+    let verifier = SessionVerifier::with_jwks(fake.client().unwrap())
+        .jwks_cache(Duration::from_secs(300), Duration::ZERO)
+        .build();
+    verifier
+        .verify::<()>(&fake.session_token(&user()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(jwks_fetches(&fake), 1);
+    let unknown = other.session_token(&user()).unwrap();
+    assert!(matches!(
+        refusal(&verifier, &unknown).await,
+        SessionError::UnknownKey
+    ));
+    assert_eq!(jwks_fetches(&fake), 2, "one refetch for the unknown kid");
+    // Made-up `kid`s cannot drive requests to Clerk: within the refetch interval,
+    // no fetch at all.
+    let guarded = SessionVerifier::with_jwks(fake.client().unwrap()).build();
+    guarded
+        .verify::<()>(&fake.session_token(&user()).unwrap())
+        .await
+        .unwrap();
+    for _ in 0..20 {
+        assert!(matches!(
+            refusal(&guarded, &unknown).await,
+            SessionError::UnknownKey
+        ));
+    }
+    assert_eq!(jwks_fetches(&fake), 3);
+}
+
+#[tokio::test]
+async fn rotated_keys_are_accepted_after_a_refetch() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = SessionVerifier::with_jwks(fake.client().unwrap())
+        .jwks_cache(Duration::from_secs(300), Duration::ZERO)
+        .build();
+    let old = fake.session_token(&user()).unwrap();
+    verifier.verify::<()>(&old).await.unwrap();
+    let kid = fake.rotate_keys().unwrap();
+    let new = fake.session_token(&user()).unwrap();
+    let header = jsonwebtoken::decode_header(&new).unwrap();
+    assert_eq!(header.kid.as_deref(), Some(kid.as_str()));
+    assert_eq!(verifier.verify::<()>(&new).await.unwrap().sub, user());
+    assert_eq!(jwks_fetches(&fake), 2);
+    // The old key is still published, so sessions signed before the rotation live on.
+    assert!(verifier.verify::<()>(&old).await.is_ok());
+}
+
+#[tokio::test]
+async fn azp_must_be_an_authorized_party_when_any_are_set() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = SessionVerifier::with_jwks(fake.client().unwrap())
+        .authorized_parties(["https://app.example.com"])
+        .build();
+    let missing = fake.session_token(&user()).unwrap();
+    assert!(matches!(
+        refusal(&verifier, &missing).await,
+        SessionError::UnauthorizedParty
+    ));
+    fake.set_authorized_party("https://evil.example.com");
+    let wrong = fake.session_token(&user()).unwrap();
+    assert!(matches!(
+        refusal(&verifier, &wrong).await,
+        SessionError::UnauthorizedParty
+    ));
+    fake.set_authorized_party("https://app.example.com");
+    let right = fake.session_token(&user()).unwrap();
+    assert!(verifier.verify::<()>(&right).await.is_ok());
+    // Without parties configured, `azp` is not checked (as Clerk's SDKs do).
+    assert!(self::verifier(&fake).verify::<()>(&wrong).await.is_ok());
+}
+
+#[tokio::test]
+async fn sub_must_be_a_user_id() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = verifier(&fake);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let missing = fake.sign(&json!({"iat": now, "exp": now + 60})).unwrap();
+    assert!(matches!(
+        refusal(&verifier, &missing).await,
+        SessionError::MissingClaim("sub")
+    ));
+    let no_iat = fake
+        .sign(&json!({"sub": user().as_str(), "exp": now + 60}))
+        .unwrap();
+    assert!(matches!(
+        refusal(&verifier, &no_iat).await,
+        SessionError::MissingClaim("iat")
+    ));
+    let no_exp = fake
+        .sign(&json!({"sub": user().as_str(), "iat": now}))
+        .unwrap();
+    assert!(matches!(
+        refusal(&verifier, &no_exp).await,
+        SessionError::MissingClaim("exp")
+    ));
+    for sub in ["org_123", "user_../../admin", ""] {
+        let token = fake
+            .sign(&json!({"sub": sub, "iat": now, "exp": now + 60}))
+            .unwrap();
+        assert!(
+            matches!(
+                refusal(&verifier, &token).await,
+                SessionError::InvalidSubject
+            ),
+            "{sub}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_tampered_payload_is_refused() {
+    let fake = FakeClerk::start().unwrap();
+    let token = fake.session_token(&user()).unwrap();
+    let parts: Vec<&str> = token.split('.').collect();
+    let mut claims: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+    claims["sub"] = json!("user_someoneelse");
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        URL_SAFE_NO_PAD.encode(claims.to_string()),
+        parts[2]
+    );
+    assert!(matches!(
+        refusal(&verifier(&fake), &tampered).await,
+        SessionError::BadSignature
+    ));
+}
+
+#[tokio::test]
+async fn the_header_wins_over_the_cookie() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = verifier(&fake);
+    let alice = UserId::parse("user_alice").unwrap();
+    let bob = UserId::parse("user_bob").unwrap();
+    let mut headers = http::HeaderMap::new();
+    headers.insert(
+        "cookie",
+        format!(
+            "__client_uat=1; __session={}; theme=dark",
+            fake.session_token(&bob).unwrap()
+        )
+        .parse()
+        .unwrap(),
+    );
+    assert_eq!(
+        verifier.verify_request::<()>(&headers).await.unwrap().sub,
+        bob
+    );
+    headers.insert(
+        "authorization",
+        format!("Bearer {}", fake.session_token(&alice).unwrap())
+            .parse()
+            .unwrap(),
+    );
+    assert_eq!(
+        verifier.verify_request::<()>(&headers).await.unwrap().sub,
+        alice
+    );
+    assert!(matches!(
+        verifier
+            .verify_request::<()>(&http::HeaderMap::new())
+            .await
+            .unwrap_err(),
+        SessionError::Missing
+    ));
+    let mut basic = http::HeaderMap::new();
+    basic.insert("authorization", "Basic dXNlcjpwYXNz".parse().unwrap());
+    assert!(session_token(&basic).is_none());
+}
+
+#[tokio::test]
+async fn oversized_garbage_and_machine_tokens_are_refused() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = verifier(&fake);
+    let huge = "a".repeat(20_000);
+    assert!(matches!(
+        refusal(&verifier, &huge).await,
+        SessionError::TooLarge
+    ));
+    for garbage in [
+        "",
+        "abc",
+        "a.b.c",
+        "....",
+        "eyJhbGciOiJSUzI1NiJ9.e30",
+        "\u{0}\u{1}",
+    ] {
+        assert!(
+            matches!(refusal(&verifier, garbage).await, SessionError::Malformed),
+            "{garbage:?}"
+        );
+    }
+    for machine in ["mt_2x9s8d7f6g", "oat_abc123", "ak_live_abc"] {
+        assert!(
+            matches!(
+                refusal(&verifier, machine).await,
+                SessionError::MachineToken
+            ),
+            "{machine}"
+        );
+    }
+    // A JWT whose header says it is an OAuth access token (`typ: at+jwt`): refused
+    // for what it says it is, before its signature is looked at.
+    let valid = fake.session_token(&user()).unwrap();
+    assert!(verifier.verify::<()>(&valid).await.is_ok());
+    let parts: Vec<&str> = valid.split('.').collect();
+    let header = json!({"alg": "RS256", "typ": "at+jwt", "kid": "ins_fake_1"});
+    let machine = format!(
+        "{}.{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        parts[1],
+        parts[2]
+    );
+    assert!(matches!(
+        refusal(&verifier, &machine).await,
+        SessionError::MachineToken
+    ));
+}
+
+#[test]
+fn refusals_never_show_the_token() {
+    let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyXzEifQ.c2VjcmV0LXNpZ25hdHVyZQ";
+    let errors = [
+        SessionError::Missing,
+        SessionError::TooLarge,
+        SessionError::Malformed,
+        SessionError::Algorithm,
+        SessionError::MachineToken,
+        SessionError::UnknownKey,
+        SessionError::BadSignature,
+        SessionError::Expired,
+        SessionError::NotYetValid,
+        SessionError::MissingClaim("sub"),
+        SessionError::InvalidSubject,
+        SessionError::UnauthorizedParty,
+    ];
+    let mut reasons = std::collections::BTreeSet::new();
+    for error in &errors {
+        let shown = format!("{error} {error:?}");
+        assert!(
+            !shown.contains(token) && !shown.contains("c2VjcmV0"),
+            "{shown}"
+        );
+        assert!(error.is_unauthenticated());
+        reasons.insert(error.reason());
+    }
+    assert_eq!(reasons.len(), errors.len(), "one reason each");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_requests_after_expiry_fetch_the_keys_once() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = SessionVerifier::with_jwks(fake.client().unwrap())
+        .jwks_cache(Duration::from_millis(300), Duration::ZERO)
+        .build();
+    let token = fake.session_token(&user()).unwrap();
+    verifier.verify::<()>(&token).await.unwrap();
+    assert_eq!(jwks_fetches(&fake), 1);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let tasks: Vec<_> = (0..1_000)
+        .map(|_| {
+            let verifier = verifier.clone();
+            let token = token.clone();
+            tokio::spawn(async move { verifier.verify::<()>(&token).await.map(|c| c.sub) })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(task.await.unwrap().unwrap(), user());
+    }
+    assert_eq!(
+        jwks_fetches(&fake),
+        2,
+        "exactly one fetch for a thousand waiting requests"
+    );
+}
+
+/// The app's schema, whose public tier the app copies into the token.
+#[derive(UserMetadata)]
+pub struct Member {
+    #[metadata(public)]
+    pub role: String,
+    #[metadata(public)]
+    #[serde(default)]
+    pub plan: Option<String>,
+}
+
+/// The app's own claims, from its session token customization.
+#[derive(Debug, Deserialize, PartialEq)]
+struct AppClaims {
+    email: String,
+    #[serde(default)]
+    beta: bool,
+}
+
+#[tokio::test]
+async fn custom_claims_and_public_metadata_are_typed() {
+    let fake = FakeClerk::start().unwrap();
+    let token = fake
+        .session_token_with(
+            &user(),
+            json!({
+                "email": "john@example.com",
+                "metadata": {"role": "admin", "plan": "pro", "legacy": 1},
+                "o": {"id": "org_1", "rol": "admin", "slg": "high-table"},
+                "fva": [3, -1],
+            }),
+        )
+        .unwrap();
+    let verifier = verifier(&fake);
+    let claims: SessionClaims<AppClaims> = verifier.verify(&token).await.unwrap();
+    assert_eq!(
+        claims.custom,
+        AppClaims {
+            email: "john@example.com".to_owned(),
+            beta: false
+        }
+    );
+    assert_eq!(
+        claims.o.as_ref().unwrap().slg.as_deref(),
+        Some("high-table")
+    );
+    assert_eq!(claims.fva, Some([3, -1]));
+    let public = claims.public_metadata::<Member>("metadata").unwrap();
+    assert_eq!(public.value().role, "admin");
+    assert_eq!(public.value().plan.as_deref(), Some("pro"));
+    assert!(public.unknown().contains_key("legacy"));
+    // A claim that does not fit the app's type is refused with its own reason.
+    let plain = fake.session_token(&user()).unwrap();
+    let error = verifier.verify::<AppClaims>(&plain).await.unwrap_err();
+    assert_eq!(error.reason(), "token_claims_invalid");
+    assert!(error.to_string().contains("email"), "{error}");
+    // Public metadata that does not fit the schema is an error, not a panic.
+    let drifted = fake
+        .session_token_with(&user(), json!({"metadata": {"role": 7}}))
+        .unwrap();
+    let claims: SessionClaims = verifier.verify(&drifted).await.unwrap();
+    assert!(claims.public_metadata::<Member>("metadata").is_err());
+    assert!(
+        claims.public_metadata::<Member>("absent").is_err(),
+        "role is required"
+    );
+}
