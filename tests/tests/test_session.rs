@@ -6,7 +6,7 @@ use std::time::Duration;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clerk_metadata::session::{SessionClaims, SessionError, SessionVerifier, session_token};
-use clerk_metadata::testing::FakeClerk;
+use clerk_metadata::testing::{FakeClerk, Fault};
 use clerk_metadata::{UserId, UserMetadata};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -434,16 +434,25 @@ fn refusals_never_show_the_token() {
     assert_eq!(reasons.len(), errors.len(), "one reason each");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn a_thousand_requests_after_expiry_fetch_the_keys_once() {
     let fake = FakeClerk::start().unwrap();
-    let verifier = SessionVerifier::with_jwks(fake.client().unwrap())
-        .jwks_cache(Duration::from_millis(300), Duration::ZERO)
-        .build();
+    // No client timeout: with tokio's clock paused, a pending timer would be jumped to
+    // while the fake (on its own thread) answers.
+    let clerk = fake.client_builder().timeout(None).build().unwrap();
+    let verifier = SessionVerifier::with_jwks(clerk).build();
     let token = fake.session_token(&user()).unwrap();
     verifier.verify::<()>(&token).await.unwrap();
     assert_eq!(jwks_fetches(&fake), 1);
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    // Past the 5-minute cache, on tokio's clock.
+    tokio::time::advance(Duration::from_secs(301)).await;
+    // The refetch is slow, so every request arrives while it is in flight.
+    fake.inject_on(
+        "GET",
+        "/v1/jwks",
+        Fault::Delay(Duration::from_millis(200)),
+        1,
+    );
     let tasks: Vec<_> = (0..1_000)
         .map(|_| {
             let verifier = verifier.clone();

@@ -1,7 +1,10 @@
 //! The instance's session-token keys, fetched through the client and cached.
 
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+// tokio's clock, so that an app's tests can move it (`tokio::time::pause`).
+use tokio::time::Instant;
 
 use jsonwebtoken::DecodingKey;
 use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet, KeyAlgorithm, PublicKeyUse};
