@@ -48,16 +48,16 @@ pub fn check(cx: &Ctxt, schema: &Schema) {
             }
         }
         for key in std::iter::once(&field.key).chain(&field.aliases) {
-            if let Some(other) = keys.insert(key, &field.name) {
-                if other != field.name {
-                    cx.error_spanned_by(
+            if let Some(other) = keys.insert(key, &field.name)
+                && other != field.name
+            {
+                cx.error_spanned_by(
                         field.ident,
                         format_args!(
                             "fields `{other}` and `{}` share the JSON key `{key}`: a patch could not tell them apart",
                             field.name
                         ),
                     );
-                }
             }
         }
         if schema.kind == Kind::Object && field.required {

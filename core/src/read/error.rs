@@ -42,10 +42,10 @@ impl ReadError {
         message: &str,
         fields: impl Fn(TierKind) -> &'static [FieldInfo],
     ) -> Self {
-        if let Some((Segment::Map { key }, rest)) = segments.split_first() {
-            if let Some(tier) = TierKind::ALL.into_iter().find(|t| t.key() == key) {
-                return ReadError::in_tier(tier, fields(tier), rest, message);
-            }
+        if let Some((Segment::Map { key }, rest)) = segments.split_first()
+            && let Some(tier) = TierKind::ALL.into_iter().find(|t| t.key() == key)
+        {
+            return ReadError::in_tier(tier, fields(tier), rest, message);
         }
         ReadError {
             path: render(segments),

@@ -1,0 +1,452 @@
+//! axum integration (feature `axum`): who is signed in, the browser's write, and the
+//! crate's errors as JSON answers.
+//!
+//! ```no_run
+//! use axum::extract::State;
+//! use axum::{Router, routing::post};
+//! use clerk_metadata::axum::{BrowserJson, SignedIn};
+//! use clerk_metadata::client::{Clerk, Error};
+//! use clerk_metadata::session::SessionVerifier;
+//! use clerk_metadata::{Frontend, FrontendUser, UserMetadata, UserUpdate};
+//!
+//! #[derive(UserMetadata)]
+//! struct AppUser { #[metadata(unsafe)] #[serde(default)] theme: Option<String> }
+//!
+//! #[derive(Clone, axum::extract::FromRef)]
+//! struct App { clerk: Clerk, sessions: SessionVerifier }
+//!
+//! // POST /api/preferences: the signed-in user's own unsafe metadata, from the browser.
+//! async fn preferences(
+//!     State(app): State<App>,
+//!     user: SignedIn,
+//!     BrowserJson(patch): BrowserJson<AppUserPatch<Frontend>>,
+//! ) -> Result<FrontendUser<AppUser>, Error> {
+//!     let update = UserUpdate::new().metadata(patch);
+//!     Ok(app.clerk.users::<AppUser>().update(&user.user_id, update).await?.into())
+//! }
+//! # fn app(app: App) -> Router { Router::new().route("/api/preferences", post(preferences)).with_state(app) }
+//! ```
+//!
+//! - [`SignedIn`] is "signed in, or 401" (Express's `ClerkExpressRequireAuth`);
+//!   `Option<SignedIn>` is "maybe signed in" (`ClerkExpressWithAuth`); [`Session`]
+//!   gives the typed claims. The [`SessionVerifier`] comes from the app's state through
+//!   `FromRef`.
+//! - [`BrowserJson`] reads the browser's JSON: 415 without a JSON content type, 413
+//!   past the body limit, 400 for broken JSON, 422 naming the field and its tier for a
+//!   write the browser may not make.
+//! - The crate's errors are answers: validation → 422 with every field error; Clerk's
+//!   answers mapped (404 stays 404, 429 keeps `Retry-After`, Clerk's refusals → 422,
+//!   its failures and transport → 502, a timeout → 504); a session refusal → 401. No
+//!   body carries a secret, a private value or Clerk's raw internals (trace IDs,
+//!   unrecognized bodies, `meta`).
+//! - A user answers as its browser view only: [`FrontendUser`] is an answer, `User` is
+//!   not.
+
+use axum_core::body::Body;
+use axum_core::extract::{
+    FromRef, FromRequest, FromRequestParts, OptionalFromRequestParts, Request,
+};
+use axum_core::response::{IntoResponse, Response};
+use http::request::Parts;
+use http::{HeaderValue, StatusCode, header};
+use http_body_util::{BodyExt, Limited};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use crate::client::{Error, Step, TransportKind};
+use crate::json::escape::{KEY_CHARS, MESSAGE_CHARS, escaped};
+use crate::read::FrontendUser;
+use crate::schema::metadata::UserMetadata;
+use crate::schema::patch::{MetadataPatch, ObjectFields};
+use crate::session::{SessionClaims, SessionError, SessionVerifier};
+use crate::validation::ValidationErrors;
+use crate::wire::clerk_error::ApiError;
+use crate::wire::id::UserId;
+
+/// The largest browser body [`BrowserJson`] reads: metadata is at most 8 KB a tier.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// A JSON answer with `status`.
+fn json_response(status: StatusCode, body: &Value) -> Response {
+    let mut response = Response::new(Body::from(body.to_string()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// The signed-in user of a request, or a 401 answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SignedIn {
+    /// The user (`sub`).
+    pub user_id: UserId,
+    /// The session (`sid`).
+    pub session_id: Option<String>,
+}
+
+/// The verified claims of a request's session token, with the app's claims `C`, or a
+/// 401 answer.
+#[derive(Debug, Clone)]
+pub struct Session<C = ()>(pub SessionClaims<C>);
+
+async fn verify<S, C>(parts: &Parts, state: &S) -> Result<SessionClaims<C>, SessionError>
+where
+    SessionVerifier: FromRef<S>,
+    C: DeserializeOwned,
+{
+    SessionVerifier::from_ref(state)
+        .verify_request(&parts.headers)
+        .await
+}
+
+impl<S> FromRequestParts<S> for SignedIn
+where
+    S: Send + Sync,
+    SessionVerifier: FromRef<S>,
+{
+    type Rejection = SessionError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let claims = verify::<S, ()>(parts, state).await?;
+        Ok(SignedIn {
+            user_id: claims.sub,
+            session_id: claims.sid,
+        })
+    }
+}
+
+/// `Option<SignedIn>`: `None` for a request without a valid session; an error only
+/// when the keys could not be fetched (503).
+impl<S> OptionalFromRequestParts<S> for SignedIn
+where
+    S: Send + Sync,
+    SessionVerifier: FromRef<S>,
+{
+    type Rejection = SessionError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        match verify::<S, ()>(parts, state).await {
+            Ok(claims) => Ok(Some(SignedIn {
+                user_id: claims.sub,
+                session_id: claims.sid,
+            })),
+            Err(error) if error.is_unauthenticated() => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+}
+
+impl<S, C> FromRequestParts<S> for Session<C>
+where
+    S: Send + Sync,
+    SessionVerifier: FromRef<S>,
+    C: DeserializeOwned + Send,
+{
+    type Rejection = SessionError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        verify::<S, C>(parts, state).await.map(Session)
+    }
+}
+
+/// 401 with the reason (`{"error": "token_expired", "message": …}`) and
+/// `WWW-Authenticate: Bearer`; 503 when the keys could not be fetched.
+impl IntoResponse for SessionError {
+    fn into_response(self) -> Response {
+        let status = if self.is_unauthenticated() {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::SERVICE_UNAVAILABLE
+        };
+        let message = if self.is_unauthenticated() {
+            self.to_string()
+        } else {
+            "the session could not be checked".to_owned()
+        };
+        let mut response =
+            json_response(status, &json!({"error": self.reason(), "message": message}));
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+/// A browser's JSON body for `P`, typically `AppUserPatch<Frontend>`; see the [module
+/// docs](self) for its answers.
+#[derive(Debug, Clone)]
+pub struct BrowserJson<P>(pub P);
+
+/// Why a browser body was refused; answers as JSON with the status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BodyRejection {
+    /// No `Content-Type: application/json` (415).
+    NotJson,
+    /// Larger than [`BODY_LIMIT`] (413).
+    TooLarge,
+    /// Not valid JSON, or the body could not be read (400).
+    Malformed(String),
+    /// A field the browser may not write, or that does not exist, or a value of the
+    /// wrong shape (422).
+    Field {
+        /// The field's JSON path (`role`, `notifications.sms`); empty when the body as a
+        /// whole is wrong.
+        field: String,
+        /// The field's tier (`public`, `private`, `unsafe`), if it is a field of the
+        /// schema.
+        tier: Option<&'static str>,
+        /// What is wrong, escaped and cut.
+        message: String,
+    },
+}
+
+impl IntoResponse for BodyRejection {
+    fn into_response(self) -> Response {
+        match self {
+            BodyRejection::NotJson => json_response(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                &json!({"error": "unsupported_media_type", "message": "send Content-Type: application/json"}),
+            ),
+            BodyRejection::TooLarge => json_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &json!({"error": "body_too_large", "message": format!("the body is larger than {BODY_LIMIT} bytes")}),
+            ),
+            BodyRejection::Malformed(message) => json_response(
+                StatusCode::BAD_REQUEST,
+                &json!({"error": "malformed_json", "message": message}),
+            ),
+            BodyRejection::Field {
+                field,
+                tier,
+                message,
+            } => json_response(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &json!({"error": "field_refused", "field": field, "tier": tier, "message": message}),
+            ),
+        }
+    }
+}
+
+/// The tier of top-level key `key` of patch `P`'s schema.
+fn tier_of<P: MetadataPatch>(key: &str) -> Option<&'static str> {
+    let has = |fields: &[crate::schema::field::FieldInfo]| {
+        fields
+            .iter()
+            .any(|f| f.key == key || f.aliases.contains(&key))
+    };
+    if has(P::__Public::FIELDS) {
+        Some("public")
+    } else if has(P::__Private::FIELDS) {
+        Some("private")
+    } else if has(P::__Unsafe::FIELDS) {
+        Some("unsafe")
+    } else {
+        None
+    }
+}
+
+/// The field a browser-patch error names: the path the parser was at, or the first
+/// `` `name` `` of the message when it says more (the patch's own errors name the
+/// field first: `notifications.sms` where the parser was at `notifications`).
+fn field_of(path: &str, message: &str) -> String {
+    let path = if path == "." { "" } else { path };
+    let named = message
+        .split('`')
+        .nth(1)
+        .filter(|_| message.starts_with("field `") || message.starts_with("unknown field `"));
+    match named {
+        Some(name) if path.is_empty() || name.starts_with(path) => name.to_owned(),
+        _ => path.to_owned(),
+    }
+}
+
+impl<S, P> FromRequest<S> for BrowserJson<P>
+where
+    S: Send + Sync,
+    P: MetadataPatch + DeserializeOwned,
+{
+    type Rejection = BodyRejection;
+
+    async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| {
+                let v = v.trim();
+                v.eq_ignore_ascii_case("application/json")
+                    || (v.starts_with("application/") && v.ends_with("+json"))
+            });
+        if !json {
+            return Err(BodyRejection::NotJson);
+        }
+        let body = match Limited::new(request.into_body(), BODY_LIMIT)
+            .collect()
+            .await
+        {
+            Ok(body) => body.to_bytes(),
+            Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+                return Err(BodyRejection::TooLarge);
+            }
+            Err(_) => {
+                return Err(BodyRejection::Malformed(
+                    "the body could not be read".to_owned(),
+                ));
+            }
+        };
+        let mut deserializer = serde_json::Deserializer::from_slice(&body);
+        match serde_path_to_error::deserialize::<_, P>(&mut deserializer) {
+            Ok(patch) => match deserializer.end() {
+                Ok(()) => Ok(BrowserJson(patch)),
+                Err(_) => Err(BodyRejection::Malformed(
+                    "the body has more after its JSON value".to_owned(),
+                )),
+            },
+            Err(error) => {
+                let inner = error.inner();
+                let message = escaped(&inner.to_string(), MESSAGE_CHARS).to_string();
+                if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+                    return Err(BodyRejection::Malformed(message));
+                }
+                let field = field_of(&error.path().to_string(), &inner.to_string());
+                let top = field.split(['.', '[']).next().unwrap_or_default();
+                Err(BodyRejection::Field {
+                    tier: tier_of::<P>(top),
+                    field: escaped(&field, KEY_CHARS).to_string(),
+                    message,
+                })
+            }
+        }
+    }
+}
+
+/// Answers with the user's browser view, as JSON: never private metadata.
+impl<S: UserMetadata> IntoResponse for FrontendUser<S> {
+    fn into_response(self) -> Response {
+        match serde_json::to_value(&self) {
+            Ok(user) => json_response(StatusCode::OK, &user),
+            Err(_) => json_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &json!({"error": "user_not_serializable"}),
+            ),
+        }
+    }
+}
+
+/// 422 with every field error: `{"error": "invalid_update", "errors": [{"field",
+/// "code", "message"}]}`. The messages never quote a value.
+impl IntoResponse for ValidationErrors {
+    fn into_response(self) -> Response {
+        let errors: Vec<Value> = self
+            .iter()
+            .map(|e| json!({"field": e.field(), "code": e.code(), "message": e.message()}))
+            .collect();
+        json_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &json!({"error": "invalid_update", "errors": errors}),
+        )
+    }
+}
+
+fn step_name(step: Step) -> &'static str {
+    match step {
+        Step::GetUser => "get_user",
+        Step::UpdateProfile => "update_profile",
+        Step::ReplaceMetadata => "replace_metadata",
+        Step::MergeMetadata => "merge_metadata",
+        Step::GetJwks => "get_jwks",
+    }
+}
+
+/// The client's errors as answers; see the [module docs](self).
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        match self {
+            Error::Invalid(errors) => errors.into_response(),
+            Error::Clerk(failure) => clerk_answer(&failure.error, failure.retry_after),
+            Error::Transport(error) => {
+                let (status, code) = match error.kind() {
+                    TransportKind::Timeout => (StatusCode::GATEWAY_TIMEOUT, "upstream_timeout"),
+                    _ => (StatusCode::BAD_GATEWAY, "upstream_unreachable"),
+                };
+                json_response(
+                    status,
+                    &json!({"error": code, "may_have_applied": error.may_have_reached_clerk()}),
+                )
+            }
+            Error::Partial(partial) => {
+                let applied: Vec<&str> = partial.applied.iter().map(|s| step_name(*s)).collect();
+                json_response(
+                    StatusCode::BAD_GATEWAY,
+                    &json!({
+                        "error": "partial_update",
+                        "applied": applied,
+                        "failed": step_name(partial.failed),
+                        "failed_may_have_applied": partial.failed_may_have_applied(),
+                    }),
+                )
+            }
+            Error::NotAUser(not) => {
+                let applied: Vec<&str> = not.applied.iter().map(|s| step_name(*s)).collect();
+                json_response(
+                    StatusCode::BAD_GATEWAY,
+                    &json!({"error": "unreadable_user", "applied": applied}),
+                )
+            }
+        }
+    }
+}
+
+/// Clerk's error answer, mapped: the codes and escaped messages of a refusal (which
+/// are for the user: "that username is taken"), never the trace ID, `meta` or an
+/// unrecognized body.
+fn clerk_answer(error: &ApiError, retry_after: Option<core::time::Duration>) -> Response {
+    let status = error.status();
+    match status {
+        404 => json_response(StatusCode::NOT_FOUND, &json!({"error": "not_found"})),
+        429 => {
+            let mut response = json_response(
+                StatusCode::TOO_MANY_REQUESTS,
+                &json!({"error": "rate_limited", "retry_after": retry_after.map(|d| d.as_secs())}),
+            );
+            if let Some(after) = retry_after
+                && let Ok(value) = HeaderValue::try_from(after.as_secs().to_string())
+            {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            response
+        }
+        400 | 409 | 422 => {
+            let errors: Vec<Value> = match error {
+                ApiError::Clerk { errors, .. } => errors
+                    .errors
+                    .iter()
+                    .take(10)
+                    .map(|e| {
+                        json!({
+                            "code": escaped(&e.code, KEY_CHARS).to_string(),
+                            "message": escaped(e.long_message.as_deref().unwrap_or(&e.message), MESSAGE_CHARS).to_string(),
+                            "field": e.param_name().map(|p| escaped(p, KEY_CHARS).to_string()),
+                        })
+                    })
+                    .collect(),
+                ApiError::Unrecognized { .. } => Vec::new(),
+            };
+            json_response(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &json!({"error": "update_refused", "errors": errors}),
+            )
+        }
+        _ => json_response(StatusCode::BAD_GATEWAY, &json!({"error": "upstream_error"})),
+    }
+}
