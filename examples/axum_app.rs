@@ -31,6 +31,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
         let clerk = Clerk::from_env()?;
         let sessions = SessionVerifier::from_env(clerk.clone())?;
         println!("Against the real Clerk instance of CLERK_SECRET_KEY.");
+        if std::env::var("CLERK_AUTHORIZED_PARTIES").is_err() {
+            eprintln!(
+                "warning: CLERK_AUTHORIZED_PARTIES is not set: tokens made for any origin of the instance are accepted (set it to {origin})"
+            );
+        }
         App { clerk, sessions }
     } else {
         let fake = FakeClerk::start()?;

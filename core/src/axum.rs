@@ -118,8 +118,9 @@ where
     }
 }
 
-/// `Option<SignedIn>`: `None` for a request without a valid session; an error only
-/// when the keys could not be fetched (503).
+/// `Option<SignedIn>`: `None` for a request without a valid session, as Clerk's
+/// `ClerkExpressWithAuth` does (an expired token reads as signed out, with no 401 to
+/// prompt a refresh); an error only when the server cannot tell (503, 500).
 impl<S> OptionalFromRequestParts<S> for SignedIn
 where
     S: Send + Sync,
@@ -156,13 +157,14 @@ where
 }
 
 /// 401 with the reason (`{"error": "token_expired", "message": …}`) and
-/// `WWW-Authenticate: Bearer`; 503 when the keys could not be fetched.
+/// `WWW-Authenticate: Bearer`; 503 when the keys could not be fetched; 500 when the
+/// app's claims type does not fit the token (the app's bug).
 impl IntoResponse for SessionError {
     fn into_response(self) -> Response {
-        let status = if self.is_unauthenticated() {
-            StatusCode::UNAUTHORIZED
-        } else {
-            StatusCode::SERVICE_UNAVAILABLE
+        let status = match self {
+            SessionError::Keys(_) => StatusCode::SERVICE_UNAVAILABLE,
+            SessionError::Claims(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::UNAUTHORIZED,
         };
         let message = if self.is_unauthenticated() {
             self.to_string()
@@ -180,8 +182,18 @@ impl IntoResponse for SessionError {
     }
 }
 
-/// A browser's JSON body for `P`, typically `AppUserPatch<Frontend>`; see the [module
-/// docs](self) for its answers.
+/// A browser's JSON body for a `Frontend` patch (`AppUserPatch<Frontend>`); see the
+/// [module docs](self) for its answers. A `Backend` patch does not compile here: the
+/// browser never writes public or private metadata.
+///
+/// ```compile_fail
+/// # use clerk_metadata::{Backend, UserMetadata};
+/// # use clerk_metadata::axum::BrowserJson;
+/// # #[derive(UserMetadata)] struct AppUser { #[metadata(public)] role: Option<String> }
+/// async fn handler(BrowserJson(patch): BrowserJson<AppUserPatch<Backend>>) {}
+/// fn is_extractor<T: axum_core::extract::FromRequest<()>>() {}
+/// is_extractor::<BrowserJson<AppUserPatch<Backend>>>();
+/// ```
 #[derive(Debug, Clone)]
 pub struct BrowserJson<P>(pub P);
 
@@ -236,6 +248,19 @@ impl IntoResponse for BodyRejection {
     }
 }
 
+/// Whether a body error is a length limit's, this extractor's or an outer layer's
+/// (tower-http's `RequestBodyLimitLayer` wraps it).
+fn over_limit(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(error);
+    while let Some(error) = next {
+        if error.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        next = error.source();
+    }
+    false
+}
+
 /// The tier of top-level key `key` of patch `P`'s schema.
 fn tier_of<P: MetadataPatch>(key: &str) -> Option<&'static str> {
     let has = |fields: &[crate::schema::field::FieldInfo]| {
@@ -272,7 +297,7 @@ fn field_of(path: &str, message: &str) -> String {
 impl<S, P> FromRequest<S> for BrowserJson<P>
 where
     S: Send + Sync,
-    P: MetadataPatch + DeserializeOwned,
+    P: MetadataPatch<Writer = crate::schema::writer::Frontend> + DeserializeOwned,
 {
     type Rejection = BodyRejection;
 
@@ -295,9 +320,7 @@ where
             .await
         {
             Ok(body) => body.to_bytes(),
-            Err(error) if error.is::<http_body_util::LengthLimitError>() => {
-                return Err(BodyRejection::TooLarge);
-            }
+            Err(error) if over_limit(&*error) => return Err(BodyRejection::TooLarge),
             Err(_) => {
                 return Err(BodyRejection::Malformed(
                     "the body could not be read".to_owned(),
@@ -320,9 +343,20 @@ where
                 }
                 let field = field_of(&error.path().to_string(), &inner.to_string());
                 let top = field.split(['.', '[']).next().unwrap_or_default();
+                let tier = tier_of::<P>(top);
+                let field = escaped(&field, KEY_CHARS).to_string();
+                // A private field answers as one that does not exist: the browser
+                // learns nothing of what the backend keeps.
+                if tier == Some("private") {
+                    return Err(BodyRejection::Field {
+                        message: format!("unknown field `{field}`: it is not a metadata field"),
+                        field,
+                        tier: None,
+                    });
+                }
                 Err(BodyRejection::Field {
-                    tier: tier_of::<P>(top),
-                    field: escaped(&field, KEY_CHARS).to_string(),
+                    tier,
+                    field,
                     message,
                 })
             }
@@ -417,10 +451,13 @@ fn clerk_answer(error: &ApiError, retry_after: Option<core::time::Duration>) -> 
         429 => {
             let mut response = json_response(
                 StatusCode::TOO_MANY_REQUESTS,
-                &json!({"error": "rate_limited", "retry_after": retry_after.map(|d| d.as_secs())}),
+                &json!({"error": "rate_limited", "retry_after": retry_after.map(|d| (d.as_secs() + u64::from(d.subsec_nanos() > 0)).max(1))}),
             );
-            if let Some(after) = retry_after
-                && let Ok(value) = HeaderValue::try_from(after.as_secs().to_string())
+            // Whole seconds, rounded up, at least one.
+            let seconds =
+                retry_after.map(|d| (d.as_secs() + u64::from(d.subsec_nanos() > 0)).max(1));
+            if let Some(seconds) = seconds
+                && let Ok(value) = HeaderValue::try_from(seconds.to_string())
             {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }

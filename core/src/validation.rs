@@ -169,4 +169,6 @@ pub mod codes {
     pub const UNSUPPORTED_IN_API_VERSION: &str = "unsupported_in_api_version";
     /// The update sends nothing.
     pub const EMPTY_UPDATE: &str = "empty_update";
+    /// The session-token claims a public write sets are over the budget.
+    pub const CLAIMS_OVER_BUDGET: &str = "claims_over_budget";
 }

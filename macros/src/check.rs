@@ -19,7 +19,19 @@ const RESERVED: &[&str] = &[
 pub fn check(cx: &Ctxt, schema: &Schema) {
     let mut methods: BTreeMap<String, &str> = BTreeMap::new();
     let mut keys: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut claims: BTreeMap<&str, &str> = BTreeMap::new();
     for field in &schema.fields {
+        if let Some(claim) = &field.claim
+            && let Some(other) = claims.insert(claim, &field.name)
+        {
+            cx.error_spanned_by(
+                field.ident,
+                format_args!(
+                    "fields `{other}` and `{}` are both copied into the session-token claim `{claim}`",
+                    field.name
+                ),
+            );
+        }
         if RESERVED.contains(&field.name.as_str()) {
             cx.error_spanned_by(
                 field.ident,

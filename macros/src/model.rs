@@ -44,6 +44,8 @@ pub struct Field<'a> {
     pub key: String,
     /// Other keys the field is read from.
     pub aliases: Vec<String>,
+    /// `#[metadata(claim)]`: the session-token claim the field is copied into.
+    pub claim: Option<String>,
     /// `Option<T>`: its `T`.
     pub option_of: Option<&'a Type>,
     /// Whether a read of stored metadata fails without the key.
@@ -193,6 +195,19 @@ impl<'a> Field<'a> {
             }
         };
         let key = key(cx, ident, &name, &attrs.rename, rename_all)?;
+        let claim = match (&attrs.claim, tier) {
+            (None, _) => None,
+            (Some((_, name)), Some(TierName::Public)) => {
+                Some(name.clone().unwrap_or_else(|| key.clone()))
+            }
+            (Some((path, _)), _) => {
+                cx.error_spanned_by(
+                    path,
+                    "only public metadata goes into the session token: `claim` needs `#[metadata(public)]`",
+                );
+                return None;
+            }
+        };
         let mut aliases = Vec::new();
         for alias in attrs.aliases {
             if alias != key && !aliases.contains(&alias) {
@@ -209,6 +224,7 @@ impl<'a> Field<'a> {
             nested: attrs.nested.is_some().then(|| option_of.unwrap_or(&field.ty)),
             key,
             aliases,
+            claim,
             option_of,
             required: option_of.is_none() && !attrs.default.is_set() && !container_default,
             skips_serializing: attrs.skip_serializing_if.is_set(),

@@ -114,6 +114,9 @@ pub struct FieldAttrs<'a> {
     pub tiers: Vec<(TierName, syn::Path)>,
     /// `#[metadata(nested)]`, with its token.
     pub nested: Option<syn::Path>,
+    /// `#[metadata(claim)]` or `#[metadata(claim = "name")]`: the field is copied into
+    /// the session token, under its key or under `name`. The token, and the name.
+    pub claim: Option<(syn::Path, Option<String>)>,
     /// `#[serde(rename = ...)]`.
     pub rename: SerDe<String>,
     /// `#[serde(alias = ...)]`.
@@ -204,6 +207,7 @@ pub fn field_attrs<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> FieldAttrs<'a> {
     let mut out = FieldAttrs {
         tiers: Vec::new(),
         nested: None,
+        claim: None,
         rename: SerDe::new("rename"),
         aliases: Vec::new(),
         default: Once::new("default"),
@@ -223,6 +227,23 @@ pub fn field_attrs<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> FieldAttrs<'a> {
                     out.nested = Some(meta.path.clone());
                     return Ok(());
                 }
+                if meta.path.is_ident("claim") {
+                    if out.claim.is_some() {
+                        cx.error_spanned_by(&meta.path, "duplicate metadata attribute `claim`");
+                    }
+                    let name = if meta.input.peek(syn::Token![=]) {
+                        let lit: syn::LitStr = meta.value()?.parse()?;
+                        let name = lit.value();
+                        if name.is_empty() {
+                            cx.error_spanned_by(&lit, "a claim name cannot be empty");
+                        }
+                        Some(name)
+                    } else {
+                        None
+                    };
+                    out.claim = Some((meta.path.clone(), name));
+                    return Ok(());
+                }
                 match TierName::ALL
                     .into_iter()
                     .find(|t| meta.path.is_ident(t.word()))
@@ -231,7 +252,7 @@ pub fn field_attrs<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> FieldAttrs<'a> {
                     None => {
                         cx.error_spanned_by(
                             &meta.path,
-                            "unknown metadata attribute: expected `public`, `private` or `unsafe`, and optionally `nested`",
+                            "unknown metadata attribute: expected `public`, `private` or `unsafe`, and optionally `nested` or `claim`",
                         );
                         skip_value(&meta)?;
                     }

@@ -220,12 +220,14 @@ async fn session_gives_typed_custom_claims() {
         body,
         json!({"sub": h.user.to_string(), "email": "john@example.com"})
     );
-    // Claims that do not fit the app's type: 401 with its own reason.
+    // Claims that do not fit the app's type: the app's bug, a 500 that says nothing
+    // of the claims.
     let (status, _, body) = h.call("GET", "/claims", Some(&h.token()), None).await;
     assert_eq!(
         (status, body["error"].as_str()),
-        (401, Some("token_claims_invalid"))
+        (500, Some("token_claims_invalid"))
     );
+    assert!(!body.to_string().contains("email"), "{body}");
 }
 
 #[tokio::test]
@@ -285,10 +287,11 @@ async fn browser_bodies_are_refused_with_json_answers() {
     // Writes the browser may not make: the field and its tier.
     for (body, field, tier) in [
         (r#"{"role": "admin"}"#, "role", json!("public")),
+        // A private field answers as one that does not exist.
         (
             r#"{"theme": "dark", "stripe_customer_id": "cus_x"}"#,
             "stripe_customer_id",
-            json!("private"),
+            Value::Null,
         ),
         (r#"{"is_admin": true}"#, "is_admin", Value::Null),
         (
@@ -421,4 +424,38 @@ async fn a_partial_update_says_which_step_applied() {
     );
     assert!(!String::from_utf8_lossy(&bytes).contains("cus_secret_value"));
     let _ = token;
+}
+
+#[tokio::test]
+async fn a_cookie_session_from_another_site_is_refused() {
+    let h = Harness::start(|f| f.client().unwrap()).await;
+    let host = h.base.trim_start_matches("http://").to_owned();
+    let cookie = format!("__session={}", h.token());
+    let send = |origin: Option<&str>| {
+        let mut request = h
+            .http
+            .post(format!("{}/rename", h.base))
+            .header("cookie", cookie.clone());
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        request.send()
+    };
+    // The browser's own page: same origin.
+    let same = send(Some(&format!("http://{host}"))).await.unwrap();
+    assert_eq!(same.status(), 200);
+    // No Origin at all (a server-side caller with the cookie): allowed.
+    assert_eq!(send(None).await.unwrap().status(), 200);
+    // A form on another site posting with the victim's cookie.
+    let forged = send(Some("https://evil.example")).await.unwrap();
+    assert_eq!(forged.status(), 401);
+    let body: Value = serde_json::from_slice(&forged.bytes().await.unwrap()).unwrap();
+    assert_eq!(body["error"], "cross_site_request");
+}
+
+#[test]
+fn only_a_public_key_is_a_jwt_key() {
+    let private = "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n-----END RSA PRIVATE KEY-----";
+    assert!(SessionVerifier::with_pem(private).is_err());
+    assert!(SessionVerifier::with_pem("not a key").is_err());
 }

@@ -83,7 +83,7 @@ async fn expired_and_not_yet_valid_tokens_are_refused_beyond_the_skew() {
     // Within the 5 s skew: accepted.
     assert!(
         verifier
-            .verify::<()>(&with(json!({"exp": now - 2})))
+            .verify::<()>(&with(json!({"iat": now - 60, "exp": now - 2})))
             .await
             .is_ok()
     );
@@ -97,7 +97,7 @@ async fn expired_and_not_yet_valid_tokens_are_refused_beyond_the_skew() {
         .clock_skew(Duration::ZERO)
         .build();
     assert!(matches!(
-        refusal(&strict, &with(json!({"exp": now - 2}))).await,
+        refusal(&strict, &with(json!({"iat": now - 60, "exp": now - 2}))).await,
         SessionError::Expired
     ));
 }
@@ -139,10 +139,7 @@ async fn only_rs256_is_accepted() {
     for signature in ["", "AAAA"] {
         let none = raw_token(&json!({"alg": "none", "typ": "JWT"}), &claims, signature);
         assert!(
-            matches!(
-                refusal(&verifier, &none).await,
-                SessionError::Algorithm | SessionError::Malformed
-            ),
+            matches!(refusal(&verifier, &none).await, SessionError::Algorithm),
             "{signature}"
         );
     }
@@ -281,7 +278,7 @@ async fn sub_must_be_a_user_id() {
     ));
     for sub in ["org_123", "user_../../admin", ""] {
         let token = fake
-            .sign(&json!({"sub": sub, "iat": now, "exp": now + 60}))
+            .sign(&json!({"sub": sub, "sid": "sess_1", "iat": now, "exp": now + 60}))
             .unwrap();
         assert!(
             matches!(
@@ -420,6 +417,9 @@ fn refusals_never_show_the_token() {
         SessionError::MissingClaim("sub"),
         SessionError::InvalidSubject,
         SessionError::UnauthorizedParty,
+        SessionError::Pending,
+        SessionError::TooLongLived,
+        SessionError::CrossSite,
     ];
     let mut reasons = std::collections::BTreeSet::new();
     for error in &errors {
@@ -535,4 +535,311 @@ async fn custom_claims_and_public_metadata_are_typed() {
         claims.public_metadata::<Member>("absent").is_err(),
         "role is required"
     );
+}
+
+/// Seconds since the Unix epoch.
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+#[tokio::test]
+async fn only_session_tokens_pass() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = verifier(&fake);
+    let claims = json!({"sub": user().as_str(), "sid": "sess_1", "iat": now(), "exp": now() + 60});
+    assert!(
+        verifier
+            .verify::<()>(&fake.sign(&claims).unwrap())
+            .await
+            .is_ok()
+    );
+    // A JWT template token: the same key, another category.
+    let template = fake.sign_template(&claims).unwrap();
+    assert!(matches!(
+        refusal(&verifier, &template).await,
+        SessionError::MachineToken
+    ));
+    // No session: a template token without its category.
+    let mut no_sid = claims.clone();
+    no_sid.as_object_mut().unwrap().remove("sid");
+    let token = fake.sign(&no_sid).unwrap();
+    assert!(matches!(
+        refusal(&verifier, &token).await,
+        SessionError::MissingClaim("sid")
+    ));
+    // A pending session, unless the app accepts them.
+    let pending = fake
+        .session_token_with(&user(), json!({"sts": "pending"}))
+        .unwrap();
+    assert!(matches!(
+        refusal(&verifier, &pending).await,
+        SessionError::Pending
+    ));
+    let lenient = SessionVerifier::with_jwks(fake.client().unwrap())
+        .accept_pending()
+        .build();
+    assert!(lenient.verify::<()>(&pending).await.is_ok());
+}
+
+#[tokio::test]
+async fn times_must_make_sense() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = verifier(&fake);
+    let with = |extra| fake.session_token_with(&user(), extra).unwrap();
+    for (extra, expected) in [
+        (json!({"iat": -5}), "token_malformed"),
+        (
+            json!({"iat": now() - 60, "exp": now() - 30}),
+            "token_expired",
+        ),
+        (json!({"iat": now(), "exp": now() - 1}), "token_malformed"),
+        (
+            json!({"iat": now() - 2, "exp": now() - 3 + 10, "nbf": now() - 2}),
+            "ok",
+        ),
+        (json!({"iat": now() + 1, "exp": now()}), "token_malformed"),
+        (json!({"exp": now() + 7200}), "token_too_long_lived"),
+        // jsonwebtoken reads an `exp` that is not a number as none.
+        (json!({"exp": "tomorrow"}), "token_claim_missing"),
+        (json!({"exp": 1.5e12}), "token_malformed"),
+        (json!({"iat": "now"}), "token_malformed"),
+    ] {
+        let got = match verifier.verify::<()>(&with(extra.clone())).await {
+            Ok(_) => "ok",
+            Err(error) => error.reason(),
+        };
+        assert_eq!(got, expected, "{extra}");
+    }
+    let long = SessionVerifier::with_jwks(fake.client().unwrap())
+        .max_lifetime(Duration::from_secs(86_400))
+        .build();
+    assert!(
+        long.verify::<()>(&with(json!({"exp": now() + 7200})))
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn headers_it_does_not_understand_are_refused() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = verifier(&fake);
+    let valid = fake.session_token(&user()).unwrap();
+    let parts: Vec<&str> = valid.split('.').collect();
+    let with_header = |header: Value| {
+        format!(
+            "{}.{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            parts[1],
+            parts[2]
+        )
+    };
+    for (header, expected) in [
+        (
+            json!({"alg": "rs256", "kid": "ins_fake_1"}),
+            "token_algorithm_refused",
+        ),
+        (
+            json!({"alg": "RS256", "kid": "ins_fake_1", "crit": ["exp"]}),
+            "token_malformed",
+        ),
+        (json!({"alg": "RS256", "kid": 7}), "token_malformed"),
+        (
+            json!({"alg": "RS256", "kid": "ins_fake_1", "cat": "cl_B7d4PD333AAA"}),
+            "token_not_a_session",
+        ),
+        (
+            json!({"alg": "RS256", "typ": "JWT", "kid": "ins_fake_1", "cat": "cl_B7d4PD111AAA"}),
+            "token_bad_signature",
+        ),
+    ] {
+        let refused = refusal(&verifier, &with_header(header.clone())).await;
+        assert_eq!(refused.reason(), expected, "{header}");
+    }
+    // A key embedded in the header is never used: the attacker's own key, with the
+    // instance's `kid`, signs nothing that passes.
+    let attacker = FakeClerk::start().unwrap();
+    let forged = attacker.session_token(&user()).unwrap();
+    let jwk = json!({"kty": "RSA", "kid": "ins_fake_1", "n": "AQAB", "e": "AQAB"});
+    let forged_parts: Vec<&str> = forged.split('.').collect();
+    let header = json!({"alg": "RS256", "kid": "ins_fake_1", "jwk": jwk, "jku": "https://evil.example/jwks"});
+    let forged = format!(
+        "{}.{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        forged_parts[1],
+        forged_parts[2]
+    );
+    assert!(matches!(
+        refusal(&verifier, &forged).await,
+        SessionError::BadSignature | SessionError::Malformed
+    ));
+}
+
+#[tokio::test]
+async fn conflicting_tokens_in_one_request_are_refused() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = verifier(&fake);
+    let a = fake
+        .session_token(&UserId::parse("user_alice").unwrap())
+        .unwrap();
+    let b = fake
+        .session_token(&UserId::parse("user_bob").unwrap())
+        .unwrap();
+    let mut headers = http::HeaderMap::new();
+    headers.append("cookie", format!("__session={a}").parse().unwrap());
+    headers.append("cookie", format!("__session={b}").parse().unwrap());
+    assert!(matches!(
+        verifier.verify_request::<()>(&headers).await.unwrap_err(),
+        SessionError::Malformed
+    ));
+    // The same token twice is no conflict; a name that only ends in `__session` is not it.
+    let mut headers = http::HeaderMap::new();
+    headers.insert(
+        "cookie",
+        format!("x__session=evil; __session={a}; __session={a}")
+            .parse()
+            .unwrap(),
+    );
+    assert_eq!(
+        verifier
+            .verify_request::<()>(&headers)
+            .await
+            .unwrap()
+            .sub
+            .as_str(),
+        "user_alice"
+    );
+    let mut headers = http::HeaderMap::new();
+    headers.append("authorization", format!("Bearer {a}").parse().unwrap());
+    headers.append("authorization", format!("Bearer {b}").parse().unwrap());
+    assert!(matches!(
+        verifier.verify_request::<()>(&headers).await.unwrap_err(),
+        SessionError::Malformed
+    ));
+    // A cookie pair that is not text does not hide the others.
+    let mut headers = http::HeaderMap::new();
+    let mut raw = b"pref=\xff\xfe; __session=".to_vec();
+    raw.extend_from_slice(a.as_bytes());
+    headers.insert("cookie", http::HeaderValue::from_bytes(&raw).unwrap());
+    assert_eq!(
+        verifier
+            .verify_request::<()>(&headers)
+            .await
+            .unwrap()
+            .sub
+            .as_str(),
+        "user_alice"
+    );
+}
+
+#[tokio::test]
+async fn a_cookie_sent_by_another_site_is_refused() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = SessionVerifier::with_jwks(fake.client().unwrap())
+        .authorized_parties(["https://app.example.com"])
+        .build();
+    fake.set_authorized_party("https://app.example.com");
+    let token = fake.session_token(&user()).unwrap();
+    let request = |pairs: &[(&str, String)]| {
+        let mut headers = http::HeaderMap::new();
+        for (name, value) in pairs {
+            headers.append(
+                http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                value.parse().unwrap(),
+            );
+        }
+        headers
+    };
+    let cookie = ("cookie", format!("__session={token}"));
+    for (headers, expected) in [
+        (vec![cookie.clone()], "ok"),
+        (
+            vec![cookie.clone(), ("origin", "https://app.example.com".into())],
+            "ok",
+        ),
+        (
+            vec![
+                cookie.clone(),
+                ("origin", "https://api.example.com".into()),
+                ("host", "api.example.com".into()),
+            ],
+            "ok",
+        ),
+        (
+            vec![cookie.clone(), ("sec-fetch-site", "same-origin".into())],
+            "ok",
+        ),
+        (
+            vec![
+                cookie.clone(),
+                ("origin", "https://evil.example".into()),
+                ("host", "api.example.com".into()),
+            ],
+            "cross_site_request",
+        ),
+        (
+            vec![cookie.clone(), ("sec-fetch-site", "cross-site".into())],
+            "cross_site_request",
+        ),
+        // A bearer token is sent on purpose by script: other sites cannot read it.
+        (
+            vec![
+                ("authorization", format!("Bearer {token}")),
+                ("origin", "https://evil.example".into()),
+            ],
+            "ok",
+        ),
+    ] {
+        let got = match verifier.verify_request::<()>(&request(&headers)).await {
+            Ok(_) => "ok",
+            Err(error) => error.reason(),
+        };
+        assert_eq!(got, expected, "{headers:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_failing_jwks_is_fetched_once_and_older_keys_serve() {
+    let fake = FakeClerk::start().unwrap();
+    let clerk = fake
+        .client_builder()
+        .retry(clerk_metadata::client::RetryPolicy::none())
+        .build()
+        .unwrap();
+    // Never fetched, and Clerk failing: one fetch for every waiting request.
+    let verifier = SessionVerifier::with_jwks(clerk.clone()).build();
+    let token = fake.session_token(&user()).unwrap();
+    fake.inject_on("GET", "/v1/jwks", Fault::status(500), 1000);
+    let tasks: Vec<_> = (0..200)
+        .map(|_| {
+            let (verifier, token) = (verifier.clone(), token.clone());
+            tokio::spawn(async move { verifier.verify::<()>(&token).await.map(|c| c.sub) })
+        })
+        .collect();
+    for task in tasks {
+        let error = task.await.unwrap().unwrap_err();
+        assert_eq!(error.reason(), "keys_unavailable");
+        assert!(!error.is_unauthenticated());
+    }
+    assert_eq!(jwks_fetches(&fake), 1);
+
+    // Keys fetched before serve while a refetch fails.
+    let other = FakeClerk::start().unwrap();
+    let clerk = other
+        .client_builder()
+        .retry(clerk_metadata::client::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let verifier = SessionVerifier::with_jwks(clerk)
+        .jwks_cache(Duration::from_millis(100), Duration::ZERO)
+        .build();
+    let token = other.session_token(&user()).unwrap();
+    verifier.verify::<()>(&token).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    other.inject_on("GET", "/v1/jwks", Fault::status(503), 5);
+    assert_eq!(verifier.verify::<()>(&token).await.unwrap().sub, user());
+    assert_eq!(jwks_fetches(&other), 2, "the refetch was tried, and failed");
 }

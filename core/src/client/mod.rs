@@ -416,6 +416,12 @@ impl<S: UserMetadata> Users<S> {
     ) -> Result<User<S>, Error> {
         let requests =
             update.build_with(user_id, self.clerk.inner.version, &self.clerk.inner.rules)?;
+        for warning in update.warnings(&self.clerk.inner.rules) {
+            tracing::warn!(
+                target: "clerk_metadata::client",
+                field = warning.field(), code = warning.code(), "{}", warning.message()
+            );
+        }
         let start = tokio::time::Instant::now();
         let mut applied = Vec::with_capacity(requests.len());
         let mut last = None;

@@ -175,6 +175,7 @@ mod tests {
         aliases: &[],
         required: true,
         nested: false,
+        claim: None,
         type_name: "u32",
     }];
 

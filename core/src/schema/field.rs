@@ -15,6 +15,8 @@ pub struct FieldInfo {
     pub required: bool,
     /// Whether the field takes a nested patch (`#[metadata(nested)]`).
     pub nested: bool,
+    /// The session-token claim the field is copied into (`#[metadata(claim)]`).
+    pub claim: Option<&'static str>,
     /// The type as written, such as `Option<String>`.
     pub type_name: &'static str,
 }

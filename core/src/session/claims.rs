@@ -74,7 +74,8 @@ struct Standard {
 
 /// The claims of a verified Clerk session token (version 2), with the app's own
 /// claims `C` (from the session token's customization in the Clerk Dashboard) read
-/// from the same object. `C = ()` reads none.
+/// from the same object. `C = ()` reads none. `C` sees every claim, Clerk's own
+/// included, so it must not deny unknown fields.
 ///
 /// When the app copies public metadata into the token (Clerk's
 /// `{"metadata": "{{user.public_metadata}}"}`), [`public_metadata`](Self::public_metadata)
@@ -156,7 +157,8 @@ impl<C> SessionClaims<C> {
 
     /// The public metadata the app copies into claim `claim` (Clerk's session token
     /// customization `{"<claim>": "{{user.public_metadata}}"}`), read with the
-    /// schema's public tier. A missing claim reads as `{}`.
+    /// schema's public tier. A missing claim reads as `{}`. An error names the path,
+    /// never a value.
     ///
     /// The token is as old as its `iat`: a change to public metadata reaches it when
     /// the session's token is next refreshed (about a minute).
@@ -169,7 +171,8 @@ impl<C> SessionClaims<C> {
             None | Some(Value::Null) => &empty,
             Some(value) => value,
         };
-        Stored::<S::Public>::deserialize(value).map_err(|e| SessionError::claims(&e.to_string()))
+        serde_path_to_error::deserialize::<_, Stored<S::Public>>(value)
+            .map_err(|e| SessionError::claims(&format!("{claim}.{}", e.path())))
     }
 }
 

@@ -35,8 +35,16 @@ pub enum SessionError {
     InvalidSubject,
     /// `azp` is missing or not one of the authorized parties.
     UnauthorizedParty,
-    /// The claims do not fit the app's claims type; the message names the problem,
-    /// escaped and cut.
+    /// The session is `pending` (a required step is not done), which Clerk's SDKs
+    /// treat as signed out.
+    Pending,
+    /// The token lives longer (`exp` − `iat`) than the verifier allows.
+    TooLongLived,
+    /// The token came in the cookie of a request another site made: a cross-site
+    /// request forgery, or a link followed from elsewhere.
+    CrossSite,
+    /// The claims do not fit the app's claims type: the app's bug, not the request's
+    /// (500). The message names where, never a value.
     Claims(String),
     /// The instance's keys could not be fetched: a server problem, not the
     /// request's.
@@ -59,19 +67,28 @@ impl SessionError {
             SessionError::MissingClaim(_) => "token_claim_missing",
             SessionError::InvalidSubject => "token_invalid_subject",
             SessionError::UnauthorizedParty => "token_unauthorized_party",
+            SessionError::Pending => "session_pending",
+            SessionError::TooLongLived => "token_too_long_lived",
+            SessionError::CrossSite => "cross_site_request",
             SessionError::Claims(_) => "token_claims_invalid",
             SessionError::Keys(_) => "keys_unavailable",
         }
     }
 
-    /// Whether the request is at fault (no session: 401) rather than the server (the
-    /// keys could not be fetched: 503).
+    /// Whether the request is at fault (no valid session: 401) rather than the
+    /// server (the keys could not be fetched, or the app's claims type does not fit).
     pub const fn is_unauthenticated(&self) -> bool {
-        !matches!(self, SessionError::Keys(_))
+        !matches!(self, SessionError::Keys(_) | SessionError::Claims(_))
     }
 
-    pub(crate) fn claims(message: &str) -> SessionError {
-        SessionError::Claims(escaped(message, MESSAGE_CHARS).to_string())
+    /// A claims error at `path` (a path of claim names, never a value).
+    pub(crate) fn claims(path: &str) -> SessionError {
+        let path = if path.is_empty() || path == "." {
+            "the claims object"
+        } else {
+            path
+        };
+        SessionError::Claims(escaped(path, MESSAGE_CHARS).to_string())
     }
 }
 
@@ -104,9 +121,19 @@ impl fmt::Display for SessionError {
             SessionError::UnauthorizedParty => {
                 f.write_str("the session token's `azp` is not an authorized party")
             }
-            SessionError::Claims(message) => {
-                write!(f, "the session token's claims do not fit: {message}")
+            SessionError::Pending => {
+                f.write_str("the session is pending: a required step is not done")
             }
+            SessionError::TooLongLived => {
+                f.write_str("the token lives longer than a session token may")
+            }
+            SessionError::CrossSite => {
+                f.write_str("the session cookie came with a request another site made")
+            }
+            SessionError::Claims(path) => write!(
+                f,
+                "the session token's claims do not fit the app's claims type at {path}"
+            ),
             SessionError::Keys(message) => {
                 write!(f, "the instance's keys could not be fetched: {message}")
             }

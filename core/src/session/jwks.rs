@@ -18,6 +18,8 @@ struct Keys {
     keys: Vec<(Option<String>, Arc<DecodingKey>)>,
     /// When they were fetched (`None`: never).
     fetched: Option<Instant>,
+    /// When a fetch was last tried, and why it failed if it did.
+    attempted: Option<(Instant, Option<String>)>,
 }
 
 impl Keys {
@@ -37,8 +39,9 @@ impl Keys {
 }
 
 /// The JWKS cache: keys are kept for `ttl`; a token with an unknown `kid` fetches
-/// them again, but not within `min_refetch` of the last fetch; and however many
-/// requests wait, one fetch is in flight.
+/// them again; no fetch starts within `min_refetch` of the last one, whether it
+/// succeeded or failed; however many requests wait, one fetch is in flight; and when
+/// a fetch fails, the keys fetched before stay in use.
 pub(crate) struct JwksCache {
     clerk: Clerk,
     ttl: Duration,
@@ -56,6 +59,7 @@ impl JwksCache {
             keys: RwLock::new(Keys {
                 keys: Vec::new(),
                 fetched: None,
+                attempted: None,
             }),
             fetching: tokio::sync::Mutex::new(()),
         }
@@ -71,15 +75,21 @@ impl JwksCache {
         if let Some(key) = self.cached(kid, true) {
             return Ok(key);
         }
-        let fetched = self.read().fetched;
-        let fresh = fetched.is_some_and(|at| at.elapsed() < self.ttl);
-        if fresh && fetched.is_some_and(|at| at.elapsed() < self.min_refetch) {
-            // Fresh keys without this `kid`, fetched moments ago: fetching again would
-            // only let made-up `kid`s drive requests to Clerk.
-            return Err(SessionError::UnknownKey);
+        let attempted = self.read().attempted.clone();
+        if let Some((at, failure)) = attempted
+            && at.elapsed() < self.min_refetch
+        {
+            // A fetch moments ago: fetching again would only let made-up `kid`s, or a
+            // failing Clerk, drive requests to Clerk. Keys fetched before still serve.
+            return self.cached(kid, false).ok_or(match failure {
+                Some(failure) => SessionError::Keys(failure),
+                None => SessionError::UnknownKey,
+            });
         }
-        self.refresh().await?;
-        self.cached(kid, false).ok_or(SessionError::UnknownKey)
+        match self.refresh().await {
+            Ok(()) => self.cached(kid, false).ok_or(SessionError::UnknownKey),
+            Err(error) => self.cached(kid, false).ok_or(error),
+        }
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Keys> {
@@ -99,16 +109,31 @@ impl JwksCache {
         keys.find(kid)
     }
 
-    /// Fetches the keys (`GET /v1/jwks`) and keeps the RS256 signing keys.
+    /// Fetches the keys (`GET /v1/jwks`) and keeps the RS256 signing keys. The fetch
+    /// runs as a task of its own, so a request that gives up waiting does not cancel
+    /// it for the others.
     async fn refresh(&self) -> Result<(), SessionError> {
-        let body = self
-            .clerk
-            .get_jwks()
+        let clerk = self.clerk.clone();
+        let fetched = tokio::spawn(async move { clerk.get_jwks().await })
             .await
-            .map_err(|e| SessionError::Keys(e.to_string()))?;
-        let set: JwkSet = serde_json::from_slice(&body)
-            .map_err(|_| SessionError::Keys("the JWKS answer is not a JWK set".to_owned()))?;
-        let keys = set
+            .map_err(|_| "the fetch did not finish".to_owned())
+            .and_then(|answer| answer.map_err(|e| e.to_string()))
+            .and_then(|body| {
+                serde_json::from_slice::<JwkSet>(&body)
+                    .map_err(|_| "the JWKS answer is not a JWK set".to_owned())
+            });
+        let mut cached = self
+            .keys
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let set = match fetched {
+            Ok(set) => set,
+            Err(failure) => {
+                cached.attempted = Some((Instant::now(), Some(failure.clone())));
+                return Err(SessionError::Keys(failure));
+            }
+        };
+        cached.keys = set
             .keys
             .iter()
             .filter(|jwk| matches!(jwk.algorithm, AlgorithmParameters::RSA(_)))
@@ -126,14 +151,8 @@ impl JwksCache {
                 ))
             })
             .collect();
-        let mut cached = self
-            .keys
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        *cached = Keys {
-            keys,
-            fetched: Some(Instant::now()),
-        };
+        cached.fetched = Some(Instant::now());
+        cached.attempted = Some((Instant::now(), None));
         Ok(())
     }
 }

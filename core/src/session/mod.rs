@@ -11,12 +11,19 @@
 //!   /v1/jwks`), cached for 5 minutes, fetched again for an unknown `kid` at most once
 //!   every 10 seconds, and with one fetch in flight however many requests wait.
 //! - `exp`, `nbf` and `iat` are checked with a clock skew of 5 seconds by default;
-//!   `sub` must be a user ID; `azp` must be one of the authorized parties when any are
-//!   set (the CSRF guard Clerk recommends: set them).
-//! - Machine tokens (an M2M or OAuth token, an API key, or a JWT whose `typ` is not
-//!   `JWT`) are refused: they are not a user's session.
+//!   `iat` must not be negative, `exp` must follow it, and the lifetime is at most an
+//!   hour by default; `sub` must be a user ID and `sid` a session; `azp` must be one of
+//!   the authorized parties when any are set (set them: a token made for another origin
+//!   of the instance, such as a sibling subdomain, is then refused).
+//! - Only session tokens pass: machine tokens (M2M and OAuth tokens, API keys), JWT
+//!   template tokens (Clerk's `cat` header, or no `sid`), a `typ` other than `JWT`, and
+//!   sessions still `pending` (unless [`accept_pending`](SessionVerifierBuilder::accept_pending))
+//!   are refused. A header with `crit` is refused.
 //! - The token comes from `Authorization: Bearer` first, otherwise the `__session`
-//!   cookie ([`session_token`]).
+//!   cookie ([`session_token`]). A token from the cookie is refused for a request
+//!   another site makes (`Sec-Fetch-Site: cross-site`, or an `Origin` that is neither
+//!   an authorized party nor the request's own host): the cookie guard against
+//!   cross-site request forgery.
 //!
 //! The cryptography is the `jsonwebtoken` crate's (its pure-Rust backend); nothing
 //! here is hand-written cryptography. Every refusal has its own [`SessionError`],
@@ -71,6 +78,8 @@ struct Inner {
     parties: Vec<String>,
     validation: Validation,
     skew: Duration,
+    max_lifetime: Duration,
+    accept_pending: bool,
 }
 
 enum Keys {
@@ -86,6 +95,8 @@ pub struct SessionVerifierBuilder {
     skew: Duration,
     ttl: Duration,
     min_refetch: Duration,
+    max_lifetime: Duration,
+    accept_pending: bool,
 }
 
 enum KeysConfig {
@@ -112,7 +123,19 @@ impl SessionVerifier {
     /// escapes is read too.
     pub fn with_pem(pem: &str) -> Result<SessionVerifierBuilder, InvalidPem> {
         let pem = pem.replace("\\n", "\n");
-        let key = DecodingKey::from_rsa_pem(pem.trim().as_bytes()).map_err(|_| InvalidPem)?;
+        let pem = pem.trim();
+        // jsonwebtoken keeps the bytes of any RSA PEM, private keys too: only a public
+        // key is the instance's JWT key.
+        let public = [
+            "-----BEGIN PUBLIC KEY-----",
+            "-----BEGIN RSA PUBLIC KEY-----",
+        ]
+        .iter()
+        .any(|label| pem.starts_with(label));
+        if !public {
+            return Err(InvalidPem);
+        }
+        let key = DecodingKey::from_rsa_pem(pem.as_bytes()).map_err(|_| InvalidPem)?;
         Ok(SessionVerifierBuilder::new(KeysConfig::Pem(key)))
     }
 
@@ -148,38 +171,47 @@ impl SessionVerifier {
         if ["mt_", "oat_", "ak_"].iter().any(|p| token.starts_with(p)) {
             return Err(SessionError::MachineToken);
         }
-        let header = jsonwebtoken::decode_header(token).map_err(|_| SessionError::Malformed)?;
-        if header.alg != Algorithm::RS256 {
-            return Err(SessionError::Algorithm);
-        }
-        if header
-            .typ
-            .as_deref()
-            .is_some_and(|typ| !typ.eq_ignore_ascii_case("JWT"))
-        {
-            return Err(SessionError::MachineToken);
-        }
+        let kid = check_header(token)?;
         let fetched;
         let key = match &inner.keys {
             Keys::Pem(key) => key,
             Keys::Jwks(cache) => {
-                fetched = cache.key(header.kid.as_deref()).await?;
+                fetched = cache.key(kid.as_deref()).await?;
                 &*fetched
             }
         };
         let data = jsonwebtoken::decode::<Map<String, Value>>(token, key, &inner.validation)
             .map_err(|e| refusal(e.kind()))?;
         let claims = data.claims;
-        // `iat`, which jsonwebtoken does not check: present, and not in the future.
-        let iat = claims
-            .get("iat")
-            .ok_or(SessionError::MissingClaim("iat"))?
-            .as_i64()
-            .ok_or(SessionError::Malformed)?;
-        let now = jsonwebtoken::get_current_timestamp();
-        let skew = inner.skew.as_secs();
-        if u64::try_from(iat).is_ok_and(|iat| iat > now.saturating_add(skew)) {
+        // The times jsonwebtoken leaves alone: `iat` present, not negative, not in the
+        // future; `exp` after it, and not further than the longest lifetime allowed.
+        let time = |name: &'static str| -> Result<i64, SessionError> {
+            claims
+                .get(name)
+                .ok_or(SessionError::MissingClaim(name))?
+                .as_i64()
+                .ok_or(SessionError::Malformed)
+        };
+        let (iat, exp) = (time("iat")?, time("exp")?);
+        let now = i64::try_from(jsonwebtoken::get_current_timestamp()).unwrap_or(i64::MAX);
+        let skew = i64::try_from(inner.skew.as_secs()).unwrap_or(0);
+        if iat > now.saturating_add(skew) {
             return Err(SessionError::NotYetValid);
+        }
+        if iat < 0 || exp <= iat {
+            return Err(SessionError::Malformed);
+        }
+        if exp - iat > i64::try_from(inner.max_lifetime.as_secs()).unwrap_or(i64::MAX) {
+            return Err(SessionError::TooLongLived);
+        }
+        // A session token has a session; a JWT template token, which Clerk signs with
+        // the same key, has none.
+        if !claims
+            .get("sid")
+            .and_then(Value::as_str)
+            .is_some_and(|sid| sid.starts_with("sess_"))
+        {
+            return Err(SessionError::MissingClaim("sid"));
         }
         if !inner.parties.is_empty() {
             let azp = claims.get("azp").and_then(Value::as_str);
@@ -187,17 +219,85 @@ impl SessionVerifier {
                 return Err(SessionError::UnauthorizedParty);
             }
         }
+        if !inner.accept_pending && claims.get("sts").and_then(Value::as_str) == Some("pending") {
+            return Err(SessionError::Pending);
+        }
         SessionClaims::from_verified(claims)
     }
 
     /// Verifies the session token of a request ([`session_token`]: `Authorization:
-    /// Bearer` first, then the `__session` cookie).
+    /// Bearer` first, then the `__session` cookie). A cookie token in a request another
+    /// site made is refused ([`SessionError::CrossSite`]).
     pub async fn verify_request<C: DeserializeOwned>(
         &self,
         headers: &http::HeaderMap,
     ) -> Result<SessionClaims<C>, SessionError> {
-        let token = session_token(headers).ok_or(SessionError::Missing)?;
+        let (token, source) = token::locate(headers)?;
+        if source == token::Source::Cookie && self.cross_site(headers) {
+            return Err(SessionError::CrossSite);
+        }
         self.verify(token).await
+    }
+
+    /// Whether a request was made by another site: `Sec-Fetch-Site: cross-site`, or
+    /// an `Origin` that is neither an authorized party nor the request's own host.
+    fn cross_site(&self, headers: &http::HeaderMap) -> bool {
+        let header =
+            |name: http::header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+        if header(http::header::HeaderName::from_static("sec-fetch-site")) == Some("cross-site") {
+            return true;
+        }
+        let Some(origin) = header(http::header::ORIGIN) else {
+            return false;
+        };
+        if self.inner.parties.iter().any(|p| p == origin) {
+            return false;
+        }
+        // Same host: `Origin` is `scheme://host[:port]`; `Host` is `host[:port]`.
+        let origin_host = origin.split_once("://").map(|(_, host)| host);
+        origin_host.is_none_or(|host| header(http::header::HOST) != Some(host))
+    }
+}
+
+/// Clerk's token categories (the `cat` header): a session token, and "not
+/// categorized"; every other category (JWT templates, machine tokens) is refused.
+const SESSION_CATEGORIES: [&str; 2] = ["cl_B7d4PD111AAA", "cl_I7d4PD111III"];
+
+/// Reads and checks the token's header before any key is looked at: `alg` exactly
+/// `RS256`, `typ` (if any) `JWT`, `cat` (if any) a session token's, no `crit`.
+/// Returns the `kid`.
+fn check_header(token: &str) -> Result<Option<String>, SessionError> {
+    use base64::Engine;
+    let mut parts = token.split('.');
+    let encoded = parts.next().ok_or(SessionError::Malformed)?;
+    if parts.count() != 2 {
+        return Err(SessionError::Malformed);
+    }
+    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(encoded)
+        .map_err(|_| SessionError::Malformed)?;
+    let header: Map<String, Value> =
+        serde_json::from_slice(&json).map_err(|_| SessionError::Malformed)?;
+    if header.get("alg").and_then(Value::as_str) != Some("RS256") {
+        return Err(SessionError::Algorithm);
+    }
+    match header.get("typ") {
+        None => {}
+        Some(Value::String(typ)) if typ.eq_ignore_ascii_case("JWT") => {}
+        Some(_) => return Err(SessionError::MachineToken),
+    }
+    match header.get("cat") {
+        None => {}
+        Some(Value::String(cat)) if SESSION_CATEGORIES.contains(&cat.as_str()) => {}
+        Some(_) => return Err(SessionError::MachineToken),
+    }
+    if header.contains_key("crit") {
+        return Err(SessionError::Malformed);
+    }
+    match header.get("kid") {
+        None => Ok(None),
+        Some(Value::String(kid)) => Ok(Some(kid.clone())),
+        Some(_) => Err(SessionError::Malformed),
     }
 }
 
@@ -243,6 +343,8 @@ impl SessionVerifierBuilder {
             skew: Duration::from_secs(5),
             ttl: Duration::from_secs(300),
             min_refetch: Duration::from_secs(10),
+            max_lifetime: Duration::from_secs(3600),
+            accept_pending: false,
         }
     }
 
@@ -259,10 +361,28 @@ impl SessionVerifierBuilder {
         self
     }
 
-    /// The clock skew allowed on `exp`, `nbf` and `iat` (default 5 seconds).
+    /// The clock skew allowed on `exp`, `nbf` and `iat` (default 5 seconds; at most 5
+    /// minutes).
     #[must_use]
     pub fn clock_skew(mut self, skew: Duration) -> Self {
-        self.skew = skew;
+        self.skew = skew.min(Duration::from_secs(300));
+        self
+    }
+
+    /// The longest lifetime (`exp` − `iat`) a token may have (default 1 hour). Clerk's
+    /// session tokens live 60 seconds; a longer-lived token is something else.
+    #[must_use]
+    pub fn max_lifetime(mut self, lifetime: Duration) -> Self {
+        self.max_lifetime = lifetime;
+        self
+    }
+
+    /// Accepts sessions whose status is `pending` (a user who has not finished a
+    /// required step, such as choosing an organization). By default they are refused,
+    /// as Clerk's SDKs treat them as signed out.
+    #[must_use]
+    pub fn accept_pending(mut self) -> Self {
+        self.accept_pending = true;
         self
     }
 
@@ -298,6 +418,8 @@ impl SessionVerifierBuilder {
                 parties: self.parties,
                 validation,
                 skew: self.skew,
+                max_lifetime: self.max_lifetime,
+                accept_pending: self.accept_pending,
             }),
         }
     }

@@ -46,10 +46,12 @@ impl KeyPair {
         })
     }
 
-    /// `claims` signed with this key, RS256, `kid` in the header.
-    pub(crate) fn sign(&self, claims: &Value) -> Result<String, String> {
+    /// `claims` signed with this key, RS256, with `kid` and Clerk's token category
+    /// `cat` in the header.
+    pub(crate) fn sign(&self, claims: &Value, cat: &str) -> Result<String, String> {
         let mut header = Header::new(Algorithm::RS256);
         header.kid = Some(self.kid.clone());
+        header.extras.insert("cat", cat);
         jsonwebtoken::encode(&header, claims, &self.encoding).map_err(|e| e.to_string())
     }
 }

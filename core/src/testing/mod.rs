@@ -497,12 +497,24 @@ impl FakeClerk {
         self.sign(&claims)
     }
 
-    /// Any claims, signed RS256 with the fake's current key (`kid` in the header).
+    /// Any claims, signed RS256 with the fake's current key, as a session token
+    /// (`kid`, and Clerk's session category `cat: cl_B7d4PD111AAA`, in the header).
     pub fn sign(&self, claims: &Value) -> Result<String, KeyError> {
+        self.sign_category(claims, "cl_B7d4PD111AAA")
+    }
+
+    /// Any claims, signed as a JWT template token (`cat: cl_B7d4PD222AAA`): what
+    /// `getToken({ template })` gives, with the same instance key, and which is not a
+    /// session.
+    pub fn sign_template(&self, claims: &Value) -> Result<String, KeyError> {
+        self.sign_category(claims, "cl_B7d4PD222AAA")
+    }
+
+    fn sign_category(&self, claims: &Value, cat: &str) -> Result<String, KeyError> {
         self.ensure_keys()?;
         let keys = lock(&self.shared.keys);
         let key = keys.last().ok_or_else(|| KeyError("no key".to_owned()))?;
-        key.sign(claims).map_err(KeyError)
+        key.sign(claims, cat).map_err(KeyError)
     }
 }
 

@@ -222,6 +222,67 @@ impl<C: Writer> UserUpdate<C> {
                 "the update sends nothing",
             ));
         }
+        if let crate::claims::ClaimsBudget::Error(budget) = rules.claims_budget {
+            errors.extend(self.claims_over(budget));
+        }
+    }
+
+    /// The update's warnings against `rules`: problems that do not stop `build`, such
+    /// as session-token claims over a [`ClaimsBudget::Warn`](crate::claims::ClaimsBudget)
+    /// budget.
+    pub fn warnings(&self, rules: &Rules) -> Vec<ValidationError> {
+        match rules.claims_budget {
+            crate::claims::ClaimsBudget::Warn(budget) => {
+                self.claims_over(budget).into_iter().collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The claims this update's public write sets, if they are over `budget` bytes.
+    fn claims_over(&self, budget: usize) -> Option<ValidationError> {
+        let tier = TierKind::Public;
+        let replace = self.replace[tier as usize].as_deref();
+        let has_claims = |fields: &'static [crate::schema::field::FieldInfo]| {
+            crate::claims::claim_fields(fields).next().is_some()
+        };
+        let touched = match replace {
+            Some(replace) => has_claims(replace.fields()),
+            None => self
+                .patch_list()
+                .any(|p| p.writes(tier) && has_claims(p.fields(tier))),
+        };
+        if !touched {
+            return None;
+        }
+        let mut out = Vec::new();
+        let state = GuardState::new(false);
+        let written = match replace {
+            Some(replace) => replace.write(&mut out, &state),
+            None => write_patches(self.patch_list(), tier, &mut out, &state),
+        };
+        written.ok()?;
+        let object: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_slice(&out).ok()?;
+        let mut claims = serde_json::Map::new();
+        match replace {
+            Some(replace) => claims.extend(crate::claims::from_object(replace.fields(), &object)),
+            None => {
+                for patch in self.patch_list().filter(|p| p.writes(tier)) {
+                    claims.extend(crate::claims::from_object(patch.fields(tier), &object));
+                }
+            }
+        }
+        let size = serde_json::to_vec(&claims).ok()?.len();
+        (size > budget).then(|| {
+            ValidationError::new(
+                tier.key(),
+                codes::CLAIMS_OVER_BUDGET,
+                format!(
+                    "the session-token claims this write sets take {size} bytes, over the budget of {budget} (Clerk advises about 1.2 KB: the token lives in a 4 KB cookie)"
+                ),
+            )
+        })
     }
 
     /// Appends the JSON object of tier `tier`, as the replace or the patches write it,

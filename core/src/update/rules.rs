@@ -24,6 +24,12 @@ pub struct Rules {
     pub password_max_bytes: usize,
     /// Most bytes in one metadata object as sent (its JSON). Clerk documents 8 KiB.
     pub metadata_max_bytes: usize,
+    /// What a write of public metadata whose claim-marked fields
+    /// (`#[metadata(public, claim)]`) would take more of the session token than this
+    /// does: by default a warning past Clerk's advice of 1.2 KB (see [`crate::claims`]).
+    /// A patch is measured by what it sets (the claims it leaves alone are not known);
+    /// a replace, whole.
+    pub claims_budget: crate::claims::ClaimsBudget,
 }
 
 impl Default for Rules {
@@ -35,6 +41,7 @@ impl Default for Rules {
             password_min_bytes: 8,
             password_max_bytes: 72,
             metadata_max_bytes: 8 * 1024,
+            claims_budget: crate::claims::ClaimsBudget::default(),
         }
     }
 }

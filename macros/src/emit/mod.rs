@@ -167,6 +167,10 @@ impl<'s, 'a> Gen<'s, 'a> {
         let required = f.required;
         let nested = f.nested.is_some();
         let type_name = type_name(f.ty);
+        let claim = match &f.claim {
+            Some(claim) => quote!(#support::Option::Some(#claim)),
+            None => quote!(#support::Option::None),
+        };
         quote! {
             #support::FieldInfo {
                 name: #name,
@@ -174,6 +178,7 @@ impl<'s, 'a> Gen<'s, 'a> {
                 aliases: &[#(#aliases),*],
                 required: #required,
                 nested: #nested,
+                claim: #claim,
                 type_name: #type_name,
             }
         }
