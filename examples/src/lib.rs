@@ -2,3 +2,4 @@
 //! app's routes live here, so that its end-to-end test can serve the same app.
 
 pub mod axum_app;
+pub mod tour;

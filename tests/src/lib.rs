@@ -1,5 +1,6 @@
 //! The schema the integration tests share: the `AppUser` of the crate docs.
 
+pub mod export;
 pub mod spec;
 
 use clerk_metadata::{MetadataObject, UserMetadata};

@@ -1,0 +1,2 @@
+// expect: TS2322
+export const theme: UserUnsafeMetadata = { theme: "blue" };

@@ -1,0 +1,128 @@
+//! The TypeScript declarations, checked two ways: the committed files are what the
+//! Rust structs generate (a snapshot test: `UPDATE_SNAPSHOTS=1` rewrites them), and the
+//! real TypeScript compiler accepts a frontend that uses them and refuses misspelled
+//! fields and wrong literals.
+//!
+//! The compiler is `examples/frontend/node_modules/.bin/tsc` (`npm ci --prefix
+//! examples/frontend`). Without it the compiler checks say so and pass, unless
+//! `CLERK_METADATA_REQUIRE_TSC` is set, as CI sets it after installing TypeScript.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use clerk_metadata::export;
+use clerk_metadata_examples::tour::AppUser;
+
+fn frontend() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("frontend")
+}
+
+/// Compares `path` with `generated`, or writes it with `UPDATE_SNAPSHOTS=1`.
+fn snapshot(path: &Path, generated: &str) {
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(path, generated).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "{} is stale: run `UPDATE_SNAPSHOTS=1 cargo test -p clerk-metadata-examples --test types` (or `cargo run --example export_types > examples/frontend/globals.d.ts`) and commit it",
+        path.display()
+    );
+}
+
+#[test]
+fn the_committed_declarations_are_what_the_structs_generate() {
+    snapshot(
+        &frontend().join("globals.d.ts"),
+        &export::typescript::<AppUser>(),
+    );
+}
+
+fn tsc() -> Option<PathBuf> {
+    let tsc = frontend().join("node_modules/.bin/tsc");
+    if tsc.exists() {
+        return Some(tsc);
+    }
+    assert!(
+        std::env::var_os("CLERK_METADATA_REQUIRE_TSC").is_none(),
+        "CLERK_METADATA_REQUIRE_TSC is set, but {} is missing (npm ci --prefix examples/frontend)",
+        tsc.display()
+    );
+    eprintln!(
+        "no TypeScript compiler: the compiler checks did not run (npm ci --prefix examples/frontend)"
+    );
+    None
+}
+
+/// Runs tsc on `files` (relative to `examples/frontend`), strict, no output.
+fn compile(tsc: &Path, files: &[&str]) -> (bool, String) {
+    let output = Command::new(tsc)
+        .current_dir(frontend())
+        .args([
+            "--noEmit", "--strict", "--target", "es2020", "--module", "esnext",
+        ])
+        .args(["--moduleResolution", "bundler"])
+        .args(files)
+        .output()
+        .expect("tsc runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+#[test]
+fn the_compiler_accepts_a_frontend_that_uses_them() {
+    let Some(tsc) = tsc() else { return };
+    let output = Command::new(&tsc)
+        .current_dir(frontend())
+        .args(["-p", "tsconfig.json"])
+        .output()
+        .expect("tsc runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    // The export tests' schema: every serde attribute the derive accepts.
+    let (ok, text) = compile(
+        &tsc,
+        &["../../tests/snapshots/member.d.ts", "member-app.ts"],
+    );
+    assert!(ok, "{text}");
+}
+
+#[test]
+fn the_compiler_refuses_misspelled_fields_and_wrong_literals() {
+    let Some(tsc) = tsc() else { return };
+    let mut cases = 0;
+    for entry in std::fs::read_dir(frontend().join("must-fail")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let expected = text
+            .lines()
+            .find_map(|l| l.strip_prefix("// expect: "))
+            .unwrap_or_else(|| panic!("{} names no expected error", path.display()))
+            .trim()
+            .to_owned();
+        let file = format!("must-fail/{}", path.file_name().unwrap().to_string_lossy());
+        let (ok, output) = compile(&tsc, &["globals.d.ts", &file]);
+        assert!(!ok, "{file} compiled");
+        assert!(
+            output.contains(&format!("error {expected}:")),
+            "{file}: expected {expected}, got\n{output}"
+        );
+        // Without the declarations, the same file fails for another reason (the
+        // interfaces do not exist), so the declarations are what each case tests.
+        let (_, bare) = compile(&tsc, &[&file]);
+        assert!(
+            !bare.contains(&format!("error {expected}:")),
+            "{file}: {bare}"
+        );
+        cases += 1;
+    }
+    assert_eq!(cases, 3);
+}
