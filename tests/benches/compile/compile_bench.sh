@@ -9,7 +9,7 @@
 #     depending on serde (derive) + serde_json alone, each from an empty target dir.
 #  6. Clean build of each feature: clerk-metadata with `client` against a crate that
 #     depends on reqwest alone with the same TLS choice (rustls on ring, the platform
-#     verifier); and `testing` and `http`, against the default features.
+#     verifier); and `testing`, `http`, `session`, `axum` and `typescript`.
 #
 # Usage: tests/benches/compile/compile_bench.sh [RUNS] [N]   (defaults: 7 runs, N = 100)
 # Needs only cargo and python3 (for the medians); writes under target/compile-bench.
@@ -121,14 +121,21 @@ new_crate "$work/with-reqwest" with-reqwest \
   'rustls-platform-verifier = "0.7.1"'
 new_crate "$work/with-testing" with-testing "clerk-metadata = { path = \"$root/core\", features = [\"testing\"] }"
 new_crate "$work/with-http" with-http "clerk-metadata = { path = \"$root/core\", features = [\"http\"] }"
+new_crate "$work/with-session" with-session "clerk-metadata = { path = \"$root/core\", features = [\"session\"] }"
+new_crate "$work/with-axum" with-axum "clerk-metadata = { path = \"$root/core\", features = [\"axum\"] }"
+new_crate "$work/with-typescript" with-typescript "clerk-metadata = { path = \"$root/core\", features = [\"typescript\"] }"
 echo 'pub use clerk_metadata;' >"$work/with-client/src/lib.rs"
 echo 'pub use clerk_metadata;' >"$work/with-testing/src/lib.rs"
 echo 'pub use clerk_metadata;' >"$work/with-http/src/lib.rs"
+for kind in with-session with-axum with-typescript; do echo 'pub use clerk_metadata;' >"$work/$kind/src/lib.rs"; done
 echo 'pub use reqwest; pub use rustls; pub use rustls_platform_verifier;' >"$work/with-reqwest/src/lib.rs"
 client=$(clean_build "$work/with-client")
 reqwest_alone=$(clean_build "$work/with-reqwest")
 testing=$(clean_build "$work/with-testing")
 http=$(clean_build "$work/with-http")
+session=$(clean_build "$work/with-session")
+axum=$(clean_build "$work/with-axum")
+typescript=$(clean_build "$work/with-typescript")
 echo "6. clean build by feature (debug, $(nproc) cores), median of $clean_runs runs:"
 echo "   default features:            ${cm} s"
 echo "   client:                      ${client} s"
@@ -136,3 +143,6 @@ echo "   reqwest alone (same TLS):    ${reqwest_alone} s"
 echo "   ratio client / reqwest alone: $(ratio "$client" "$reqwest_alone")   (budget: at most 1.20)"
 echo "   testing:                     ${testing} s"
 echo "   http:                        ${http} s"
+echo "   session:                     ${session} s"
+echo "   axum:                        ${axum} s"
+echo "   typescript (json-schema):    ${typescript} s"
