@@ -186,7 +186,7 @@ impl IntoResponse for SessionError {
 /// [module docs](self) for its answers. A `Backend` patch does not compile here: the
 /// browser never writes public or private metadata.
 ///
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// # use clerk_metadata::{Backend, UserMetadata};
 /// # use clerk_metadata::axum::BrowserJson;
 /// # #[derive(UserMetadata)] struct AppUser { #[metadata(public)] role: Option<String> }
