@@ -9,7 +9,6 @@
 
 use std::hint::black_box;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clerk_metadata::client::{Clerk, RetryPolicy, SecretKey};
@@ -114,16 +113,7 @@ fn resident_kib() -> u64 {
 fn main() {
     // `cargo bench` passes `--bench`; nothing else to read.
     let addr = server();
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let tls = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(rustls::RootCertStore::empty())
-        .with_no_client_auth();
-    let http = reqwest::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .build()
-        .unwrap();
+    let http = clerk_metadata_tests::loopback_http();
     let clerk = Clerk::builder(SecretKey::new(KEY).unwrap())
         .base_url(&format!("http://{addr}"))
         .unwrap()

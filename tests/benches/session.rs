@@ -154,14 +154,7 @@ fn main() {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/api/update-user", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(rustls::RootCertStore::empty())
-        .with_no_client_auth();
-        let http = reqwest::Client::builder().tls_backend_preconfigured(tls).no_proxy().build().unwrap();
+        let http = clerk_metadata_tests::loopback_http();
         let call = async || {
             let response = http.post(&url).bearer_auth(&token).send().await.unwrap();
             assert_eq!(response.status(), 200);

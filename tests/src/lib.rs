@@ -89,3 +89,21 @@ pub fn fixture(name: &str) -> Vec<u8> {
         .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+/// A reqwest client for requests to servers on 127.0.0.1, as tests and benchmarks
+/// send them: rustls on *ring* with no trusted roots (plain HTTP only), no proxy.
+/// Redirects are followed, as reqwest's default does.
+pub fn loopback_http() -> reqwest::Client {
+    let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("ring supports the default protocol versions")
+    .with_root_certificates(rustls::RootCertStore::empty())
+    .with_no_client_auth();
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .no_proxy()
+        .build()
+        .expect("a plain client builds")
+}

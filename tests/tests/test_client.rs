@@ -747,17 +747,7 @@ async fn a_redirect_is_never_taken_for_an_answer() {
     assert_eq!(fake.requests().len(), 1);
     // An app's own client that follows redirects turns the PATCH into a GET, which
     // answers with a user: refused all the same.
-    let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_root_certificates(rustls::RootCertStore::empty())
-    .with_no_client_auth();
-    let following = reqwest::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .build()
-        .unwrap();
+    let following = clerk_metadata_tests::loopback_http();
     let clerk = fake
         .client_builder()
         .http_client(following)
