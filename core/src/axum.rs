@@ -449,13 +449,13 @@ fn clerk_answer(error: &ApiError, retry_after: Option<core::time::Duration>) -> 
     match status {
         404 => json_response(StatusCode::NOT_FOUND, &json!({"error": "not_found"})),
         429 => {
-            let mut response = json_response(
-                StatusCode::TOO_MANY_REQUESTS,
-                &json!({"error": "rate_limited", "retry_after": retry_after.map(|d| (d.as_secs() + u64::from(d.subsec_nanos() > 0)).max(1))}),
-            );
             // Whole seconds, rounded up, at least one.
             let seconds =
                 retry_after.map(|d| (d.as_secs() + u64::from(d.subsec_nanos() > 0)).max(1));
+            let mut response = json_response(
+                StatusCode::TOO_MANY_REQUESTS,
+                &json!({"error": "rate_limited", "retry_after": seconds}),
+            );
             if let Some(seconds) = seconds
                 && let Ok(value) = HeaderValue::try_from(seconds.to_string())
             {

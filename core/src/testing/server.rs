@@ -108,7 +108,7 @@ async fn handle(
                 None,
                 trace,
             );
-            return Ok(respond(answer.status, None, answer.body));
+            return Ok(reply(answer));
         }
     };
     let expected = format!("Bearer {}", shared.key.expose());
@@ -189,7 +189,7 @@ fn process(shared: &Shared, recorded: &RecordedRequest) -> Response<Full<Bytes>>
             None,
             trace,
         );
-        return respond(answer.status, None, answer.body);
+        return reply(answer);
     }
     let version = match recorded.header("clerk-api-version") {
         None => ApiVersion::V2021_02_05,
@@ -203,7 +203,7 @@ fn process(shared: &Shared, recorded: &RecordedRequest) -> Response<Full<Bytes>>
                     None,
                     trace,
                 );
-                return respond(answer.status, None, answer.body);
+                return reply(answer);
             }
         },
     };
@@ -215,7 +215,11 @@ fn process(shared: &Shared, recorded: &RecordedRequest) -> Response<Full<Bytes>>
         body: &recorded.body,
         trace,
     };
-    let answer = shared.users().answer(&call);
+    reply(shared.users().answer(&call))
+}
+
+/// The HTTP response of one of the fake's answers.
+fn reply(answer: super::api::Answer) -> Response<Full<Bytes>> {
     respond(
         answer.status,
         answer.retry_after.map(|s| s.to_string()),
