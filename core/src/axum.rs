@@ -54,7 +54,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::client::{Error, Step, TransportKind};
-use crate::json::escape::{KEY_CHARS, MESSAGE_CHARS, escaped};
+use crate::json::escape::{KEY_CHARS, MESSAGE_CHARS, escaped, message_only};
 use crate::read::FrontendUser;
 use crate::schema::metadata::UserMetadata;
 use crate::schema::patch::{MetadataPatch, ObjectFields};
@@ -268,10 +268,9 @@ fn tier_of<P: MetadataPatch>(key: &str) -> Option<&'static str> {
             .iter()
             .any(|f| f.key == key || f.aliases.contains(&key))
     };
+    // Private fields are left out: a `Frontend` patch answers them as unknown keys.
     if has(P::__Public::FIELDS) {
         Some("public")
-    } else if has(P::__Private::FIELDS) {
-        Some("private")
     } else if has(P::__Unsafe::FIELDS) {
         Some("unsafe")
     } else {
@@ -337,23 +336,20 @@ where
             },
             Err(error) => {
                 let inner = error.inner();
-                let message = escaped(&inner.to_string(), MESSAGE_CHARS).to_string();
+                // serde_json's position (` at line 1 column 22`) is left out: it differs
+                // with the length of what was sent, and says nothing a browser needs.
+                let text = inner.to_string();
+                let text = message_only(&text);
+                let message = escaped(text, MESSAGE_CHARS).to_string();
                 if inner.is_syntax() || inner.is_eof() || inner.is_io() {
                     return Err(BodyRejection::Malformed(message));
                 }
-                let field = field_of(&error.path().to_string(), &inner.to_string());
+                let field = field_of(&error.path().to_string(), text);
                 let top = field.split(['.', '[']).next().unwrap_or_default();
+                // The patch answers a private field exactly as a key that names no
+                // field, and `tier_of` does not tell its tier either.
                 let tier = tier_of::<P>(top);
                 let field = escaped(&field, KEY_CHARS).to_string();
-                // A private field answers as one that does not exist: the browser
-                // learns nothing of what the backend keeps.
-                if tier == Some("private") {
-                    return Err(BodyRejection::Field {
-                        message: format!("unknown field `{field}`: it is not a metadata field"),
-                        field,
-                        tier: None,
-                    });
-                }
                 Err(BodyRejection::Field {
                     tier,
                     field,

@@ -40,6 +40,7 @@ pub use schema::metadata::{MetadataTier, UserMetadata};
 pub use schema::patch::{MetadataObject, MetadataPatch, TierPatch};
 pub use schema::stored::Stored;
 pub use schema::tier::{Private, Public, Tier, TierKind, Unsafe};
+pub use schema::unknown::UnknownKeys;
 pub use schema::writer::{Backend, CanWrite, Frontend, Within, Writer};
 pub use serde_json;
 pub use update::UserUpdate;

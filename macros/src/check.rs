@@ -72,6 +72,17 @@ pub fn check(cx: &Ctxt, schema: &Schema) {
                     );
             }
         }
+        if field.nested.is_some()
+            && let Some(alias) = field.aliases.first()
+        {
+            cx.error_spanned_by(
+                field.ident,
+                format_args!(
+                    "field `{}` takes a nested patch and is also read from the old key `{alias}`: a merge would have to delete `{alias}` with every nested key the patch does not set, or leave two keys the schema cannot read together; migrate the stored data first (read the user with a plain `alias` field and replace the tier, which moves the object whole, unknown keys included), then drop the `alias` and mark the field `nested`",
+                    field.name
+                ),
+            );
+        }
         if schema.kind == Kind::Object && field.required {
             cx.error_spanned_by(
                 field.ident,

@@ -112,13 +112,17 @@ impl<'a> Schema<'a> {
         }
         let named = named?;
         let container_default = container.default.is_set();
-        let fields = named
+        let (flattened, plain): (Vec<_>, Vec<_>) = named
             .named
             .iter()
+            .partition(|field| syntax::is_flatten(&field.attrs));
+        let fields = plain
+            .into_iter()
             .filter_map(|field| {
                 Field::from_syn(cx, field, kind, &container.rename_all, container_default)
             })
             .collect();
+        check_unknown_keys_field(cx, input, kind, &flattened, &container);
         Some(Schema {
             input,
             kind,
@@ -242,6 +246,70 @@ impl<'a> Field<'a> {
                 );
             }
         })
+    }
+}
+
+/// The field that keeps a nested object's unknown keys: `#[serde(flatten)] unknown:
+/// UnknownKeys`, required in a nested object unless it says
+/// `#[metadata(drop_unknown_keys)]`, and refused in a schema (its tiers keep unknown
+/// keys by themselves, in `Stored`).
+fn check_unknown_keys_field(
+    cx: &Ctxt,
+    input: &DeriveInput,
+    kind: Kind,
+    flattened: &[&syn::Field],
+    container: &syntax::ContainerAttrs<'_>,
+) {
+    if kind == Kind::Schema {
+        for field in flattened {
+            cx.error_spanned_by(
+                field,
+                "`#[serde(flatten)]` is not supported on a metadata field: each tier already keeps the keys the schema does not name (read it as `Stored<_>`), and a patch writes each field as its own JSON key",
+            );
+        }
+        if let Some(path) = &container.drop_unknown_keys {
+            cx.error_spanned_by(
+                path,
+                "`drop_unknown_keys` belongs on a nested object (`#[derive(MetadataObject)]`): a tier keeps the keys it does not name in `Stored<_>`",
+            );
+        }
+        return;
+    }
+    let mut unknown = None;
+    for field in flattened {
+        let named_unknown_keys = matches!(
+            &field.ty,
+            Type::Path(path) if path.path.segments.last().is_some_and(|s| s.ident == "UnknownKeys")
+        );
+        if !named_unknown_keys {
+            cx.error_spanned_by(
+                &field.ty,
+                "only `clerk_metadata::UnknownKeys` may be flattened into a nested object: it keeps the keys the object does not name; a flattened struct would hide its keys from the nested patch",
+            );
+        } else if unknown.is_some() {
+            cx.error_spanned_by(field, "a nested object has one `UnknownKeys` field");
+        } else if field.attrs.iter().any(|a| a.path().is_ident("metadata")) {
+            cx.error_spanned_by(
+                field,
+                "the `UnknownKeys` field takes no `#[metadata(...)]`: it is not a field a patch can write",
+            );
+        } else {
+            unknown = field.ident.as_ref();
+        }
+    }
+    match (unknown, &container.drop_unknown_keys) {
+        (Some(_), Some(path)) => cx.error_spanned_by(
+            path,
+            "`drop_unknown_keys` and an `UnknownKeys` field contradict each other: keep one",
+        ),
+        (None, None) if flattened.is_empty() => cx.error_spanned_by(
+            &input.ident,
+            format_args!(
+                "nested object `{}` must keep the keys it does not name, or a replace built from a read deletes what another service stored inside it: add `#[serde(flatten)] pub unknown: clerk_metadata::UnknownKeys`, or put `#[metadata(drop_unknown_keys)]` on the struct to let them go",
+                input.ident
+            ),
+        ),
+        _ => {}
     }
 }
 

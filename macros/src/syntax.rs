@@ -106,6 +106,9 @@ pub struct ContainerAttrs<'a> {
     pub default: Once<()>,
     /// The `#[serde(...)]` attributes, copied onto every tier struct.
     pub serde: Vec<&'a Attribute>,
+    /// `#[metadata(drop_unknown_keys)]` on a nested object: it has no field for the keys
+    /// it does not name, and says so.
+    pub drop_unknown_keys: Option<syn::Path>,
 }
 
 /// What a field's attributes say.
@@ -139,6 +142,7 @@ pub fn container_attrs<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> ContainerAttrs<
         rename_all: SerDe::new("rename_all"),
         default: Once::new("default"),
         serde: Vec::new(),
+        drop_unknown_keys: None,
     };
     let mut deny_unknown_fields = Once::new("deny_unknown_fields");
     for attr in attrs {
@@ -155,10 +159,13 @@ pub fn container_attrs<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> ContainerAttrs<
                         out.derives.push(derive.path.clone());
                         Ok(())
                     })
+                } else if meta.path.is_ident("drop_unknown_keys") {
+                    out.drop_unknown_keys = Some(meta.path.clone());
+                    Ok(())
                 } else {
                     cx.error_spanned_by(
                         &meta.path,
-                        "unknown container attribute: `#[metadata(...)]` on the struct takes `derive(...)`; the tier goes on each field",
+                        "unknown container attribute: `#[metadata(...)]` on the struct takes `derive(...)` (and, on a nested object, `drop_unknown_keys`); the tier goes on each field",
                     );
                     skip_value(&meta)
                 }
@@ -295,6 +302,22 @@ pub fn field_attrs<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> FieldAttrs<'a> {
         }
     }
     out
+}
+
+/// Whether a field is `#[serde(flatten)]`.
+pub fn is_flatten(attrs: &[Attribute]) -> bool {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .any(|attr| {
+            let mut found = false;
+            // A malformed attribute is reported by `field_attrs`.
+            let _ = attr.parse_nested_meta(|meta| {
+                found |= meta.path.is_ident("flatten");
+                skip_value(&meta)
+            });
+            found
+        })
 }
 
 /// `rename = "x"` (both directions) or `rename(serialize = "x", deserialize = "y")`.

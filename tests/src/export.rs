@@ -37,6 +37,9 @@ pub struct Channels {
     pub email_digest: bool,
     /// Push notifications.
     pub push: Option<bool>,
+    /// Keys another service stored in the object.
+    #[serde(flatten)]
+    pub unknown: clerk_metadata::UnknownKeys,
 }
 
 /// The export tests' schema.

@@ -3,7 +3,7 @@
 pub mod export;
 pub mod spec;
 
-use clerk_metadata::{MetadataObject, UserMetadata};
+use clerk_metadata::{MetadataObject, UnknownKeys, UserMetadata};
 use serde::{Deserialize, Serialize};
 
 /// Who the user is to the app.
@@ -37,6 +37,9 @@ pub struct Notifications {
     pub email: bool,
     /// Push notifications.
     pub push: bool,
+    /// Keys another service stored in the object.
+    #[serde(flatten)]
+    pub unknown: UnknownKeys,
 }
 
 /// The test schema: two fields in each tier.
@@ -78,6 +81,7 @@ pub fn sample_user() -> AppUser {
         notifications: Notifications {
             email: true,
             push: false,
+            unknown: UnknownKeys::new(),
         },
     }
 }

@@ -220,6 +220,7 @@ fn random_frontend_patch(rng: &mut Rng) -> AppUserPatch<Frontend> {
         patch = patch.notifications(Notifications {
             email: rng.coin(),
             push: rng.coin(),
+            unknown: Default::default(),
         });
     }
     patch
@@ -249,6 +250,7 @@ fn unsafe_tier(rng: &mut Rng) -> AppUserUnsafe {
         notifications: Notifications {
             email: rng.coin(),
             push: false,
+            unknown: Default::default(),
         },
     }
 }

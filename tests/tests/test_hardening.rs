@@ -170,6 +170,7 @@ fn a_nested_patch_changes_one_key_and_sends_no_other() {
     let whole = both.notifications(Notifications {
         email: true,
         push: false,
+        unknown: Default::default(),
     });
     assert_eq!(
         serde_json::to_value(&whole).unwrap(),
@@ -804,6 +805,8 @@ fn private_keys_and_values_stay_out_of_debug_and_direct_reads() {
     #[serde(default)]
     pub struct Bank {
         pub iban: Option<String>,
+        #[serde(flatten)]
+        pub unknown: clerk_metadata::UnknownKeys,
     }
     #[derive(UserMetadata)]
     pub struct Billing {
@@ -815,10 +818,12 @@ fn private_keys_and_values_stay_out_of_debug_and_direct_reads() {
     let merged = BillingPatch::<Backend>::new().merge_bank(nested);
     let whole = BillingPatch::<Backend>::new().bank(Some(Bank {
         iban: Some("sk_live_iban".to_owned()),
+        unknown: Default::default(),
     }));
     let (_, tier, _) = Billing {
         bank: Some(Bank {
             iban: Some("sk_live_iban".to_owned()),
+            unknown: Default::default(),
         }),
     }
     .into_tiers();

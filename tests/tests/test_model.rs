@@ -6,7 +6,14 @@
 //! random keys outside the schema, at the top of each tier and inside the nested
 //! `notifications` object, and may hold a field under its old key (`alias`). Random
 //! sequences of typed patches (nested ones too) and replaces (including replaces built
-//! from a typed read of the stored user) are built into requests and applied to it.
+//! from a typed read of the stored user, which keep the nested object's unknown keys
+//! through its `UnknownKeys` field) are built into requests and applied to it.
+//!
+//! A `nested` field cannot have an `alias` (a compile error,
+//! `tests/ui/compile-fail/derive-nested-alias.rs`): a merge under the new key would
+//! either delete the old key with every nested key it does not set, or leave both keys
+//! for the next read. The migration the error points to, a plain aliased field read and
+//! replaced, is `an_old_nested_key_moves_whole_through_a_read_and_replace` below.
 //!
 //! The expected state is worked out from what each typed operation means, not from
 //! the requests: after every step the two must be equal, every key outside the schema
@@ -151,7 +158,11 @@ fn score() -> impl Strategy<Value = f64> {
     ]
 }
 fn notifications() -> impl Strategy<Value = Notifications> {
-    (any::<bool>(), any::<bool>()).prop_map(|(email, push)| Notifications { email, push })
+    (any::<bool>(), any::<bool>()).prop_map(|(email, push)| Notifications {
+        email,
+        push,
+        unknown: Default::default(),
+    })
 }
 fn nested_op() -> impl Strategy<Value = NestedOp> {
     prop_oneof![
@@ -604,18 +615,25 @@ proptest! {
         run(initial, unknown, nested_unknown, old_risk_key, steps)?;
     }
 
+    /// Every key outside the schema survives a replace built from a read: at the top of
+    /// each tier, and inside the nested object (its `UnknownKeys`).
     #[test]
-    fn a_read_then_replace_of_every_tier_keeps_every_top_level_key(
+    fn a_read_then_replace_of_every_tier_keeps_every_unknown_key_nested_too(
         initial in model_user(-1e6f64..1e6),
         unknown in prop::array::uniform3(unknown_keys()),
+        nested_unknown in unknown_keys(),
         old_risk_key in any::<bool>(),
     ) {
         let steps = vec![Step::ReplaceFromRead { tiers: [true; 3], role: None, risk: None, theme: None }];
-        let clerk = run(initial, unknown.clone(), Map::new(), old_risk_key, steps)?;
+        let clerk = run(initial, unknown.clone(), nested_unknown.clone(), old_risk_key, steps)?;
         for (tier, keys) in TIERS.into_iter().zip(&unknown) {
             for (key, value) in keys {
                 prop_assert_eq!(clerk.0[tier].get(key), Some(value), "{} {} lost", tier, key);
             }
+        }
+        let nested = &clerk.0["unsafe_metadata"]["notifications"];
+        for (key, value) in &nested_unknown {
+            prop_assert_eq!(nested.get(key), Some(value), "notifications.{} lost", key);
         }
     }
 
@@ -660,4 +678,54 @@ fn the_reference_merge_follows_clerks_documented_semantics() {
         Value::Object(stored),
         json!({"a": {"c": [3], "n": {"k": 1}}, "e": 1, "f": {"g": true}})
     );
+}
+
+/// The migration off an old key of a nested object: the field stays plain (whole
+/// writes) with its `alias` while stored data moves; a read and a replace then write
+/// the object under the new key with every nested key, unknown ones included, and
+/// delete the old key.
+#[derive(UserMetadata)]
+struct Migrating {
+    #[metadata(public)]
+    role: Role,
+    #[metadata(unsafe)]
+    #[serde(default, alias = "notifs_v1")]
+    notifications: Notifications,
+}
+
+proptest! {
+    #[test]
+    fn an_old_nested_key_moves_whole_through_a_read_and_replace(
+        email in any::<bool>(),
+        nested_unknown in unknown_keys(),
+        top_unknown in unknown_keys(),
+    ) {
+        let mut old = Map::new();
+        old.insert("email".to_owned(), json!(email));
+        old.extend(nested_unknown.clone());
+        let mut unsafe_tier = top_unknown.clone();
+        unsafe_tier.insert("notifs_v1".to_owned(), Value::Object(old));
+        let mut clerk = Clerk(BTreeMap::from([
+            ("public_metadata", json!({"role": "member"}).as_object().unwrap().clone()),
+            ("private_metadata", Map::new()),
+            ("unsafe_metadata", unsafe_tier),
+        ]));
+        let user = User::<Migrating>::from_json(&clerk.user_json()).unwrap();
+        let unsafe_metadata = user.unsafe_metadata.into_typed().unwrap();
+        let id = UserId::parse("user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb").unwrap();
+        let requests = UserUpdate::<Backend>::new()
+            .replace_unsafe(unsafe_metadata)
+            .build(&id, ApiVersion::LATEST)
+            .unwrap();
+        for request in &requests {
+            clerk.apply(request.method().as_str(), request.body());
+        }
+        let mut moved = Map::new();
+        moved.insert("email".to_owned(), json!(email));
+        moved.insert("push".to_owned(), json!(false));
+        moved.extend(nested_unknown);
+        let mut expected = top_unknown;
+        expected.insert("notifications".to_owned(), Value::Object(moved));
+        prop_assert_eq!(&clerk.0["unsafe_metadata"], &expected);
+    }
 }

@@ -49,6 +49,7 @@ fn every_setter_and_remover_writes_its_key() {
         .notifications(Notifications {
             email: false,
             push: true,
+            unknown: Default::default(),
         });
     assert_eq!(
         to_json(&set),
@@ -166,14 +167,14 @@ fn frontend_patch_rejects_public_keys_naming_field_and_tier() {
 }
 
 #[test]
-fn frontend_patch_rejects_private_keys_naming_field_and_tier() {
+fn frontend_patch_answers_private_keys_as_unknown_ones() {
     assert_eq!(
         frontend_error(json!({"theme": "dark", "riskScore": 0})),
-        "field `riskScore` is private metadata: the frontend may write only unsafe metadata"
+        "unknown field `riskScore`: it is not a metadata field"
     );
     assert_eq!(
         frontend_error(json!({"stripe_customer_id": "cus_evil"})),
-        "field `stripe_customer_id` is private metadata: the frontend may write only unsafe metadata"
+        "unknown field `stripe_customer_id`: it is not a metadata field"
     );
 }
 

@@ -173,6 +173,7 @@ fn frontend_update_is_form_encoded_on_me_endpoints() {
                 .notifications(Notifications {
                     email: true,
                     push: false,
+                    unknown: Default::default(),
                 }),
         )
         .build(ApiVersion::LATEST)

@@ -75,10 +75,13 @@ fn lookup<P: MetadataPatch>(key: &str) -> Option<(TierKind, usize, &'static Fiel
 }
 
 impl At<'_> {
-    fn name<'f>(&self, field: &'f FieldInfo) -> FieldName<'_, 'f> {
+    fn name<'f>(&self, field: &'f FieldInfo) -> FieldName<'_, 'f>
+    where
+        Self: 'f,
+    {
         FieldName {
             prefix: self.prefix,
-            key: field.key,
+            key: self.sent.unwrap_or(field.key),
         }
     }
 
@@ -123,27 +126,40 @@ impl<'de, P: MetadataPatch + Default> Visitor<'de> for PatchVisitor<P> {
         let mut patch = P::default();
         let mut seen = TierKind::ALL.map(|tier| vec![false; tier_fields::<P>(tier).len()]);
         while let Some(Key(key)) = map.next_key()? {
-            let Some((tier, index, field)) = lookup::<P>(&key) else {
-                return Err(At {
+            let unknown = || {
+                At {
                     prefix: "",
                     private: false,
+                    sent: None,
                 }
-                .unknown(&key));
+                .unknown(&key)
             };
+            let Some((tier, index, _)) = lookup::<P>(&key) else {
+                return Err(unknown());
+            };
+            // A private field, to a writer that may not write private metadata, is
+            // answered exactly as a key that names no field: the browser learns
+            // nothing of what the backend keeps. A public field may be named (the
+            // browser can read public metadata anyway), by the key the request sent.
+            if tier == TierKind::Private && !<P::Writer as Writer>::may_write(tier) {
+                return Err(unknown());
+            }
+            let sent = escaped(&key, KEY_CHARS).to_string();
             let forbidden = || {
                 de::Error::custom(format_args!(
-                    "field `{}` is {tier} metadata: the {} may write only unsafe metadata",
-                    field.key,
+                    "field `{sent}` is {tier} metadata: the {} may write only unsafe metadata",
                     <P::Writer as Writer>::NAME.to_ascii_lowercase(),
                 ))
             };
             if !<P::Writer as Writer>::may_write(tier) {
                 return Err(forbidden());
             }
-            first_time(&mut seen[tier as usize][index], field.key)?;
+            first_time(&mut seen[tier as usize][index], &sent)?;
+            let private = tier == TierKind::Private;
             let at = At {
                 prefix: "",
-                private: tier == TierKind::Private,
+                private,
+                sent: (!private).then_some(sent.as_str()),
             };
             let parts = patch.__parts_mut();
             match tier {
@@ -183,6 +199,7 @@ pub fn deserialize_object<'de, D: Deserializer<'de>, O: ObjectFields>(
                 At {
                     prefix: "",
                     private: true,
+                    sent: None,
                 },
             )
         }
@@ -200,6 +217,11 @@ fn read_object<'de, A: MapAccess<'de>, O: ObjectFields>(
     while let Some(Key(key)) = map.next_key()? {
         let Some(index) = O::FIELDS.iter().position(|f| f.reads(&key)) else {
             return Err(at.unknown(&key));
+        };
+        let sent = escaped(&key, KEY_CHARS).to_string();
+        let at = At {
+            sent: (!at.private).then_some(sent.as_str()),
+            ..at
         };
         first_time(&mut seen[index], at.name(&O::FIELDS[index]))?;
         fields.read_field(index, map, at)?;
@@ -341,6 +363,7 @@ pub fn read_nested<'de, A: MapAccess<'de>, T, O: ObjectFields>(
         nested: At {
             prefix: &prefix,
             private: at.private,
+            sent: None,
         },
         fields: PhantomData,
     };

@@ -12,4 +12,5 @@ pub(crate) mod metadata;
 pub(crate) mod patch;
 pub(crate) mod stored;
 pub(crate) mod tier;
+pub(crate) mod unknown;
 pub(crate) mod writer;

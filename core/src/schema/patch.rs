@@ -43,6 +43,9 @@ pub enum FieldPatch<T, M = NoMerge> {
 pub struct At<'a> {
     pub(crate) prefix: &'a str,
     pub(crate) private: bool,
+    /// The key the request sent for the field being read (escaped), when it may be
+    /// echoed: refusals name what was sent, never a canonical key it was not.
+    pub(crate) sent: Option<&'a str>,
 }
 
 /// The nested storage of a field that takes no nested patch: there is none.
@@ -239,7 +242,10 @@ pub type PartsMutOf<'a, P> = PatchPartsMut<
 ///
 /// - every key must name a field the writer may write, once; otherwise the error says
 ///   which rule the key broke ("field `role` is public metadata: the frontend may write
-///   only unsafe metadata");
+///   only unsafe metadata"), naming the key as it was sent (an old `alias` key is not
+///   turned into the current one). A private field, to a `Frontend` patch, is answered
+///   exactly as a key that names no field ("unknown field `stripe_customer_id`: it is
+///   not a metadata field"): the browser learns nothing of what the backend keeps;
 /// - `null` removes a field, except one the schema requires, which is refused by name;
 /// - a value that is an object must write exactly the keys that were sent: an object in
 ///   a field without `nested` is written whole, so a partial one would fill the rest

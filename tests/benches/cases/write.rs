@@ -23,6 +23,7 @@ pub fn ours(id: &UserId) -> Vec<ApiRequest> {
                 .notifications(Notifications {
                     email: true,
                     push: false,
+                    unknown: Default::default(),
                 }),
         )
         .build(id, ApiVersion::LATEST)
@@ -68,6 +69,7 @@ pub mod hand_written {
                 notifications: Notifications {
                     email: true,
                     push: false,
+                    unknown: Default::default(),
                 },
             },
         };
@@ -133,6 +135,7 @@ pub mod value_model {
             notifications: Notifications {
                 email: true,
                 push: false,
+                unknown: Default::default(),
             },
         })
         .unwrap();

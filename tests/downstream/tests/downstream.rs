@@ -32,7 +32,7 @@ fn downstream_schema_gets_tiers_and_patches() {
     let rejected = serde_json::from_str::<MemberPatch<Frontend>>(r#"{"seats": 100}"#).unwrap_err();
     assert_eq!(
         rejected.to_string(),
-        "field `seats` is private metadata: the frontend may write only unsafe metadata at line 1 column 8"
+        "unknown field `seats`: it is not a metadata field at line 1 column 8"
     );
 }
 

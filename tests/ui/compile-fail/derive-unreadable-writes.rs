@@ -12,6 +12,7 @@ pub struct SkipsRequired {
 
 /// A nested patch sends only the keys it changes: every field must be optional.
 #[derive(Serialize, Deserialize, MetadataObject)]
+#[metadata(drop_unknown_keys)]
 pub struct Notifications {
     pub email: bool,
     #[serde(default)]
