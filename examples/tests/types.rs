@@ -174,7 +174,10 @@ fn the_compiler_types_private_metadata_only_with_the_backend_declarations() {
             "member-server.ts",
         ],
     );
-    assert!(!ok, "member-server.ts compiled with the frontend declarations");
+    assert!(
+        !ok,
+        "member-server.ts compiled with the frontend declarations"
+    );
     assert!(text.contains("error TS2322:"), "{text}");
     assert!(text.contains("'unknown'"), "{text}");
 }

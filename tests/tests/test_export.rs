@@ -178,7 +178,10 @@ where
         );
     }
     assert!(!frontend.contains("UserPrivateMetadata"), "{frontend}");
-    assert!(backend.contains("interface UserPrivateMetadata {"), "{backend}");
+    assert!(
+        backend.contains("interface UserPrivateMetadata {"),
+        "{backend}"
+    );
 }
 
 #[test]
@@ -205,7 +208,10 @@ fn the_frontend_declarations_hold_nothing_private() {
         frontend.contains(r#"export type Currency = "EUR" | "USD";"#),
         "{frontend}"
     );
-    assert!(frontend.contains("display_currency: Currency;"), "{frontend}");
+    assert!(
+        frontend.contains("display_currency: Currency;"),
+        "{frontend}"
+    );
     assert!(frontend.contains("nickname?: string | null;"), "{frontend}");
 }
 

@@ -81,7 +81,9 @@ async fn a_username_another_user_has_is_refused_with_clerks_error() {
     users
         .update(
             &ada,
-            UserUpdate::<Backend>::new().username("ada_l").first_name("Ada"),
+            UserUpdate::<Backend>::new()
+                .username("ada_l")
+                .first_name("Ada"),
         )
         .await
         .unwrap();
@@ -187,6 +189,12 @@ fn email_addresses_are_seeded_in_clerks_shape_and_unique() {
     }
     // Email addresses are unique per instance, without regard to case.
     assert!(fake.add_email_address(&bob, "ADA@example.com").is_err());
+    for not_an_address in ["", "ada", "@example.com", "ada@", "a da@example.com"] {
+        assert!(
+            fake.add_email_address(&bob, not_an_address).is_err(),
+            "{not_an_address:?}"
+        );
+    }
     assert!(
         fake.add_email_address(&UserId::parse("user_nobody").unwrap(), "x@example.com")
             .is_err()

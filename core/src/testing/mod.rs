@@ -306,7 +306,7 @@ impl fmt::Display for KeyError {
 
 impl std::error::Error for KeyError {}
 
-/// Why a user could not be added to the fake.
+/// Why a user, or an email address of a user, could not be added to the fake.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SeedError(&'static str);
 
@@ -402,7 +402,8 @@ impl FakeClerk {
     /// `verified: true` does, and returns the address's ID (`idn_…`), which
     /// `primary_email_address_id` may then name. The user's first address becomes its
     /// primary one. An address another user has (compared without regard to ASCII
-    /// case) is refused, as Clerk keeps email addresses unique per instance.
+    /// case) is refused, as Clerk keeps email addresses unique per instance, and so is
+    /// text that is not `local@domain`.
     ///
     /// ```
     /// # use clerk_metadata::testing::FakeClerk;
@@ -418,6 +419,15 @@ impl FakeClerk {
         let n = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
         // `idn_` and ASCII letters and digits, as Clerk's identification IDs.
         let email_id = format!("idn_fake{n:020}");
+        let shaped = address
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty())
+            && !address.chars().any(|c| c.is_whitespace() || c.is_control());
+        if !shaped {
+            return Err(SeedError(
+                "an email address is `local@domain`, without spaces",
+            ));
+        }
         let mut users = self.shared.users();
         if users.email_taken_by_other(address, id.as_str()) {
             return Err(SeedError("another user has this email address"));

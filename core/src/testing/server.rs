@@ -184,8 +184,7 @@ fn bearer_is(headers: &hyper::HeaderMap, key: &str) -> bool {
     let (Some(value), None) = (values.next(), values.next()) else {
         return false;
     };
-    let Some((scheme, credentials)) = value.to_str().ok().and_then(|v| v.split_once(' '))
-    else {
+    let Some((scheme, credentials)) = value.to_str().ok().and_then(|v| v.split_once(' ')) else {
         return false;
     };
     scheme.eq_ignore_ascii_case("bearer") && credentials.trim_start_matches(' ') == key
