@@ -3,9 +3,12 @@
 //! `examples/frontend/globals.d.ts` is this output, and a test fails when it is stale
 //! (`UPDATE_SNAPSHOTS=1 cargo test -p clerk-metadata-examples --test types` rewrites it).
 //!
-//! `cargo run --example export_types` (add `-- --json-schema` for the tiers' JSON
+//! `cargo run --example export_types` prints the frontend declarations: public and
+//! unsafe metadata and the session-token claims, with nothing of the private tier.
+//! Add `-- --with-private` for the backend declarations, which also declare
+//! `UserPrivateMetadata` (for server code only), `-- --json-schema` for the tiers' JSON
 //! Schemas, and `-- --claims` for the session token customization to paste into the
-//! Clerk Dashboard).
+//! Clerk Dashboard.
 
 use clerk_metadata::{claims, export};
 use clerk_metadata_examples::tour::AppUser;
@@ -13,6 +16,7 @@ use clerk_metadata_examples::tour::AppUser;
 fn main() -> Result<(), serde_json::Error> {
     let arg = std::env::args().nth(1);
     match arg.as_deref() {
+        Some("--with-private") => print!("{}", export::typescript_with_private::<AppUser>()),
         Some("--json-schema") => {
             let schemas = export::json_schemas::<AppUser>();
             for (tier, schema) in [
@@ -30,7 +34,13 @@ fn main() -> Result<(), serde_json::Error> {
             "{}",
             serde_json::to_string_pretty(&claims::template::<AppUser>())?
         ),
-        _ => print!("{}", export::typescript::<AppUser>()),
+        Some(other) => {
+            eprintln!(
+                "unknown option {other:?}: expected --with-private, --json-schema or --claims"
+            );
+            std::process::exit(2);
+        }
+        None => print!("{}", export::typescript::<AppUser>()),
     }
     Ok(())
 }

@@ -10,8 +10,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use clerk_metadata::export;
-use clerk_metadata_examples::tour::AppUser;
+use clerk_metadata::{MetadataTier, export};
+use clerk_metadata_examples::tour::{AppUser, AppUserPrivate, AppUserPublic, AppUserUnsafe};
+use serde_json::Value;
 
 fn frontend() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("frontend")
@@ -37,6 +38,61 @@ fn the_committed_declarations_are_what_the_structs_generate() {
         &frontend().join("globals.d.ts"),
         &export::typescript::<AppUser>(),
     );
+}
+
+/// The lines of every description in `schema`, at any depth.
+fn doc_lines(schema: &Value, lines: &mut Vec<String>) {
+    match schema {
+        Value::Object(object) => {
+            for (key, value) in object {
+                if let ("description", Value::String(text)) = (key.as_str(), value) {
+                    lines.extend(
+                        text.lines()
+                            .map(str::trim)
+                            .filter(|l| !l.is_empty())
+                            .map(str::to_owned),
+                    );
+                }
+                doc_lines(value, lines);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| doc_lines(v, lines)),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_frontend_declarations_name_nothing_private() {
+    // The committed file, as a frontend includes it.
+    let committed = std::fs::read_to_string(frontend().join("globals.d.ts")).unwrap();
+    let mut shown = Vec::new();
+    doc_lines(&export::json_schema::<AppUserPublic>(), &mut shown);
+    doc_lines(&export::json_schema::<AppUserUnsafe>(), &mut shown);
+    let mut private = Vec::new();
+    doc_lines(&export::json_schema::<AppUserPrivate>(), &mut private);
+    let mut texts: Vec<String> = AppUserPrivate::FIELDS
+        .iter()
+        .flat_map(|f| std::iter::once(f.key).chain(f.aliases.iter().copied()))
+        .map(str::to_owned)
+        .collect();
+    texts.extend(private.into_iter().filter(|l| !shown.contains(l)));
+    texts.push("UserPrivateMetadata".to_owned());
+    assert!(
+        texts.iter().any(|t| t == "stripe_customer_id")
+            && texts
+                .iter()
+                .any(|t| t == "The user's Stripe customer, for billing code only."),
+        "{texts:?}"
+    );
+    for text in &texts {
+        assert!(
+            !committed.contains(text.as_str()),
+            "globals.d.ts holds {text:?}"
+        );
+    }
+    // The backend declarations, which the example prints with `--with-private`, do.
+    let backend = export::typescript_with_private::<AppUser>();
+    assert!(backend.contains("stripe_customer_id?: string | null;"));
 }
 
 fn tsc() -> Option<PathBuf> {
@@ -93,6 +149,37 @@ fn the_compiler_accepts_a_frontend_that_uses_them() {
         &["../../tests/snapshots/member.d.ts", "member-app.ts"],
     );
     assert!(ok, "{text}");
+}
+
+#[test]
+fn the_compiler_types_private_metadata_only_with_the_backend_declarations() {
+    let Some(tsc) = tsc() else { return };
+    // Beside Clerk's own open declarations, as in an app.
+    let (ok, text) = compile(
+        &tsc,
+        &[
+            "clerk-globals.d.ts",
+            "../../tests/snapshots/member.backend.d.ts",
+            "member-server.ts",
+        ],
+    );
+    assert!(ok, "{text}");
+    // The frontend declarations leave private metadata as Clerk declares it: its
+    // values are `unknown`, so reading a private field as its type does not compile.
+    let (ok, text) = compile(
+        &tsc,
+        &[
+            "clerk-globals.d.ts",
+            "../../tests/snapshots/member.d.ts",
+            "member-server.ts",
+        ],
+    );
+    assert!(
+        !ok,
+        "member-server.ts compiled with the frontend declarations"
+    );
+    assert!(text.contains("error TS2322:"), "{text}");
+    assert!(text.contains("'unknown'"), "{text}");
 }
 
 #[test]

@@ -5,8 +5,10 @@
 
 use std::path::Path;
 
-use clerk_metadata::export;
+use clerk_metadata::{MetadataTier, UserMetadata, export};
 use clerk_metadata_tests::export::Member;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// Compares `tests/snapshots/name` with `generated`, or writes it with
 /// `UPDATE_SNAPSHOTS=1`.
@@ -32,6 +34,188 @@ fn typescript_snapshot() {
 }
 
 #[test]
+fn typescript_with_private_snapshot() {
+    snapshot(
+        "member.backend.d.ts",
+        &export::typescript_with_private::<Member>(),
+    );
+}
+
+// The frontend declarations hold nothing of the private tier: no field name, alias,
+// doc comment or type only private fields use. `Ledger` adds what `Member` lacks: a
+// struct and an enum used only by private fields, a type shared by the public and the
+// private tier, and a doc comment of several lines.
+
+/// Where the payouts go.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PayoutAccount {
+    /// The bank's routing number, from the onboarding call.
+    pub routing_number: String,
+    /// The last four digits of the account.
+    pub account_tail: String,
+}
+
+/// The fraud team's verdict on the account.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FraudVerdict {
+    /// Nothing found.
+    Cleared,
+    /// Payouts held for review.
+    OnHold,
+}
+
+/// A currency, for display and for settlement.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub enum Currency {
+    /// Euro.
+    EUR,
+    /// US dollar.
+    USD,
+}
+
+/// A schema whose private tier has types of its own.
+#[derive(UserMetadata)]
+#[metadata(derive(schemars::JsonSchema))]
+pub struct Ledger {
+    /// The currency prices are shown in.
+    #[metadata(public)]
+    pub display_currency: Currency,
+    /// The currency payouts settle in.
+    #[metadata(private)]
+    pub settlement_currency: Currency,
+    /// Where payouts go.
+    ///
+    /// Set by the onboarding service after the bank check.
+    #[metadata(private)]
+    #[serde(alias = "bank")]
+    pub payout_account: Option<PayoutAccount>,
+    /// What the fraud team decided.
+    #[metadata(private)]
+    #[serde(default)]
+    pub fraud_verdict: Option<FraudVerdict>,
+    /// The name the user goes by.
+    #[metadata(unsafe)]
+    #[serde(default)]
+    pub nickname: Option<String>,
+}
+
+/// Every line of text in `schema` (descriptions, at any depth) and every `$defs`
+/// name.
+fn texts(schema: &Value, lines: &mut Vec<String>, defs: &mut Vec<String>) {
+    match schema {
+        Value::Object(object) => {
+            for (key, value) in object {
+                match (key.as_str(), value) {
+                    ("description", Value::String(text)) => lines.extend(
+                        text.lines()
+                            .map(str::trim)
+                            .filter(|l| !l.is_empty())
+                            .map(str::to_owned),
+                    ),
+                    ("$defs", Value::Object(found)) => defs.extend(found.keys().cloned()),
+                    _ => {}
+                }
+                texts(value, lines, defs);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| texts(v, lines, defs)),
+        _ => {}
+    }
+}
+
+/// What only the private tier of `S` says: the names (its keys and aliases, and the
+/// types only it uses) and the lines of its doc comments. Lines and types the public
+/// or unsafe tier also has are theirs to show.
+fn private_only<S>() -> (Vec<String>, Vec<String>)
+where
+    S: UserMetadata,
+    S::Public: schemars::JsonSchema,
+    S::Private: schemars::JsonSchema,
+    S::Unsafe: schemars::JsonSchema,
+{
+    let schemas = export::json_schemas::<S>();
+    let (mut shown, mut shown_defs) = (Vec::new(), Vec::new());
+    texts(&schemas.public, &mut shown, &mut shown_defs);
+    texts(&schemas.unsafe_, &mut shown, &mut shown_defs);
+    let (mut private, mut private_defs) = (Vec::new(), Vec::new());
+    texts(&schemas.private, &mut private, &mut private_defs);
+    let mut names: Vec<String> = <S::Private as MetadataTier>::FIELDS
+        .iter()
+        .flat_map(|f| std::iter::once(f.key).chain(f.aliases.iter().copied()))
+        .map(str::to_owned)
+        .collect();
+    names.extend(private_defs.into_iter().filter(|d| !shown_defs.contains(d)));
+    let lines = private.into_iter().filter(|l| !shown.contains(l)).collect();
+    (names, lines)
+}
+
+/// Fails if the frontend declarations of `S` hold anything only its private tier says.
+/// The backend declarations hold every name (so the check looks for text the
+/// generator writes); they hold the doc lines the renderer keeps (not those of enum
+/// variants, which a string union has no place for).
+fn assert_no_private<S>()
+where
+    S: UserMetadata,
+    S::Public: schemars::JsonSchema,
+    S::Private: schemars::JsonSchema,
+    S::Unsafe: schemars::JsonSchema,
+{
+    let frontend = export::typescript::<S>();
+    let backend = export::typescript_with_private::<S>();
+    let (names, lines) = private_only::<S>();
+    assert!(names.len() >= 2 && lines.len() >= 3, "{names:?} {lines:?}");
+    for text in names.iter().chain(&lines) {
+        assert!(
+            !frontend.contains(text.as_str()),
+            "the frontend declarations hold {text:?}:\n{frontend}"
+        );
+    }
+    for name in &names {
+        assert!(
+            backend.contains(name.as_str()),
+            "the backend declarations lack {name:?}:\n{backend}"
+        );
+    }
+    assert!(!frontend.contains("UserPrivateMetadata"), "{frontend}");
+    assert!(
+        backend.contains("interface UserPrivateMetadata {"),
+        "{backend}"
+    );
+}
+
+#[test]
+fn the_frontend_declarations_hold_nothing_private() {
+    assert_no_private::<Member>();
+    assert_no_private::<Ledger>();
+    // The check covers what `Ledger` is for, in both declarations' terms.
+    let (names, lines) = private_only::<Ledger>();
+    let backend = export::typescript_with_private::<Ledger>();
+    for expected in ["payout_account", "bank", "PayoutAccount", "FraudVerdict"] {
+        assert!(names.iter().any(|n| n == expected), "{expected}: {names:?}");
+    }
+    for expected in [
+        "The bank's routing number, from the onboarding call.",
+        "Set by the onboarding service after the bank check.",
+        "The fraud team's verdict on the account.",
+    ] {
+        assert!(lines.iter().any(|l| l == expected), "{expected}: {lines:?}");
+        assert!(backend.contains(expected), "{expected}: {backend}");
+    }
+    // A type the public tier uses too is declared, once, for the public field.
+    let frontend = export::typescript::<Ledger>();
+    assert!(
+        frontend.contains(r#"export type Currency = "EUR" | "USD";"#),
+        "{frontend}"
+    );
+    assert!(
+        frontend.contains("display_currency: Currency;"),
+        "{frontend}"
+    );
+    assert!(frontend.contains("nickname?: string | null;"), "{frontend}");
+}
+
+#[test]
 fn json_schema_snapshots() {
     let schemas = export::json_schemas::<Member>();
     for (name, schema) in [
@@ -53,12 +237,12 @@ fn json_schema_snapshots() {
 // refuses them on purpose: a struct written as a positional array (`[true, null]`),
 // and a unit variant written as a one-key object (`{"free": null}`).
 
-use clerk_metadata::{MetadataTier, Stored};
+use clerk_metadata::Stored;
 use clerk_metadata_tests::export::{MemberPrivate, MemberPublic, MemberUnsafe};
 use proptest::prelude::*;
 use proptest::strategy::BoxedStrategy;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, json};
 
 /// A JSON value of any of the shapes the tiers hold, right or wrong for a field;
 /// `arrays: false` leaves out arrays (for a field that holds a struct: see above).
@@ -295,7 +479,7 @@ fn the_generators_make_both_kinds() {
 // The session-token claims budget.
 
 use clerk_metadata::claims::{self, ClaimsBudget};
-use clerk_metadata::{ApiVersion, Backend, Rules, UserId, UserMetadata, UserUpdate, codes};
+use clerk_metadata::{ApiVersion, Backend, Rules, UserId, UserUpdate, codes};
 
 /// A schema with a claim that can grow.
 #[derive(UserMetadata)]

@@ -2,6 +2,11 @@
 //! TypeScript declarations for Clerk's global metadata interfaces (feature
 //! `typescript`), from the one `#[derive(UserMetadata)]` struct.
 //!
+//! [`typescript()`] is the declaration file for frontend code: public and unsafe
+//! metadata and the session-token claims, and nothing of the private tier (no field
+//! name, doc comment or type of it). [`typescript_with_private()`] adds
+//! `UserPrivateMetadata`, for backend TypeScript that reads private metadata.
+//!
 //! The type descriptions are schemars': derive `schemars::JsonSchema` on the field
 //! types the schema uses (the app's enums and nested structs) and on the tiers, with
 //! `#[metadata(derive(schemars::JsonSchema))]`. schemars reads serde's attributes, so
@@ -34,6 +39,11 @@
 //! assert!(declarations.contains("interface UserPublicMetadata {"));
 //! assert!(declarations.contains("role: Role;"));
 //! assert!(declarations.contains(r#"export type Role = "admin" | "member";"#));
+//! // The frontend file says nothing of private metadata; the backend one does.
+//! assert!(!declarations.contains("stripe_customer_id"));
+//! let backend = export::typescript_with_private::<AppUser>();
+//! assert!(backend.contains("interface UserPrivateMetadata {"));
+//! assert!(backend.contains("stripe_customer_id?: string | null;"));
 //! let schemas = export::json_schemas::<AppUser>();
 //! assert_eq!(schemas.public["additionalProperties"], true);
 //! # }
@@ -46,4 +56,4 @@ mod typescript;
 pub use schema::{TierSchemas, json_schema, json_schemas};
 #[cfg(feature = "typescript")]
 #[cfg_attr(docsrs, doc(cfg(feature = "typescript")))]
-pub use typescript::typescript;
+pub use typescript::{typescript, typescript_with_private};

@@ -215,16 +215,23 @@ impl Users {
                 );
             }
         };
-        let Some(user) = self.users.get_mut(id) else {
+        let Some(mut updated) = self.users.get(id).cloned() else {
             return not_found(call.trace);
         };
         let written: Vec<&str> = TIERS
             .into_iter()
             .filter(|t| body.contains_key(*t))
             .collect();
-        let mut updated = user.clone();
         if let Err(answer) = apply(&mut updated, body, call) {
             return answer;
+        }
+        // A username this request sets must be one no other user has.
+        let stored = self.users.get(id).and_then(|u| u.get("username"));
+        if let Some(username) = updated.get("username").and_then(Value::as_str)
+            && stored != updated.get("username")
+            && self.username_taken_by_other(username, id)
+        {
+            return username_taken(call.trace);
         }
         // Only the tiers this request writes are held to the limit.
         for tier in TIERS.into_iter().filter(|t| written.contains(t)) {
@@ -240,8 +247,35 @@ impl Users {
             }
         }
         updated.insert("updated_at".to_owned(), json!(now_ms()));
-        *user = updated;
-        Answer::json(200, &Value::Object(user.clone()))
+        let answer = Answer::json(200, &Value::Object(updated.clone()));
+        self.users.insert(id.to_owned(), updated);
+        answer
+    }
+
+    /// Whether a user other than `id` has the username `username`, compared without
+    /// regard to ASCII case (Clerk keeps usernames unique per instance).
+    pub(crate) fn username_taken_by_other(&self, username: &str, id: &str) -> bool {
+        self.users.iter().any(|(other, user)| {
+            other != id
+                && user
+                    .get("username")
+                    .and_then(Value::as_str)
+                    .is_some_and(|held| held.eq_ignore_ascii_case(username))
+        })
+    }
+
+    /// Whether a user other than `id` has the email address `address`, compared
+    /// without regard to ASCII case.
+    pub(crate) fn email_taken_by_other(&self, address: &str, id: &str) -> bool {
+        self.users.iter().any(|(other, user)| {
+            other != id
+                && identifications(user, "email_addresses").any(|email| {
+                    email
+                        .get("email_address")
+                        .and_then(Value::as_str)
+                        .is_some_and(|held| held.eq_ignore_ascii_case(address))
+                })
+        })
     }
 }
 
@@ -263,6 +297,55 @@ fn unknown(param: &str, trace: u64) -> Answer {
         Some(param),
         trace,
     )
+}
+
+/// A username another user has: Clerk's `FormIdentifierExists` (422,
+/// `form_identifier_exists`, naming the parameter), listed under "Forms" in Clerk's
+/// Backend API errors (clerk.com/docs/guides/development/errors/backend-api).
+fn username_taken(trace: u64) -> Answer {
+    error(
+        422,
+        "form_identifier_exists",
+        "That username is taken. Please try another.",
+        Some("username"),
+        trace,
+    )
+}
+
+/// A `primary_…_id` that names none of the user's identifications: Clerk's
+/// `FormMissingResource` (422, `form_resource_not_found`: "the form parameter is
+/// referring to a missing resource"), from the same list.
+fn missing_resource(param: &str, trace: u64) -> Answer {
+    error(
+        422,
+        "form_resource_not_found",
+        &format!("The resource associated with the supplied {param} was not found."),
+        Some(param),
+        trace,
+    )
+}
+
+/// The objects of the user's list `list` (`email_addresses`, `phone_numbers`,
+/// `web3_wallets`).
+fn identifications<'a>(
+    user: &'a Map<String, Value>,
+    list: &str,
+) -> impl Iterator<Item = &'a Map<String, Value>> {
+    user.get(list)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+}
+
+/// The list of identifications a `primary_…_id` field names one of.
+fn primary_list(field: &str) -> Option<&'static str> {
+    match field {
+        "primary_email_address_id" => Some("email_addresses"),
+        "primary_phone_number_id" => Some("phone_numbers"),
+        "primary_web3_wallet_id" => Some("web3_wallets"),
+        _ => None,
+    }
 }
 
 fn format_invalid(param: &str, trace: u64) -> Answer {
@@ -291,14 +374,26 @@ fn update_user(
         }
     }
     for (key, value) in body {
+        // "It must be verified, and present on the current user" (the spec's
+        // `UpdateUser` body, tests/spec/bapi-*-users.yml): an ID none of the user's
+        // identifications has is refused.
+        if let Some(list) = primary_list(&key) {
+            match &value {
+                Value::String(wanted) => {
+                    let present = identifications(user, list)
+                        .any(|item| item.get("id").and_then(Value::as_str) == Some(wanted));
+                    if !present {
+                        return Err(missing_resource(&key, call.trace));
+                    }
+                }
+                Value::Null => {}
+                _ => return Err(format_invalid(&key, call.trace)),
+            }
+            user.insert(key, value);
+            continue;
+        }
         match key.as_str() {
-            "first_name"
-            | "last_name"
-            | "external_id"
-            | "locale"
-            | "primary_email_address_id"
-            | "primary_phone_number_id"
-            | "primary_web3_wallet_id" => {
+            "first_name" | "last_name" | "external_id" | "locale" => {
                 if !(value.is_string() || value.is_null()) {
                     return Err(format_invalid(&key, call.trace));
                 }
@@ -424,6 +519,29 @@ pub(crate) fn blank_user(id: &str) -> Map<String, Value> {
         serde_json::from_str(include_str!("user.json")).unwrap_or_default();
     user.insert("id".to_owned(), Value::String(id.to_owned()));
     user
+}
+
+/// A verified email address as Clerk shows it in a user's `email_addresses`: what
+/// `POST /v1/email_addresses` with `verified: true` makes (verified by an admin).
+pub(crate) fn email_address(id: &str, address: &str) -> Value {
+    let now = now_ms();
+    json!({
+        "id": id,
+        "object": "email_address",
+        "email_address": address,
+        "reserved": false,
+        "verification": {
+            "object": "verification_admin",
+            "status": "verified",
+            "strategy": "admin",
+            "attempts": null,
+            "expire_at": null,
+        },
+        "linked_to": [],
+        "matches_sso_connection": false,
+        "created_at": now,
+        "updated_at": now,
+    })
 }
 
 /// A user for the fake: `user` must be an object with a valid `id`; the fields it does

@@ -14,7 +14,16 @@
 //! | `PUT /v1/users/{user_id}/metadata` | replaces each tier sent, leaves the others |
 //! | `GET /v1/jwks` | the instance's session-token keys |
 //!
-//! Every request needs `Authorization: Bearer` with the fake's secret key (else 401);
+//! `PATCH /v1/users/{user_id}` holds a user to what Clerk holds it to across the
+//! instance: a `username` another user has (compared without regard to ASCII case) is
+//! 422 `form_identifier_exists`; a `primary_email_address_id` (or
+//! `primary_phone_number_id`, `primary_web3_wallet_id`) that is not the ID of one of
+//! the user's own email addresses (phone numbers, wallets) is 422
+//! `form_resource_not_found`. [`FakeClerk::add_email_address`] gives a user an email
+//! address to name.
+//!
+//! Every request needs `Authorization: Bearer` with the fake's secret key (else 401;
+//! the scheme's case does not matter, as in HTTP);
 //! `Clerk-API-Version` picks the version (2021-02-05 when absent; an unknown one is
 //! 400); a tier over 8 KB is 422; more than 10 writes to one user in 10 seconds is 429
 //! with `Retry-After`. Errors come in Clerk's `ClerkErrors` envelope with a trace ID.
@@ -297,7 +306,7 @@ impl fmt::Display for KeyError {
 
 impl std::error::Error for KeyError {}
 
-/// Why a user could not be added to the fake.
+/// Why a user, or an email address of a user, could not be added to the fake.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SeedError(&'static str);
 
@@ -363,6 +372,11 @@ impl FakeClerk {
     /// Adds (or replaces) a user from its Backend API JSON, which must be an object
     /// with an `id` of the form `user_…`. The fields it leaves out are those of a new
     /// Clerk user (no names, no email address, empty metadata tiers).
+    ///
+    /// The JSON is taken as given, `username`, `email_addresses` and
+    /// `primary_email_address_id` included: the fake checks them against the other
+    /// users on writes through the API, not here. [`FakeClerk::add_email_address`]
+    /// adds an email address in Clerk's shape.
     pub fn insert_user(&self, user: Value) -> Result<UserId, SeedError> {
         let (id, user) = api::seed(user).map_err(SeedError)?;
         self.shared
@@ -382,6 +396,63 @@ impl FakeClerk {
             .users
             .insert(id.as_str().to_owned(), api::blank_user(id.as_str()));
         id
+    }
+
+    /// Gives user `id` a verified email address, as `POST /v1/email_addresses` with
+    /// `verified: true` does, and returns the address's ID (`idn_…`), which
+    /// `primary_email_address_id` may then name. The user's first address becomes its
+    /// primary one. An address another user has (compared without regard to ASCII
+    /// case) is refused, as Clerk keeps email addresses unique per instance, and so is
+    /// text that is not `local@domain`.
+    ///
+    /// ```
+    /// # use clerk_metadata::testing::FakeClerk;
+    /// let fake = FakeClerk::start()?;
+    /// let id = fake.create_user();
+    /// let email = fake.add_email_address(&id, "ada@example.com")?;
+    /// let user = fake.user(&id).unwrap();
+    /// assert_eq!(user["primary_email_address_id"], email.as_str());
+    /// assert_eq!(user["email_addresses"][0]["email_address"], "ada@example.com");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_email_address(&self, id: &UserId, address: &str) -> Result<String, SeedError> {
+        let n = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
+        // `idn_` and ASCII letters and digits, as Clerk's identification IDs.
+        let email_id = format!("idn_fake{n:020}");
+        let shaped = address
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty())
+            && !address.chars().any(|c| c.is_whitespace() || c.is_control());
+        if !shaped {
+            return Err(SeedError(
+                "an email address is `local@domain`, without spaces",
+            ));
+        }
+        let mut users = self.shared.users();
+        if users.email_taken_by_other(address, id.as_str()) {
+            return Err(SeedError("another user has this email address"));
+        }
+        let user = users
+            .users
+            .get_mut(id.as_str())
+            .ok_or(SeedError("the fake holds no user with this ID"))?;
+        let email = api::email_address(&email_id, address);
+        match user.get_mut("email_addresses") {
+            Some(Value::Array(emails)) => emails.push(email),
+            _ => {
+                user.insert("email_addresses".to_owned(), Value::Array(vec![email]));
+            }
+        }
+        if user
+            .get("primary_email_address_id")
+            .is_none_or(Value::is_null)
+        {
+            user.insert(
+                "primary_email_address_id".to_owned(),
+                Value::String(email_id.clone()),
+            );
+        }
+        Ok(email_id)
     }
 
     /// The stored JSON of user `id`, if the fake holds it.

@@ -111,11 +111,7 @@ async fn handle(
             return Ok(reply(answer));
         }
     };
-    let expected = format!("Bearer {}", shared.key.expose());
-    let authorized = parts
-        .headers
-        .get(hyper::header::AUTHORIZATION)
-        .is_some_and(|v| v.as_bytes() == expected.as_bytes());
+    let authorized = bearer_is(&parts.headers, shared.key.expose());
     let path = parts
         .uri
         .path_and_query()
@@ -176,6 +172,22 @@ async fn handle(
         Ok(response) => Ok(response),
         Err(_) => Err(Dropped),
     }
+}
+
+/// Whether the request has one `Authorization` header, of scheme `Bearer` with
+/// credentials `key`. The scheme is case-insensitive and one or more spaces part it
+/// from the credentials (RFC 9110 §11.1 and §11.4: `credentials = auth-scheme
+/// [ 1*SP ( token68 / #auth-param ) ]`, "It uses a case-insensitive token"); the key
+/// is compared exactly.
+fn bearer_is(headers: &hyper::HeaderMap, key: &str) -> bool {
+    let mut values = headers.get_all(hyper::header::AUTHORIZATION).iter();
+    let (Some(value), None) = (values.next(), values.next()) else {
+        return false;
+    };
+    let Some((scheme, credentials)) = value.to_str().ok().and_then(|v| v.split_once(' ')) else {
+        return false;
+    };
+    scheme.eq_ignore_ascii_case("bearer") && credentials.trim_start_matches(' ') == key
 }
 
 /// Answers a request that no fault stopped.
