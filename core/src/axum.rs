@@ -483,3 +483,54 @@ fn clerk_answer(error: &ApiError, retry_after: Option<core::time::Duration>) -> 
         _ => json_response(StatusCode::BAD_GATEWAY, &json!({"error": "upstream_error"})),
     }
 }
+
+/// A signed-in user who may not do what the request asks: a 403 answer,
+/// `{"error": "forbidden", "reason": "<reason>"}`.
+///
+/// The reason is a stable code the app chooses (`"admin_only"`), never text from the
+/// request. An admin route reads the role from the session's typed claims and refuses
+/// with it:
+///
+/// ```
+/// use clerk_metadata::UserMetadata;
+/// use clerk_metadata::axum::{Forbidden, Session};
+///
+/// #[derive(UserMetadata)]
+/// struct AppUser {
+///     #[metadata(public, claim)]
+///     #[serde(default)]
+///     role: Option<String>,
+/// }
+///
+/// async fn admin_only(Session(session): Session<AppUserClaims>) -> Result<&'static str, Forbidden> {
+///     match session.custom.role.as_deref() {
+///         Some("admin") => Ok("welcome"),
+///         _ => Err(Forbidden::new("admin_only")),
+///     }
+/// }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Forbidden {
+    reason: &'static str,
+}
+
+impl Forbidden {
+    /// A refusal for `reason`, a stable code of the app's (`"admin_only"`).
+    pub const fn new(reason: &'static str) -> Self {
+        Forbidden { reason }
+    }
+
+    /// The reason's code.
+    pub const fn reason(&self) -> &'static str {
+        self.reason
+    }
+}
+
+impl IntoResponse for Forbidden {
+    fn into_response(self) -> Response {
+        json_response(
+            StatusCode::FORBIDDEN,
+            &json!({"error": "forbidden", "reason": self.reason}),
+        )
+    }
+}

@@ -306,3 +306,82 @@ fn the_test_schema_nests_unknown_keys_too() {
         Some(&json!("kept"))
     );
 }
+
+// Issue item 10: one claims shape, end to end.
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Plan {
+    Free,
+    Pro,
+}
+
+#[derive(UserMetadata)]
+pub struct Claimed {
+    #[metadata(public, claim)]
+    pub role: String,
+    #[metadata(public, claim = "org_plan")]
+    pub plan: Option<Plan>,
+    #[metadata(public, claim)]
+    #[serde(default, rename = "seatCount")]
+    pub seats: u32,
+    #[metadata(public)]
+    #[serde(default)]
+    pub bio: Option<String>,
+}
+
+/// Renders a session-token customization as Clerk does: each
+/// `{{user.public_metadata.<key>}}` becomes the stored value, or `null`.
+pub fn render(template: &Value, public: &Value) -> Value {
+    let object = template.as_object().unwrap();
+    Value::Object(
+        object
+            .iter()
+            .map(|(claim, shortcode)| {
+                let key = shortcode
+                    .as_str()
+                    .unwrap()
+                    .strip_prefix("{{user.public_metadata.")
+                    .and_then(|k| k.strip_suffix("}}"))
+                    .unwrap();
+                (
+                    claim.clone(),
+                    public.get(key).cloned().unwrap_or(Value::Null),
+                )
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn the_generated_claims_struct_reads_what_the_template_puts_in_a_token() {
+    let template = clerk_metadata::claims::template::<Claimed>();
+    assert_eq!(
+        template,
+        json!({
+            "role": "{{user.public_metadata.role}}",
+            "org_plan": "{{user.public_metadata.plan}}",
+            "seatCount": "{{user.public_metadata.seatCount}}",
+        })
+    );
+    let (public, _, _) = Claimed {
+        role: "admin".into(),
+        plan: Some(Plan::Pro),
+        seats: 5,
+        bio: Some("not a claim".into()),
+    }
+    .into_tiers();
+    let rendered = render(&template, &serde_json::to_value(&public).unwrap());
+    let claims: ClaimedClaims = serde_json::from_value(rendered.clone()).unwrap();
+    assert_eq!(claims.role, "admin");
+    assert_eq!(claims.plan, Some(Plan::Pro));
+    assert_eq!(claims.seats, Some(5));
+    assert_eq!(serde_json::to_value(&claims).unwrap(), rendered);
+    // A token made before the field was set carries `null`, or nothing.
+    let claims: ClaimedClaims =
+        serde_json::from_value(json!({"role": "member", "org_plan": null})).unwrap();
+    assert_eq!((claims.plan, claims.seats), (None, None));
+    // The schema requires `role`: a token without it is refused, naming the claim.
+    let refused = serde_json::from_value::<ClaimedClaims>(json!({"org_plan": "pro"})).unwrap_err();
+    assert!(refused.to_string().contains("`role`"), "{refused}");
+}

@@ -68,7 +68,13 @@ pub trait MetadataTier: TierSeal {
 /// (`NotificationsPatch`: setters, removers, and `merge_…` for its own nested fields).
 /// Every field of a nested object must be optional (`Option`, or `#[serde(default)]` on
 /// the field or the struct), because Clerk creates a missing nested object from just the
-/// keys a patch sends.
+/// keys a patch sends. A nested object keeps the keys it does not name in a
+/// `#[serde(flatten)]` field of type [`UnknownKeys`](crate::UnknownKeys), so that a
+/// replace built from a read writes back what another service stored inside it; one
+/// that should drop them says `#[metadata(drop_unknown_keys)]` instead (one or the other
+/// is required). A `nested` field cannot also have a `#[serde(alias)]`: a merge under the
+/// new key would delete the old one with every nested key it does not set; move stored
+/// data first (a plain aliased field, read and replaced, moves the object whole).
 ///
 /// # Attributes
 ///

@@ -23,12 +23,14 @@ pub fn schema(schema: &Schema) -> TokenStream {
     let storage = TierName::ALL.map(|tier| g.storage(Some(tier)));
     let user_metadata = g.user_metadata_impl();
     let patch = g.patch();
+    let claims = g.claims_struct();
     quote! {
         #markers
         #(#tiers)*
         #(#storage)*
         #user_metadata
         #patch
+        #claims
     }
 }
 
