@@ -843,3 +843,68 @@ async fn a_failing_jwks_is_fetched_once_and_older_keys_serve() {
     assert_eq!(verifier.verify::<()>(&token).await.unwrap().sub, user());
     assert_eq!(jwks_fetches(&other), 2, "the refetch was tried, and failed");
 }
+
+/// Claims of the app's type whose fields take a secret's place.
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)]
+struct Flags {
+    beta: bool,
+    #[serde(default)]
+    seats: Vec<u32>,
+    #[serde(default)]
+    tier: Option<Tier>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum Tier {
+    Free,
+    Pro,
+}
+
+#[tokio::test]
+async fn a_claims_error_names_the_path_and_the_expected_type_never_the_value() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = verifier(&fake);
+    let secret = "s3cret-value, expected a boolean";
+    for (extra, says) in [
+        (json!({"beta": secret}), "beta: expected a boolean"),
+        (
+            json!({"beta": true, "seats": [1, secret]}),
+            "seats[1]: expected u32",
+        ),
+        (
+            json!({"beta": true, "tier": secret}),
+            "tier: expected `free` or `pro`",
+        ),
+        (
+            json!({"beta": true, "seats": {"s3cret-value": 1}}),
+            "seats: expected a sequence",
+        ),
+        (json!({}), "the claims object: missing field `beta`"),
+    ] {
+        let token = fake.session_token_with(&user(), extra.clone()).unwrap();
+        let error = verifier.verify::<Flags>(&token).await.unwrap_err();
+        assert_eq!(error.reason(), "token_claims_invalid");
+        let shown = format!("{error} {error:?}");
+        assert!(shown.contains(says), "{extra}: {shown}");
+        assert!(!shown.contains("s3cret"), "{extra}: {shown}");
+    }
+    // Public metadata copied into the token: the same.
+    let token = fake
+        .session_token_with(&user(), json!({"metadata": {"role": secret}}))
+        .unwrap();
+    let claims: SessionClaims = verifier.verify(&token).await.unwrap();
+    let error = claims.public_metadata::<Tagged>("metadata").unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(shown.contains("metadata.role: expected u8"), "{shown}");
+    assert!(!shown.contains("s3cret"), "{shown}");
+}
+
+/// A schema whose public `role` is a number.
+#[derive(UserMetadata)]
+pub struct Tagged {
+    #[metadata(public)]
+    pub role: u8,
+}

@@ -44,7 +44,9 @@ pub enum SessionError {
     /// request forgery, or a link followed from elsewhere.
     CrossSite,
     /// The claims do not fit the app's claims type: the app's bug, not the request's
-    /// (500). The message names where, never a value.
+    /// (500). The message is the claim's path and what the type expected there
+    /// (`beta: expected a boolean`, ``the claims object: missing field `email` ``),
+    /// never the value, not even escaped.
     Claims(String),
     /// The instance's keys could not be fetched: a server problem, not the
     /// request's.
@@ -81,15 +83,54 @@ impl SessionError {
         !matches!(self, SessionError::Keys(_) | SessionError::Claims(_))
     }
 
-    /// A claims error at `path` (a path of claim names, never a value).
-    pub(crate) fn claims(path: &str) -> SessionError {
+    /// A claims error at `path` (a path of claim names), saying what the type expected
+    /// there as serde's `error` says it, and never what it found: serde quotes the
+    /// value it found ("invalid type: string \"…\", expected a boolean"), and the
+    /// value may be a secret.
+    pub(crate) fn claims(path: &str, error: &serde_json::Error) -> SessionError {
         let path = if path.is_empty() || path == "." {
             "the claims object"
         } else {
             path
         };
-        SessionError::Claims(escaped(path, MESSAGE_CHARS).to_string())
+        let what = expectation(&error.to_string());
+        SessionError::Claims(escaped(&format!("{path}: {what}"), MESSAGE_CHARS).to_string())
     }
+}
+
+/// What a serde error message says the type expected, without what it found.
+///
+/// serde's messages are `invalid type: {found}, expected {expected}` (and `invalid
+/// value`, `invalid length`, `unknown variant` alike), where `{found}` may quote the
+/// value and `{expected}` comes from the type; `missing field `{name}`` names a field
+/// of the type. The expectation is the text after the *last* `, expected `, since
+/// the found part before it may contain those words. Any other message (an unknown
+/// field, which names a claim of the token; a type's own error, which may quote
+/// anything) says only that the value is not accepted.
+fn expectation(message: &str) -> String {
+    let quotes_found = [
+        "invalid type: ",
+        "invalid value: ",
+        "invalid length ",
+        "unknown variant ",
+    ];
+    if quotes_found
+        .iter()
+        .any(|prefix| message.starts_with(prefix))
+        && let Some((_, expected)) = message.rsplit_once(", expected ")
+    {
+        return format!("expected {expected}");
+    }
+    if let Some(name) = message.strip_prefix("missing field `")
+        && let Some(name) = name.strip_suffix('`')
+        && !name.contains('`')
+    {
+        return format!("missing field `{name}`");
+    }
+    if message.starts_with("unknown field `") {
+        return "a field the type does not know".to_owned();
+    }
+    "a value the type does not accept".to_owned()
 }
 
 impl fmt::Display for SessionError {
