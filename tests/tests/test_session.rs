@@ -908,3 +908,106 @@ pub struct Tagged {
     #[metadata(public)]
     pub role: u8,
 }
+
+/// Collects every tracing event as `LEVEL target fields`.
+#[derive(Default, Clone)]
+struct Capture(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl tracing::Subscriber for Capture {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        struct Fields(String);
+        impl tracing::field::Visit for Fields {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                self.0.push_str(&format!("{}={value:?} ", field.name()));
+            }
+        }
+        let metadata = event.metadata();
+        let mut fields = Fields(format!("{} {} ", metadata.level(), metadata.target()));
+        event.record(&mut fields);
+        self.0.lock().unwrap().push(fields.0);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+impl Capture {
+    fn warnings(&self) -> Vec<String> {
+        let events = self.0.lock().unwrap();
+        events
+            .iter()
+            .filter(|e| e.starts_with("WARN clerk_metadata::session"))
+            .cloned()
+            .collect()
+    }
+}
+
+#[test]
+fn a_verifier_without_authorized_parties_warns_once_at_build() {
+    let fake = FakeClerk::start().unwrap();
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let _open = SessionVerifier::with_jwks(fake.client().unwrap()).build();
+    let warnings = capture.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(warnings[0].contains("authorized parties"), "{warnings:#?}");
+    // With parties: no warning; through a PEM too.
+    let _set = SessionVerifier::with_jwks(fake.client().unwrap())
+        .authorized_parties(["https://app.example.com"])
+        .build();
+    assert_eq!(capture.warnings().len(), 1);
+    let pem = fake.jwt_public_key_pem().unwrap();
+    let _pem = SessionVerifier::with_pem(&pem).unwrap().build();
+    assert_eq!(capture.warnings().len(), 2);
+}
+
+/// `from_env` reads the process environment, so this test runs it in a child process
+/// of this test binary with the environment set for the child alone.
+#[test]
+fn from_env_without_authorized_parties_warns_once_naming_the_variable() {
+    const CHILD: &str = "CLERK_METADATA_TEST_FROM_ENV_EXPECTED";
+    const NAME: &str = "from_env_without_authorized_parties_warns_once_naming_the_variable";
+    let Some(expected) = std::env::var_os(CHILD) else {
+        for (parties, expected) in [(None, "1"), (Some("https://app.example.com, "), "0")] {
+            let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+            child
+                .args(["--exact", NAME, "--test-threads=1"])
+                .env(CHILD, expected)
+                .env_remove("CLERK_JWT_KEY");
+            match parties {
+                Some(parties) => child.env("CLERK_AUTHORIZED_PARTIES", parties),
+                None => child.env_remove("CLERK_AUTHORIZED_PARTIES"),
+            };
+            let output = child.output().unwrap();
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            assert!(
+                output.status.success() && stdout.contains("1 passed"),
+                "{parties:?}: {stdout}{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        return;
+    };
+    let fake = FakeClerk::start().unwrap();
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let verifier = SessionVerifier::from_env(fake.client().unwrap()).unwrap();
+    let warnings = capture.warnings();
+    if expected == "1" {
+        assert_eq!(warnings.len(), 1, "{warnings:#?}");
+        assert!(
+            warnings[0].contains("CLERK_AUTHORIZED_PARTIES"),
+            "{warnings:#?}"
+        );
+    } else {
+        assert!(warnings.is_empty(), "{warnings:#?}");
+        assert!(format!("{verifier:?}").contains("\"https://app.example.com\""));
+    }
+}

@@ -34,6 +34,8 @@
 //! use clerk_metadata::client::Clerk;
 //! use clerk_metadata::session::{SessionClaims, SessionVerifier};
 //!
+//! // The origins the app's pages are served from: without them any origin's token
+//! // passes, and `build` logs a warning.
 //! let verifier = SessionVerifier::with_jwks(Clerk::from_env()?)
 //!     .authorized_parties(["https://app.example.com"])
 //!     .build();
@@ -89,6 +91,12 @@ enum Keys {
 
 /// Configures a [`SessionVerifier`]; made by [`SessionVerifier::with_pem`] or
 /// [`SessionVerifier::with_jwks`].
+///
+/// Set the [authorized parties](Self::authorized_parties), the origins the app's
+/// pages are served from, as the [module example](self) does. Without them any `azp`
+/// passes (a token made for a sibling subdomain, or another app of the instance), a
+/// cookie request with an `Origin` passes only when the browser says it is
+/// same-origin, and [`build`](Self::build) logs a `tracing` warning.
 pub struct SessionVerifierBuilder {
     keys: KeysConfig,
     parties: Vec<String>,
@@ -145,17 +153,28 @@ impl SessionVerifier {
     }
 
     /// `CLERK_JWT_KEY` if set (networkless), otherwise the JWKS through `clerk`; the
-    /// authorized parties from `CLERK_AUTHORIZED_PARTIES` (comma-separated origins),
-    /// if set.
+    /// authorized parties from `CLERK_AUTHORIZED_PARTIES` (comma-separated origins,
+    /// such as `https://app.example.com,https://www.example.com`).
+    ///
+    /// Set `CLERK_AUTHORIZED_PARTIES`: without it, a token made for any origin of the
+    /// instance (a sibling subdomain, another app on it) is accepted, and a cookie
+    /// request that carries an `Origin` passes only when the browser itself says it is
+    /// same-origin. `from_env` then logs one `tracing` warning naming the variable.
     pub fn from_env(clerk: Clerk) -> Result<SessionVerifier, InvalidPem> {
         let builder = match std::env::var("CLERK_JWT_KEY") {
             Ok(pem) if !pem.trim().is_empty() => SessionVerifier::with_pem(&pem)?,
             _ => SessionVerifier::with_jwks(clerk),
         };
         let parties = std::env::var("CLERK_AUTHORIZED_PARTIES").unwrap_or_default();
-        Ok(builder
-            .authorized_parties(parties.split(',').map(str::trim).filter(|p| !p.is_empty()))
-            .build())
+        let builder =
+            builder.authorized_parties(parties.split(',').map(str::trim).filter(|p| !p.is_empty()));
+        if builder.parties.is_empty() {
+            tracing::warn!(
+                target: "clerk_metadata::session",
+                "CLERK_AUTHORIZED_PARTIES is not set: session tokens made for any origin of the instance are accepted (set it to the app's origins, such as https://app.example.com)"
+            );
+        }
+        Ok(builder.finish())
     }
 
     /// Verifies `token` and reads its claims.
@@ -395,8 +414,21 @@ impl SessionVerifierBuilder {
         self
     }
 
-    /// The verifier.
+    /// The verifier. Without authorized parties it logs one `tracing` warning (target
+    /// `clerk_metadata::session`): such a verifier accepts a token made for any origin
+    /// of the instance.
     pub fn build(self) -> SessionVerifier {
+        if self.parties.is_empty() {
+            tracing::warn!(
+                target: "clerk_metadata::session",
+                "SessionVerifier built without authorized parties: session tokens made for any origin of the instance are accepted (set them with authorized_parties)"
+            );
+        }
+        self.finish()
+    }
+
+    /// The verifier, without the warning.
+    fn finish(self) -> SessionVerifier {
         let mut validation = Validation::new(Algorithm::RS256);
         validation.algorithms = vec![Algorithm::RS256];
         validation.leeway = self.skew.as_secs();
