@@ -164,10 +164,7 @@ async fn signed_in_is_401_with_a_reason_and_a_challenge() {
     assert_eq!(status, 401);
     assert_eq!(body["error"], "token_missing");
     assert_eq!(headers["www-authenticate"], "Bearer");
-    let expired = h
-        .fake
-        .session_token_with(&h.user, json!({"exp": 1}))
-        .unwrap();
+    let expired = h.fake.expired_session_token(&h.user).unwrap();
     let (status, _, body) = h.call("POST", "/rename", Some(&expired), None).await;
     assert_eq!(
         (status, body["error"].as_str()),

@@ -23,7 +23,7 @@ fn jwks_fetches(fake: &FakeClerk) -> usize {
 }
 
 fn verifier(fake: &FakeClerk) -> SessionVerifier {
-    SessionVerifier::with_jwks(fake.client().unwrap()).build()
+    fake.session_verifier().unwrap()
 }
 
 async fn refusal(verifier: &SessionVerifier, token: &str) -> SessionError {
@@ -44,7 +44,7 @@ async fn a_valid_token_gives_its_claims_through_jwks_and_pem() {
     assert!(claims.exp > claims.iat);
     // Networkless: the PEM public key, no request to Clerk at all.
     let before = fake.requests().len();
-    let pem = fake.jwt_public_key_pem().unwrap();
+    let pem = fake.jwt_public_key_pem();
     let networkless = SessionVerifier::with_pem(&pem).unwrap().build();
     assert_eq!(networkless.verify::<()>(&token).await.unwrap().sub, user());
     // As an environment variable often holds it: one line with `\n` escapes.
@@ -105,10 +105,27 @@ async fn expired_and_not_yet_valid_tokens_are_refused_beyond_the_skew() {
 #[tokio::test]
 async fn a_token_of_another_instance_is_refused() {
     let fake = FakeClerk::start().unwrap();
-    fake.ensure_keys().unwrap();
-    let other = FakeClerk::start().unwrap();
-    // The same `kid` as the fake's own key, another key.
-    let forged = other.session_token(&user()).unwrap();
+    // The same `kid` as the fake's own key, another key: through the JWKS and the PEM.
+    let forged = fake.foreign_session_token(&user()).unwrap();
+    assert_eq!(
+        jsonwebtoken::decode_header(&forged).unwrap().kid.as_deref(),
+        Some("ins_fake_1")
+    );
+    assert!(matches!(
+        refusal(&verifier(&fake), &forged).await,
+        SessionError::BadSignature
+    ));
+    let pem = SessionVerifier::with_pem(&fake.jwt_public_key_pem())
+        .unwrap()
+        .build();
+    assert!(matches!(
+        refusal(&pem, &forged).await,
+        SessionError::BadSignature
+    ));
+    // After a rotation, the forgery names the new key.
+    let kid = fake.rotate_keys();
+    let forged = fake.foreign_session_token(&user()).unwrap();
+    assert_eq!(jsonwebtoken::decode_header(&forged).unwrap().kid, Some(kid));
     assert!(matches!(
         refusal(&verifier(&fake), &forged).await,
         SessionError::BadSignature
@@ -144,7 +161,7 @@ async fn only_rs256_is_accepted() {
         );
     }
     // HS256 with the public key as the shared secret: the classic key confusion.
-    let pem = fake.jwt_public_key_pem().unwrap();
+    let pem = fake.jwt_public_key_pem();
     let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
     header.kid = Some("ins_fake_1".to_owned());
     let confused = jsonwebtoken::encode(
@@ -176,7 +193,7 @@ async fn only_rs256_is_accepted() {
 async fn an_unknown_kid_refetches_once_then_is_refused() {
     let fake = FakeClerk::start().unwrap();
     let other = FakeClerk::start().unwrap();
-    other.rotate_keys().unwrap(); // `ins_fake_2`, which `fake` does not have
+    other.rotate_keys(); // `ins_fake_2`, which `fake` does not have
     let verifier = SessionVerifier::with_jwks(fake.client().unwrap())
         .jwks_cache(Duration::from_secs(300), Duration::ZERO)
         .build();
@@ -215,7 +232,7 @@ async fn rotated_keys_are_accepted_after_a_refetch() {
         .build();
     let old = fake.session_token(&user()).unwrap();
     verifier.verify::<()>(&old).await.unwrap();
-    let kid = fake.rotate_keys().unwrap();
+    let kid = fake.rotate_keys();
     let new = fake.session_token(&user()).unwrap();
     let header = jsonwebtoken::decode_header(&new).unwrap();
     assert_eq!(header.kid.as_deref(), Some(kid.as_str()));
@@ -246,7 +263,8 @@ async fn azp_must_be_an_authorized_party_when_any_are_set() {
     let right = fake.session_token(&user()).unwrap();
     assert!(verifier.verify::<()>(&right).await.is_ok());
     // Without parties configured, `azp` is not checked (as Clerk's SDKs do).
-    assert!(self::verifier(&fake).verify::<()>(&wrong).await.is_ok());
+    let open = SessionVerifier::with_jwks(fake.client().unwrap()).build();
+    assert!(open.verify::<()>(&wrong).await.is_ok());
 }
 
 #[tokio::test]
@@ -661,8 +679,7 @@ async fn headers_it_does_not_understand_are_refused() {
     }
     // A key embedded in the header is never used: the attacker's own key, with the
     // instance's `kid`, signs nothing that passes.
-    let attacker = FakeClerk::start().unwrap();
-    let forged = attacker.session_token(&user()).unwrap();
+    let forged = fake.foreign_session_token(&user()).unwrap();
     let jwk = json!({"kty": "RSA", "kid": "ins_fake_1", "n": "AQAB", "e": "AQAB"});
     let forged_parts: Vec<&str> = forged.split('.').collect();
     let header = json!({"alg": "RS256", "kid": "ins_fake_1", "jwk": jwk, "jku": "https://evil.example/jwks"});
@@ -963,7 +980,7 @@ fn a_verifier_without_authorized_parties_warns_once_at_build() {
         .authorized_parties(["https://app.example.com"])
         .build();
     assert_eq!(capture.warnings().len(), 1);
-    let pem = fake.jwt_public_key_pem().unwrap();
+    let pem = fake.jwt_public_key_pem();
     let _pem = SessionVerifier::with_pem(&pem).unwrap().build();
     assert_eq!(capture.warnings().len(), 2);
 }
@@ -1010,4 +1027,51 @@ fn from_env_without_authorized_parties_warns_once_naming_the_variable() {
         assert!(warnings.is_empty(), "{warnings:#?}");
         assert!(format!("{verifier:?}").contains("\"https://app.example.com\""));
     }
+}
+
+#[tokio::test]
+async fn the_fake_gives_its_verifier_and_tokens_without_glue() {
+    let fake = FakeClerk::start().unwrap();
+    fake.set_authorized_party("http://localhost:3000");
+    let sessions = fake.session_verifier().unwrap();
+    assert!(format!("{sessions:?}").contains("http://localhost:3000"));
+    let alice = fake.create_user();
+    let claims = sessions
+        .verify::<()>(&fake.session_token(&alice).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(claims.sub, alice);
+    assert_eq!(claims.azp.as_deref(), Some("http://localhost:3000"));
+    let custom = fake
+        .session_token_with(&alice, json!({"email": "alice@example.com"}))
+        .unwrap();
+    let claims: SessionClaims<Value> = sessions.verify(&custom).await.unwrap();
+    assert_eq!(claims.custom["email"], "alice@example.com");
+    // The two an app refuses most, through the JWKS and through the PEM.
+    let pem = SessionVerifier::with_pem(&fake.jwt_public_key_pem())
+        .unwrap()
+        .authorized_parties(["http://localhost:3000"])
+        .build();
+    for verifier in [&sessions, &pem] {
+        let expired = fake.expired_session_token(&alice).unwrap();
+        assert!(matches!(
+            refusal(verifier, &expired).await,
+            SessionError::Expired
+        ));
+        let foreign = fake.foreign_session_token(&alice).unwrap();
+        assert!(matches!(
+            refusal(verifier, &foreign).await,
+            SessionError::BadSignature
+        ));
+    }
+    // Expired beyond the longest clock skew a verifier allows.
+    let lenient = fake
+        .session_verifier_builder()
+        .unwrap()
+        .clock_skew(Duration::from_secs(3600))
+        .build();
+    assert!(matches!(
+        refusal(&lenient, &fake.expired_session_token(&alice).unwrap()).await,
+        SessionError::Expired
+    ));
 }
