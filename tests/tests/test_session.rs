@@ -424,6 +424,7 @@ fn refusals_never_show_the_token() {
     let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyXzEifQ.c2VjcmV0LXNpZ25hdHVyZQ";
     let errors = [
         SessionError::Missing,
+        SessionError::Conflicting,
         SessionError::TooLarge,
         SessionError::Malformed,
         SessionError::Algorithm,
@@ -710,7 +711,7 @@ async fn conflicting_tokens_in_one_request_are_refused() {
     headers.append("cookie", format!("__session={b}").parse().unwrap());
     assert!(matches!(
         verifier.verify_request::<()>(&headers).await.unwrap_err(),
-        SessionError::Malformed
+        SessionError::Conflicting
     ));
     // The same token twice is no conflict; a name that only ends in `__session` is not it.
     let mut headers = http::HeaderMap::new();
@@ -734,7 +735,7 @@ async fn conflicting_tokens_in_one_request_are_refused() {
     headers.append("authorization", format!("Bearer {b}").parse().unwrap());
     assert!(matches!(
         verifier.verify_request::<()>(&headers).await.unwrap_err(),
-        SessionError::Malformed
+        SessionError::Conflicting
     ));
     // A cookie pair that is not text does not hide the others.
     let mut headers = http::HeaderMap::new();
@@ -752,53 +753,95 @@ async fn conflicting_tokens_in_one_request_are_refused() {
     );
 }
 
+/// The headers of a request, from (name, value) pairs.
+fn request(pairs: &[(&str, String)]) -> http::HeaderMap {
+    let mut headers = http::HeaderMap::new();
+    for (name, value) in pairs {
+        headers.append(
+            http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            value.parse().unwrap(),
+        );
+    }
+    headers
+}
+
+/// What `verifier` makes of a request: `ok`, or the refusal's reason.
+async fn outcome(verifier: &SessionVerifier, headers: &[(&str, String)]) -> &'static str {
+    match verifier.verify_request::<()>(&request(headers)).await {
+        Ok(_) => "ok",
+        Err(error) => error.reason(),
+    }
+}
+
 #[tokio::test]
 async fn a_cookie_sent_by_another_site_is_refused() {
     let fake = FakeClerk::start().unwrap();
-    let verifier = SessionVerifier::with_jwks(fake.client().unwrap())
-        .authorized_parties(["https://app.example.com"])
-        .build();
     fake.set_authorized_party("https://app.example.com");
+    let verifier = fake.session_verifier().unwrap();
     let token = fake.session_token(&user()).unwrap();
-    let request = |pairs: &[(&str, String)]| {
-        let mut headers = http::HeaderMap::new();
-        for (name, value) in pairs {
-            headers.append(
-                http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
-                value.parse().unwrap(),
-            );
-        }
+    let cookie = ("cookie", format!("__session={token}"));
+    let with = |more: &[(&'static str, &str)]| {
+        let mut headers = vec![cookie.clone()];
+        headers.extend(more.iter().map(|(n, v)| (*n, (*v).to_owned())));
         headers
     };
-    let cookie = ("cookie", format!("__session={token}"));
     for (headers, expected) in [
-        (vec![cookie.clone()], "ok"),
+        (with(&[]), "ok"),
+        (with(&[("origin", "https://app.example.com")]), "ok"),
+        // The same origin, written otherwise.
+        (with(&[("origin", "https://App.Example.COM:443")]), "ok"),
+        // Not the same origin: another scheme, another port, another host.
         (
-            vec![cookie.clone(), ("origin", "https://app.example.com".into())],
-            "ok",
-        ),
-        (
-            vec![
-                cookie.clone(),
-                ("origin", "https://api.example.com".into()),
-                ("host", "api.example.com".into()),
-            ],
-            "ok",
-        ),
-        (
-            vec![cookie.clone(), ("sec-fetch-site", "same-origin".into())],
-            "ok",
-        ),
-        (
-            vec![
-                cookie.clone(),
-                ("origin", "https://evil.example".into()),
-                ("host", "api.example.com".into()),
-            ],
+            with(&[("origin", "http://app.example.com")]),
             "cross_site_request",
         ),
         (
-            vec![cookie.clone(), ("sec-fetch-site", "cross-site".into())],
+            with(&[("origin", "https://app.example.com:8443")]),
+            "cross_site_request",
+        ),
+        (
+            with(&[
+                ("origin", "https://evil.example"),
+                ("host", "api.example.com"),
+            ]),
+            "cross_site_request",
+        ),
+        (with(&[("origin", "null")]), "cross_site_request"),
+        // An origin that matches the request's `Host` proves nothing without its
+        // scheme; the browser's own verdict does.
+        (
+            with(&[
+                ("origin", "https://api.example.com"),
+                ("host", "api.example.com"),
+            ]),
+            "cross_site_request",
+        ),
+        (
+            with(&[
+                ("origin", "https://api.example.com"),
+                ("host", "api.example.com"),
+                ("sec-fetch-site", "same-origin"),
+            ]),
+            "ok",
+        ),
+        (with(&[("sec-fetch-site", "same-origin")]), "ok"),
+        (
+            with(&[("sec-fetch-site", "cross-site")]),
+            "cross_site_request",
+        ),
+        (
+            with(&[
+                ("sec-fetch-site", "cross-site"),
+                ("origin", "https://app.example.com"),
+            ]),
+            "cross_site_request",
+        ),
+        // A sibling subdomain.
+        (
+            with(&[
+                ("sec-fetch-site", "same-site"),
+                ("origin", "https://blog.example.com"),
+            ]),
             "cross_site_request",
         ),
         // A bearer token is sent on purpose by script: other sites cannot read it.
@@ -810,11 +853,144 @@ async fn a_cookie_sent_by_another_site_is_refused() {
             "ok",
         ),
     ] {
-        let got = match verifier.verify_request::<()>(&request(&headers)).await {
-            Ok(_) => "ok",
-            Err(error) => error.reason(),
-        };
+        assert_eq!(outcome(&verifier, &headers).await, expected, "{headers:?}");
+    }
+}
+
+#[tokio::test]
+async fn without_authorized_parties_an_origin_needs_the_browsers_same_origin() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = fake.session_verifier().unwrap();
+    let token = fake.session_token(&user()).unwrap();
+    let cookie = ("cookie", format!("__session={token}"));
+    let with = |more: &[(&'static str, &str)]| {
+        let mut headers = vec![cookie.clone()];
+        headers.extend(more.iter().map(|(n, v)| (*n, (*v).to_owned())));
+        headers
+    };
+    for (headers, expected) in [
+        // The case: a page on http:// posting to the https app's host.
+        (
+            with(&[
+                ("origin", "http://app.example.com"),
+                ("host", "app.example.com"),
+            ]),
+            "cross_site_request",
+        ),
+        // The scheme is not taken from headers a client can send.
+        (
+            with(&[
+                ("origin", "http://app.example.com"),
+                ("host", "app.example.com"),
+                ("x-forwarded-proto", "http"),
+                ("forwarded", "proto=http;host=app.example.com"),
+            ]),
+            "cross_site_request",
+        ),
+        (
+            with(&[
+                ("origin", "https://app.example.com"),
+                ("host", "app.example.com"),
+            ]),
+            "cross_site_request",
+        ),
+        (
+            with(&[
+                ("origin", "https://app.example.com"),
+                ("sec-fetch-site", "same-origin"),
+            ]),
+            "ok",
+        ),
+        (with(&[("sec-fetch-site", "none")]), "ok"),
+        (with(&[]), "ok"),
+    ] {
+        assert_eq!(outcome(&verifier, &headers).await, expected, "{headers:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_apps_suffixed_session_cookie_is_read_as_clerks_sdks_read_it() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = fake.session_verifier().unwrap();
+    let own = fake.session_cookie_name();
+    assert!(own.starts_with("__session_") && own.len() == "__session_".len() + 8);
+    let alice = UserId::parse("user_alice").unwrap();
+    let a = fake.session_token(&alice).unwrap();
+    let b = fake
+        .session_token(&UserId::parse("user_bob").unwrap())
+        .unwrap();
+    // Another app on the same domain (`localhost`): its own instance's token.
+    let other_app = fake
+        .session_token_with(
+            &UserId::parse("user_carol").unwrap(),
+            json!({"iss": "https://other-app-12.clerk.accounts.dev"}),
+        )
+        .unwrap();
+    let cookie = |text: String| vec![("cookie", text)];
+    for (headers, expected) in [
+        (cookie(format!("{own}={a}")), "ok"),
+        (cookie(format!("__session={a}; {own}={a}")), "ok"),
+        (cookie(format!("__session={other_app}; {own}={a}")), "ok"),
+        (
+            cookie(format!("__session_AbCd1234={b}; __session={a}")),
+            "ok",
+        ),
+        // Two tokens of this instance that differ.
+        (
+            cookie(format!("__session={b}; {own}={a}")),
+            "token_conflicting",
+        ),
+        (cookie(format!("{own}={a}; {own}={b}")), "token_conflicting"),
+    ] {
+        let got = outcome(&verifier, &headers).await;
         assert_eq!(got, expected, "{headers:?}");
+        if got == "ok" {
+            let claims = verifier
+                .verify_request::<()>(&request(&headers))
+                .await
+                .unwrap();
+            assert_eq!(claims.sub, alice, "{headers:?}");
+        }
+    }
+    // Without the publishable key, only `__session` is read.
+    let plain = SessionVerifier::with_jwks(fake.client().unwrap()).build();
+    assert_eq!(
+        outcome(&plain, &cookie(format!("{own}={a}"))).await,
+        "token_missing"
+    );
+    assert_eq!(session_token(&request(&cookie(format!("{own}={a}")))), None);
+    // The suffix is Clerk's, for Clerk's own test keys.
+    for (key, suffix) in [
+        ("pk_live_Y2xlcmsuY2xlcmsuZGV2JA", "1Z8AzTQD"),
+        ("pk_test_Y2xlcmsuY2xlcmsuZGV2JA", "QvfNY2dr"),
+        (
+            "pk_test_ZW5vdWdoLWFscGFjYS04Mi5jbGVyay5hY2NvdW50cy5sY2xjbGVyay5jb20k",
+            "jtYvyt_H",
+        ),
+        (
+            "pk_test_eHh4eHh4LXhhYWFhYS1hYS5jbGVyay5hY2NvdW50cy5sY2xjbGVyay5jb20k",
+            "tZJdb-5s",
+        ),
+    ] {
+        let verifier = SessionVerifier::with_jwks(fake.client().unwrap())
+            .publishable_key(key)
+            .unwrap()
+            .build();
+        let headers = cookie(format!("__session_{suffix}={a}"));
+        assert_eq!(outcome(&verifier, &headers).await, "ok", "{key}");
+    }
+    for bad in [
+        "",
+        "sk_test_Y2xlcmsuY2xlcmsuZGV2JA",
+        "pk_test_!!!",
+        "pk_test_Y2xlcmsuY2xlcmsuZGV2", // no `$`
+    ] {
+        assert!(
+            SessionVerifier::with_jwks(fake.client().unwrap())
+                .publishable_key(bad)
+                .is_err(),
+            "{bad}"
+        );
     }
 }
 

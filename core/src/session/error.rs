@@ -9,8 +9,13 @@ use crate::json::escape::{MESSAGE_CHARS, escaped};
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum SessionError {
-    /// No token: no `Authorization: Bearer` header and no `__session` cookie.
+    /// No token: no `Authorization: Bearer` header and no `__session` cookie (nor the
+    /// app's `__session_<suffix>`).
     Missing,
+    /// The request carries two different tokens: two bearer tokens, two cookies of
+    /// one name (one planted by a sibling subdomain, say), or the app's
+    /// `__session_<suffix>` and a `__session` of the same instance that differ.
+    Conflicting,
     /// The token is longer than any session token (over 16 KiB).
     TooLarge,
     /// The token is not a JWT: its parts, base64 or JSON are broken.
@@ -58,6 +63,7 @@ impl SessionError {
     pub const fn reason(&self) -> &'static str {
         match self {
             SessionError::Missing => "token_missing",
+            SessionError::Conflicting => "token_conflicting",
             SessionError::TooLarge => "token_too_large",
             SessionError::Malformed => "token_malformed",
             SessionError::Algorithm => "token_algorithm_refused",
@@ -139,6 +145,9 @@ impl fmt::Display for SessionError {
             SessionError::Missing => f.write_str(
                 "no session token (no Authorization: Bearer header, no __session cookie)",
             ),
+            SessionError::Conflicting => {
+                f.write_str("the request carries two different session tokens")
+            }
             SessionError::TooLarge => f.write_str("the session token is too large"),
             SessionError::Malformed => f.write_str("the session token is not a well-formed JWT"),
             SessionError::Algorithm => f.write_str("the session token is not signed with RS256"),

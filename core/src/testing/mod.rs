@@ -491,11 +491,17 @@ impl FakeClerk {
     }
 
     /// A [`SessionVerifier`] builder for the fake's tokens: the fake's JWKS through
-    /// [`client`](Self::client), and the authorized party set by
-    /// [`set_authorized_party`](Self::set_authorized_party), if any, to configure
-    /// further.
+    /// [`client`](Self::client), its [publishable key](Self::publishable_key) (so it
+    /// reads the [suffixed cookie](Self::session_cookie_name) too), and the authorized
+    /// party set by [`set_authorized_party`](Self::set_authorized_party), if any, to
+    /// configure further.
     pub fn session_verifier_builder(&self) -> Result<SessionVerifierBuilder, ConfigError> {
         let builder = SessionVerifier::with_jwks(self.client()?);
+        // The fake's own key always reads.
+        let builder = match builder.publishable_key(&self.publishable_key()) {
+            Ok(with_key) => with_key,
+            Err(_) => SessionVerifier::with_jwks(self.client()?),
+        };
         Ok(match lock(&self.shared.azp).clone() {
             Some(azp) => builder.authorized_parties([azp]),
             None => builder,
@@ -528,6 +534,26 @@ impl FakeClerk {
     /// ```
     pub fn session_verifier(&self) -> Result<SessionVerifier, ConfigError> {
         Ok(self.session_verifier_builder()?.build())
+    }
+
+    /// The fake instance's publishable key, as the Clerk Dashboard gives it: `pk_test_`
+    /// and the instance's Frontend API host, here the fake's `127.0.0.1:{port}`, with
+    /// `$`, in base64. The fake's tokens have its URL as `iss`.
+    pub fn publishable_key(&self) -> String {
+        use base64::Engine;
+        let host = self.url.trim_start_matches("http://");
+        format!(
+            "pk_test_{}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{host}$"))
+        )
+    }
+
+    /// The name of the instance's suffixed session cookie, `__session_<suffix>`, which
+    /// Clerk's browser SDK sets beside `__session` and a verifier given the
+    /// [publishable key](Self::publishable_key) reads.
+    pub fn session_cookie_name(&self) -> String {
+        crate::session::suffixed_cookie_name(&self.publishable_key())
+            .unwrap_or_else(|| "__session".to_owned())
     }
 
     /// A session token for `user`, as Clerk makes them (version 2): `sub`, `sid`,
