@@ -3,8 +3,8 @@
 //! browser's own unsafe metadata), `POST /api/admin/role` (an admin sets a public
 //! role), and a page to try them (`GET /`).
 //!
-//! `cargo run --example axum_app` runs it on `FakeClerk`, with a key pair made at
-//! start-up, and prints a `curl` line and a link with valid session tokens. With
+//! `cargo run --example axum_app` runs it on `FakeClerk`, with its fixed test-only
+//! keys, and prints a `curl` line and a link with valid session tokens. With
 //! `CLERK_SECRET_KEY` set it runs against the real instance unchanged (set
 //! `CLERK_JWT_KEY` for networkless verification and `CLERK_AUTHORIZED_PARTIES` to the
 //! app's origin). `PORT` picks the port (default 3000).
@@ -39,7 +39,6 @@ async fn main() -> Result<(), Box<dyn Error>> {
         App { clerk, sessions }
     } else {
         let fake = FakeClerk::start()?;
-        fake.ensure_keys()?; // the instance's key pair, made now
         fake.set_authorized_party(&origin);
         let member = fake.insert_user(json!({
             "id": "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb",
@@ -77,9 +76,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         );
         println!("The page, signed in as the member:\n  {origin}/#token={member_token}\n");
         let clerk = fake.client()?;
-        let sessions = SessionVerifier::with_jwks(clerk.clone())
-            .authorized_parties([origin.clone()])
-            .build();
+        let sessions = fake.session_verifier()?;
         _fake = fake;
         App { clerk, sessions }
     };

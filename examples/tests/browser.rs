@@ -9,7 +9,6 @@
 
 use std::process::Command;
 
-use clerk_metadata::session::SessionVerifier;
 use clerk_metadata::testing::FakeClerk;
 use clerk_metadata_examples::axum_app::{App, router};
 use serde_json::json;
@@ -60,9 +59,7 @@ async fn a_user_changes_a_preference_in_a_real_browser() {
         .session_token_with(&user, json!({"exp": now() + 600}))
         .unwrap();
     let clerk = fake.client().unwrap();
-    let sessions = SessionVerifier::with_jwks(clerk.clone())
-        .authorized_parties([origin.clone()])
-        .build();
+    let sessions = fake.session_verifier().unwrap();
     tokio::spawn(async move {
         axum::serve(listener, router(App { clerk, sessions }))
             .await

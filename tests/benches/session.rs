@@ -95,7 +95,7 @@ fn main() {
             json!({"exp": jsonwebtoken::get_current_timestamp() + 3600}),
         )
         .unwrap();
-    let pem = fake.jwt_public_key_pem().unwrap();
+    let pem = fake.jwt_public_key_pem();
     let key = DecodingKey::from_rsa_pem(pem.as_bytes()).unwrap();
     let mut validation = Validation::new(Algorithm::RS256);
     validation.leeway = 5;

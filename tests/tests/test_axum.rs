@@ -83,12 +83,27 @@ struct Harness {
 
 impl Harness {
     async fn start(client: impl FnOnce(&FakeClerk) -> Clerk) -> Harness {
+        Harness::start_as(client, None).await
+    }
+
+    /// The app, its verifier with `party(base URL)` as its authorized party if given.
+    async fn start_as(
+        client: impl FnOnce(&FakeClerk) -> Clerk,
+        party: Option<fn(&str) -> String>,
+    ) -> Harness {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
         let fake = FakeClerk::start().unwrap();
         let user = fake
             .insert_user(serde_json::from_slice(&fixture("user.json")).unwrap())
             .unwrap();
         let clerk = client(&fake);
-        let sessions = SessionVerifier::with_jwks(clerk.clone()).build();
+        let mut sessions = SessionVerifier::with_jwks(clerk.clone());
+        if let Some(party) = party {
+            fake.set_authorized_party(party(&base));
+            sessions = sessions.authorized_parties([party(&base)]);
+        }
+        let sessions = sessions.build();
         let app = Router::new()
             .route("/prefs", post(prefs))
             .route("/maybe", get(maybe))
@@ -96,8 +111,6 @@ impl Harness {
             .route("/rename", post(rename))
             .route("/bad-username", post(bad_username))
             .with_state(App { clerk, sessions });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         let http = clerk_metadata_tests::loopback_http();
         Harness {
@@ -164,10 +177,7 @@ async fn signed_in_is_401_with_a_reason_and_a_challenge() {
     assert_eq!(status, 401);
     assert_eq!(body["error"], "token_missing");
     assert_eq!(headers["www-authenticate"], "Bearer");
-    let expired = h
-        .fake
-        .session_token_with(&h.user, json!({"exp": 1}))
-        .unwrap();
+    let expired = h.fake.expired_session_token(&h.user).unwrap();
     let (status, _, body) = h.call("POST", "/rename", Some(&expired), None).await;
     assert_eq!(
         (status, body["error"].as_str()),
@@ -415,31 +425,69 @@ async fn a_partial_update_says_which_step_applied() {
     let _ = token;
 }
 
+/// Sends `POST /rename` with the session in the `__session` cookie and `headers`;
+/// answers the status and the body's `error`.
+async fn cookie_post(h: &Harness, headers: &[(&str, String)]) -> (u16, Value) {
+    let mut request = h
+        .http
+        .post(format!("{}/rename", h.base))
+        .header("cookie", format!("__session={}", h.token()));
+    for (name, value) in headers {
+        request = request.header(*name, value);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let body: Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+    (status, body["error"].clone())
+}
+
 #[tokio::test]
 async fn a_cookie_session_from_another_site_is_refused() {
     let h = Harness::start(|f| f.client().unwrap()).await;
-    let host = h.base.trim_start_matches("http://").to_owned();
-    let cookie = format!("__session={}", h.token());
-    let send = |origin: Option<&str>| {
-        let mut request = h
-            .http
-            .post(format!("{}/rename", h.base))
-            .header("cookie", cookie.clone());
-        if let Some(origin) = origin {
-            request = request.header("origin", origin);
-        }
-        request.send()
-    };
-    // The browser's own page: same origin.
-    let same = send(Some(&format!("http://{host}"))).await.unwrap();
-    assert_eq!(same.status(), 200);
+    let own = h.base.clone();
+    let refused = (401, json!("cross_site_request"));
+    // The browser's own page: same origin, as the browser says.
+    let same = [
+        ("origin", own.clone()),
+        ("sec-fetch-site", "same-origin".into()),
+    ];
+    assert_eq!(cookie_post(&h, &same).await.0, 200);
     // No Origin at all (a server-side caller with the cookie): allowed.
-    assert_eq!(send(None).await.unwrap().status(), 200);
+    assert_eq!(cookie_post(&h, &[]).await.0, 200);
     // A form on another site posting with the victim's cookie.
-    let forged = send(Some("https://evil.example")).await.unwrap();
-    assert_eq!(forged.status(), 401);
-    let body: Value = serde_json::from_slice(&forged.bytes().await.unwrap()).unwrap();
-    assert_eq!(body["error"], "cross_site_request");
+    let evil = [("origin", "https://evil.example".to_owned())];
+    assert_eq!(cookie_post(&h, &evil).await, refused);
+    // An Origin naming the app's host, without authorized parties and without the
+    // browser's word: the scheme it was served over is unknown, so it is refused.
+    assert_eq!(cookie_post(&h, &[("origin", own.clone())]).await, refused);
+    let https = own.replace("http://", "https://");
+    assert_eq!(cookie_post(&h, &[("origin", https)]).await, refused);
+}
+
+#[tokio::test]
+async fn an_http_origin_is_refused_for_an_https_app() {
+    // The app is served over HTTPS (a TLS proxy in front of it on this loopback port),
+    // and says so by its authorized party.
+    let h = Harness::start_as(
+        |f| f.client().unwrap(),
+        Some(|base: &str| base.replace("http://", "https://")),
+    )
+    .await;
+    let https = h.base.replace("http://", "https://");
+    assert_eq!(cookie_post(&h, &[("origin", https)]).await.0, 200);
+    // A page on plain http:// of the same host and port (a network attacker's).
+    let http = h.base.clone();
+    let forwarded = [
+        ("origin", http.clone()),
+        ("x-forwarded-proto", "https".to_owned()),
+    ];
+    for headers in [&[("origin", http.clone())][..], &forwarded[..]] {
+        assert_eq!(
+            cookie_post(&h, headers).await,
+            (401, json!("cross_site_request")),
+            "{headers:?}"
+        );
+    }
 }
 
 #[test]

@@ -23,7 +23,7 @@ fn jwks_fetches(fake: &FakeClerk) -> usize {
 }
 
 fn verifier(fake: &FakeClerk) -> SessionVerifier {
-    SessionVerifier::with_jwks(fake.client().unwrap()).build()
+    fake.session_verifier().unwrap()
 }
 
 async fn refusal(verifier: &SessionVerifier, token: &str) -> SessionError {
@@ -44,7 +44,7 @@ async fn a_valid_token_gives_its_claims_through_jwks_and_pem() {
     assert!(claims.exp > claims.iat);
     // Networkless: the PEM public key, no request to Clerk at all.
     let before = fake.requests().len();
-    let pem = fake.jwt_public_key_pem().unwrap();
+    let pem = fake.jwt_public_key_pem();
     let networkless = SessionVerifier::with_pem(&pem).unwrap().build();
     assert_eq!(networkless.verify::<()>(&token).await.unwrap().sub, user());
     // As an environment variable often holds it: one line with `\n` escapes.
@@ -105,10 +105,27 @@ async fn expired_and_not_yet_valid_tokens_are_refused_beyond_the_skew() {
 #[tokio::test]
 async fn a_token_of_another_instance_is_refused() {
     let fake = FakeClerk::start().unwrap();
-    fake.ensure_keys().unwrap();
-    let other = FakeClerk::start().unwrap();
-    // The same `kid` as the fake's own key, another key.
-    let forged = other.session_token(&user()).unwrap();
+    // The same `kid` as the fake's own key, another key: through the JWKS and the PEM.
+    let forged = fake.foreign_session_token(&user()).unwrap();
+    assert_eq!(
+        jsonwebtoken::decode_header(&forged).unwrap().kid.as_deref(),
+        Some("ins_fake_1")
+    );
+    assert!(matches!(
+        refusal(&verifier(&fake), &forged).await,
+        SessionError::BadSignature
+    ));
+    let pem = SessionVerifier::with_pem(&fake.jwt_public_key_pem())
+        .unwrap()
+        .build();
+    assert!(matches!(
+        refusal(&pem, &forged).await,
+        SessionError::BadSignature
+    ));
+    // After a rotation, the forgery names the new key.
+    let kid = fake.rotate_keys();
+    let forged = fake.foreign_session_token(&user()).unwrap();
+    assert_eq!(jsonwebtoken::decode_header(&forged).unwrap().kid, Some(kid));
     assert!(matches!(
         refusal(&verifier(&fake), &forged).await,
         SessionError::BadSignature
@@ -144,7 +161,7 @@ async fn only_rs256_is_accepted() {
         );
     }
     // HS256 with the public key as the shared secret: the classic key confusion.
-    let pem = fake.jwt_public_key_pem().unwrap();
+    let pem = fake.jwt_public_key_pem();
     let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
     header.kid = Some("ins_fake_1".to_owned());
     let confused = jsonwebtoken::encode(
@@ -176,7 +193,7 @@ async fn only_rs256_is_accepted() {
 async fn an_unknown_kid_refetches_once_then_is_refused() {
     let fake = FakeClerk::start().unwrap();
     let other = FakeClerk::start().unwrap();
-    other.rotate_keys().unwrap(); // `ins_fake_2`, which `fake` does not have
+    other.rotate_keys(); // `ins_fake_2`, which `fake` does not have
     let verifier = SessionVerifier::with_jwks(fake.client().unwrap())
         .jwks_cache(Duration::from_secs(300), Duration::ZERO)
         .build();
@@ -215,7 +232,7 @@ async fn rotated_keys_are_accepted_after_a_refetch() {
         .build();
     let old = fake.session_token(&user()).unwrap();
     verifier.verify::<()>(&old).await.unwrap();
-    let kid = fake.rotate_keys().unwrap();
+    let kid = fake.rotate_keys();
     let new = fake.session_token(&user()).unwrap();
     let header = jsonwebtoken::decode_header(&new).unwrap();
     assert_eq!(header.kid.as_deref(), Some(kid.as_str()));
@@ -246,7 +263,8 @@ async fn azp_must_be_an_authorized_party_when_any_are_set() {
     let right = fake.session_token(&user()).unwrap();
     assert!(verifier.verify::<()>(&right).await.is_ok());
     // Without parties configured, `azp` is not checked (as Clerk's SDKs do).
-    assert!(self::verifier(&fake).verify::<()>(&wrong).await.is_ok());
+    let open = SessionVerifier::with_jwks(fake.client().unwrap()).build();
+    assert!(open.verify::<()>(&wrong).await.is_ok());
 }
 
 #[tokio::test]
@@ -406,6 +424,7 @@ fn refusals_never_show_the_token() {
     let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyXzEifQ.c2VjcmV0LXNpZ25hdHVyZQ";
     let errors = [
         SessionError::Missing,
+        SessionError::Conflicting,
         SessionError::TooLarge,
         SessionError::Malformed,
         SessionError::Algorithm,
@@ -661,8 +680,7 @@ async fn headers_it_does_not_understand_are_refused() {
     }
     // A key embedded in the header is never used: the attacker's own key, with the
     // instance's `kid`, signs nothing that passes.
-    let attacker = FakeClerk::start().unwrap();
-    let forged = attacker.session_token(&user()).unwrap();
+    let forged = fake.foreign_session_token(&user()).unwrap();
     let jwk = json!({"kty": "RSA", "kid": "ins_fake_1", "n": "AQAB", "e": "AQAB"});
     let forged_parts: Vec<&str> = forged.split('.').collect();
     let header = json!({"alg": "RS256", "kid": "ins_fake_1", "jwk": jwk, "jku": "https://evil.example/jwks"});
@@ -693,7 +711,7 @@ async fn conflicting_tokens_in_one_request_are_refused() {
     headers.append("cookie", format!("__session={b}").parse().unwrap());
     assert!(matches!(
         verifier.verify_request::<()>(&headers).await.unwrap_err(),
-        SessionError::Malformed
+        SessionError::Conflicting
     ));
     // The same token twice is no conflict; a name that only ends in `__session` is not it.
     let mut headers = http::HeaderMap::new();
@@ -717,7 +735,7 @@ async fn conflicting_tokens_in_one_request_are_refused() {
     headers.append("authorization", format!("Bearer {b}").parse().unwrap());
     assert!(matches!(
         verifier.verify_request::<()>(&headers).await.unwrap_err(),
-        SessionError::Malformed
+        SessionError::Conflicting
     ));
     // A cookie pair that is not text does not hide the others.
     let mut headers = http::HeaderMap::new();
@@ -735,53 +753,95 @@ async fn conflicting_tokens_in_one_request_are_refused() {
     );
 }
 
+/// The headers of a request, from (name, value) pairs.
+fn request(pairs: &[(&str, String)]) -> http::HeaderMap {
+    let mut headers = http::HeaderMap::new();
+    for (name, value) in pairs {
+        headers.append(
+            http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            value.parse().unwrap(),
+        );
+    }
+    headers
+}
+
+/// What `verifier` makes of a request: `ok`, or the refusal's reason.
+async fn outcome(verifier: &SessionVerifier, headers: &[(&str, String)]) -> &'static str {
+    match verifier.verify_request::<()>(&request(headers)).await {
+        Ok(_) => "ok",
+        Err(error) => error.reason(),
+    }
+}
+
 #[tokio::test]
 async fn a_cookie_sent_by_another_site_is_refused() {
     let fake = FakeClerk::start().unwrap();
-    let verifier = SessionVerifier::with_jwks(fake.client().unwrap())
-        .authorized_parties(["https://app.example.com"])
-        .build();
     fake.set_authorized_party("https://app.example.com");
+    let verifier = fake.session_verifier().unwrap();
     let token = fake.session_token(&user()).unwrap();
-    let request = |pairs: &[(&str, String)]| {
-        let mut headers = http::HeaderMap::new();
-        for (name, value) in pairs {
-            headers.append(
-                http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
-                value.parse().unwrap(),
-            );
-        }
+    let cookie = ("cookie", format!("__session={token}"));
+    let with = |more: &[(&'static str, &str)]| {
+        let mut headers = vec![cookie.clone()];
+        headers.extend(more.iter().map(|(n, v)| (*n, (*v).to_owned())));
         headers
     };
-    let cookie = ("cookie", format!("__session={token}"));
     for (headers, expected) in [
-        (vec![cookie.clone()], "ok"),
+        (with(&[]), "ok"),
+        (with(&[("origin", "https://app.example.com")]), "ok"),
+        // The same origin, written otherwise.
+        (with(&[("origin", "https://App.Example.COM:443")]), "ok"),
+        // Not the same origin: another scheme, another port, another host.
         (
-            vec![cookie.clone(), ("origin", "https://app.example.com".into())],
-            "ok",
-        ),
-        (
-            vec![
-                cookie.clone(),
-                ("origin", "https://api.example.com".into()),
-                ("host", "api.example.com".into()),
-            ],
-            "ok",
-        ),
-        (
-            vec![cookie.clone(), ("sec-fetch-site", "same-origin".into())],
-            "ok",
-        ),
-        (
-            vec![
-                cookie.clone(),
-                ("origin", "https://evil.example".into()),
-                ("host", "api.example.com".into()),
-            ],
+            with(&[("origin", "http://app.example.com")]),
             "cross_site_request",
         ),
         (
-            vec![cookie.clone(), ("sec-fetch-site", "cross-site".into())],
+            with(&[("origin", "https://app.example.com:8443")]),
+            "cross_site_request",
+        ),
+        (
+            with(&[
+                ("origin", "https://evil.example"),
+                ("host", "api.example.com"),
+            ]),
+            "cross_site_request",
+        ),
+        (with(&[("origin", "null")]), "cross_site_request"),
+        // An origin that matches the request's `Host` proves nothing without its
+        // scheme; the browser's own verdict does.
+        (
+            with(&[
+                ("origin", "https://api.example.com"),
+                ("host", "api.example.com"),
+            ]),
+            "cross_site_request",
+        ),
+        (
+            with(&[
+                ("origin", "https://api.example.com"),
+                ("host", "api.example.com"),
+                ("sec-fetch-site", "same-origin"),
+            ]),
+            "ok",
+        ),
+        (with(&[("sec-fetch-site", "same-origin")]), "ok"),
+        (
+            with(&[("sec-fetch-site", "cross-site")]),
+            "cross_site_request",
+        ),
+        (
+            with(&[
+                ("sec-fetch-site", "cross-site"),
+                ("origin", "https://app.example.com"),
+            ]),
+            "cross_site_request",
+        ),
+        // A sibling subdomain.
+        (
+            with(&[
+                ("sec-fetch-site", "same-site"),
+                ("origin", "https://blog.example.com"),
+            ]),
             "cross_site_request",
         ),
         // A bearer token is sent on purpose by script: other sites cannot read it.
@@ -793,11 +853,144 @@ async fn a_cookie_sent_by_another_site_is_refused() {
             "ok",
         ),
     ] {
-        let got = match verifier.verify_request::<()>(&request(&headers)).await {
-            Ok(_) => "ok",
-            Err(error) => error.reason(),
-        };
+        assert_eq!(outcome(&verifier, &headers).await, expected, "{headers:?}");
+    }
+}
+
+#[tokio::test]
+async fn without_authorized_parties_an_origin_needs_the_browsers_same_origin() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = fake.session_verifier().unwrap();
+    let token = fake.session_token(&user()).unwrap();
+    let cookie = ("cookie", format!("__session={token}"));
+    let with = |more: &[(&'static str, &str)]| {
+        let mut headers = vec![cookie.clone()];
+        headers.extend(more.iter().map(|(n, v)| (*n, (*v).to_owned())));
+        headers
+    };
+    for (headers, expected) in [
+        // The case: a page on http:// posting to the https app's host.
+        (
+            with(&[
+                ("origin", "http://app.example.com"),
+                ("host", "app.example.com"),
+            ]),
+            "cross_site_request",
+        ),
+        // The scheme is not taken from headers a client can send.
+        (
+            with(&[
+                ("origin", "http://app.example.com"),
+                ("host", "app.example.com"),
+                ("x-forwarded-proto", "http"),
+                ("forwarded", "proto=http;host=app.example.com"),
+            ]),
+            "cross_site_request",
+        ),
+        (
+            with(&[
+                ("origin", "https://app.example.com"),
+                ("host", "app.example.com"),
+            ]),
+            "cross_site_request",
+        ),
+        (
+            with(&[
+                ("origin", "https://app.example.com"),
+                ("sec-fetch-site", "same-origin"),
+            ]),
+            "ok",
+        ),
+        (with(&[("sec-fetch-site", "none")]), "ok"),
+        (with(&[]), "ok"),
+    ] {
+        assert_eq!(outcome(&verifier, &headers).await, expected, "{headers:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_apps_suffixed_session_cookie_is_read_as_clerks_sdks_read_it() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = fake.session_verifier().unwrap();
+    let own = fake.session_cookie_name();
+    assert!(own.starts_with("__session_") && own.len() == "__session_".len() + 8);
+    let alice = UserId::parse("user_alice").unwrap();
+    let a = fake.session_token(&alice).unwrap();
+    let b = fake
+        .session_token(&UserId::parse("user_bob").unwrap())
+        .unwrap();
+    // Another app on the same domain (`localhost`): its own instance's token.
+    let other_app = fake
+        .session_token_with(
+            &UserId::parse("user_carol").unwrap(),
+            json!({"iss": "https://other-app-12.clerk.accounts.dev"}),
+        )
+        .unwrap();
+    let cookie = |text: String| vec![("cookie", text)];
+    for (headers, expected) in [
+        (cookie(format!("{own}={a}")), "ok"),
+        (cookie(format!("__session={a}; {own}={a}")), "ok"),
+        (cookie(format!("__session={other_app}; {own}={a}")), "ok"),
+        (
+            cookie(format!("__session_AbCd1234={b}; __session={a}")),
+            "ok",
+        ),
+        // Two tokens of this instance that differ.
+        (
+            cookie(format!("__session={b}; {own}={a}")),
+            "token_conflicting",
+        ),
+        (cookie(format!("{own}={a}; {own}={b}")), "token_conflicting"),
+    ] {
+        let got = outcome(&verifier, &headers).await;
         assert_eq!(got, expected, "{headers:?}");
+        if got == "ok" {
+            let claims = verifier
+                .verify_request::<()>(&request(&headers))
+                .await
+                .unwrap();
+            assert_eq!(claims.sub, alice, "{headers:?}");
+        }
+    }
+    // Without the publishable key, only `__session` is read.
+    let plain = SessionVerifier::with_jwks(fake.client().unwrap()).build();
+    assert_eq!(
+        outcome(&plain, &cookie(format!("{own}={a}"))).await,
+        "token_missing"
+    );
+    assert_eq!(session_token(&request(&cookie(format!("{own}={a}")))), None);
+    // The suffix is Clerk's, for Clerk's own test keys.
+    for (key, suffix) in [
+        ("pk_live_Y2xlcmsuY2xlcmsuZGV2JA", "1Z8AzTQD"),
+        ("pk_test_Y2xlcmsuY2xlcmsuZGV2JA", "QvfNY2dr"),
+        (
+            "pk_test_ZW5vdWdoLWFscGFjYS04Mi5jbGVyay5hY2NvdW50cy5sY2xjbGVyay5jb20k",
+            "jtYvyt_H",
+        ),
+        (
+            "pk_test_eHh4eHh4LXhhYWFhYS1hYS5jbGVyay5hY2NvdW50cy5sY2xjbGVyay5jb20k",
+            "tZJdb-5s",
+        ),
+    ] {
+        let verifier = SessionVerifier::with_jwks(fake.client().unwrap())
+            .publishable_key(key)
+            .unwrap()
+            .build();
+        let headers = cookie(format!("__session_{suffix}={a}"));
+        assert_eq!(outcome(&verifier, &headers).await, "ok", "{key}");
+    }
+    for bad in [
+        "",
+        "sk_test_Y2xlcmsuY2xlcmsuZGV2JA",
+        "pk_test_!!!",
+        "pk_test_Y2xlcmsuY2xlcmsuZGV2", // no `$`
+    ] {
+        assert!(
+            SessionVerifier::with_jwks(fake.client().unwrap())
+                .publishable_key(bad)
+                .is_err(),
+            "{bad}"
+        );
     }
 }
 
@@ -842,4 +1035,219 @@ async fn a_failing_jwks_is_fetched_once_and_older_keys_serve() {
     other.inject_on("GET", "/v1/jwks", Fault::status(503), 5);
     assert_eq!(verifier.verify::<()>(&token).await.unwrap().sub, user());
     assert_eq!(jwks_fetches(&other), 2, "the refetch was tried, and failed");
+}
+
+/// Claims of the app's type whose fields take a secret's place.
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)]
+struct Flags {
+    beta: bool,
+    #[serde(default)]
+    seats: Vec<u32>,
+    #[serde(default)]
+    tier: Option<Tier>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum Tier {
+    Free,
+    Pro,
+}
+
+#[tokio::test]
+async fn a_claims_error_names_the_path_and_the_expected_type_never_the_value() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = verifier(&fake);
+    let secret = "s3cret-value, expected a boolean";
+    for (extra, says) in [
+        (json!({"beta": secret}), "beta: expected a boolean"),
+        (
+            json!({"beta": true, "seats": [1, secret]}),
+            "seats[1]: expected u32",
+        ),
+        (
+            json!({"beta": true, "tier": secret}),
+            "tier: expected `free` or `pro`",
+        ),
+        (
+            json!({"beta": true, "seats": {"s3cret-value": 1}}),
+            "seats: expected a sequence",
+        ),
+        (json!({}), "the claims object: missing field `beta`"),
+    ] {
+        let token = fake.session_token_with(&user(), extra.clone()).unwrap();
+        let error = verifier.verify::<Flags>(&token).await.unwrap_err();
+        assert_eq!(error.reason(), "token_claims_invalid");
+        let shown = format!("{error} {error:?}");
+        assert!(shown.contains(says), "{extra}: {shown}");
+        assert!(!shown.contains("s3cret"), "{extra}: {shown}");
+    }
+    // Public metadata copied into the token: the same.
+    let token = fake
+        .session_token_with(&user(), json!({"metadata": {"role": secret}}))
+        .unwrap();
+    let claims: SessionClaims = verifier.verify(&token).await.unwrap();
+    let error = claims.public_metadata::<Tagged>("metadata").unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(shown.contains("metadata.role: expected u8"), "{shown}");
+    assert!(!shown.contains("s3cret"), "{shown}");
+}
+
+/// A schema whose public `role` is a number.
+#[derive(UserMetadata)]
+pub struct Tagged {
+    #[metadata(public)]
+    pub role: u8,
+}
+
+/// Collects every tracing event as `LEVEL target fields`.
+#[derive(Default, Clone)]
+struct Capture(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl tracing::Subscriber for Capture {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        struct Fields(String);
+        impl tracing::field::Visit for Fields {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                self.0.push_str(&format!("{}={value:?} ", field.name()));
+            }
+        }
+        let metadata = event.metadata();
+        let mut fields = Fields(format!("{} {} ", metadata.level(), metadata.target()));
+        event.record(&mut fields);
+        self.0.lock().unwrap().push(fields.0);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+impl Capture {
+    fn warnings(&self) -> Vec<String> {
+        let events = self.0.lock().unwrap();
+        events
+            .iter()
+            .filter(|e| e.starts_with("WARN clerk_metadata::session"))
+            .cloned()
+            .collect()
+    }
+}
+
+#[test]
+fn a_verifier_without_authorized_parties_warns_once_at_build() {
+    let fake = FakeClerk::start().unwrap();
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let _open = SessionVerifier::with_jwks(fake.client().unwrap()).build();
+    let warnings = capture.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(warnings[0].contains("authorized parties"), "{warnings:#?}");
+    // With parties: no warning; through a PEM too.
+    let _set = SessionVerifier::with_jwks(fake.client().unwrap())
+        .authorized_parties(["https://app.example.com"])
+        .build();
+    assert_eq!(capture.warnings().len(), 1);
+    let pem = fake.jwt_public_key_pem();
+    let _pem = SessionVerifier::with_pem(&pem).unwrap().build();
+    assert_eq!(capture.warnings().len(), 2);
+}
+
+/// `from_env` reads the process environment, so this test runs it in a child process
+/// of this test binary with the environment set for the child alone.
+#[test]
+fn from_env_without_authorized_parties_warns_once_naming_the_variable() {
+    const CHILD: &str = "CLERK_METADATA_TEST_FROM_ENV_EXPECTED";
+    const NAME: &str = "from_env_without_authorized_parties_warns_once_naming_the_variable";
+    let Some(expected) = std::env::var_os(CHILD) else {
+        for (parties, expected) in [(None, "1"), (Some("https://app.example.com, "), "0")] {
+            let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+            child
+                .args(["--exact", NAME, "--test-threads=1"])
+                .env(CHILD, expected)
+                .env_remove("CLERK_JWT_KEY");
+            match parties {
+                Some(parties) => child.env("CLERK_AUTHORIZED_PARTIES", parties),
+                None => child.env_remove("CLERK_AUTHORIZED_PARTIES"),
+            };
+            let output = child.output().unwrap();
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            assert!(
+                output.status.success() && stdout.contains("1 passed"),
+                "{parties:?}: {stdout}{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        return;
+    };
+    let fake = FakeClerk::start().unwrap();
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let verifier = SessionVerifier::from_env(fake.client().unwrap()).unwrap();
+    let warnings = capture.warnings();
+    if expected == "1" {
+        assert_eq!(warnings.len(), 1, "{warnings:#?}");
+        assert!(
+            warnings[0].contains("CLERK_AUTHORIZED_PARTIES"),
+            "{warnings:#?}"
+        );
+    } else {
+        assert!(warnings.is_empty(), "{warnings:#?}");
+        assert!(format!("{verifier:?}").contains("\"https://app.example.com\""));
+    }
+}
+
+#[tokio::test]
+async fn the_fake_gives_its_verifier_and_tokens_without_glue() {
+    let fake = FakeClerk::start().unwrap();
+    fake.set_authorized_party("http://localhost:3000");
+    let sessions = fake.session_verifier().unwrap();
+    assert!(format!("{sessions:?}").contains("http://localhost:3000"));
+    let alice = fake.create_user();
+    let claims = sessions
+        .verify::<()>(&fake.session_token(&alice).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(claims.sub, alice);
+    assert_eq!(claims.azp.as_deref(), Some("http://localhost:3000"));
+    let custom = fake
+        .session_token_with(&alice, json!({"email": "alice@example.com"}))
+        .unwrap();
+    let claims: SessionClaims<Value> = sessions.verify(&custom).await.unwrap();
+    assert_eq!(claims.custom["email"], "alice@example.com");
+    // The two an app refuses most, through the JWKS and through the PEM.
+    let pem = SessionVerifier::with_pem(&fake.jwt_public_key_pem())
+        .unwrap()
+        .authorized_parties(["http://localhost:3000"])
+        .build();
+    for verifier in [&sessions, &pem] {
+        let expired = fake.expired_session_token(&alice).unwrap();
+        assert!(matches!(
+            refusal(verifier, &expired).await,
+            SessionError::Expired
+        ));
+        let foreign = fake.foreign_session_token(&alice).unwrap();
+        assert!(matches!(
+            refusal(verifier, &foreign).await,
+            SessionError::BadSignature
+        ));
+    }
+    // Expired beyond the longest clock skew a verifier allows.
+    let lenient = fake
+        .session_verifier_builder()
+        .unwrap()
+        .clock_skew(Duration::from_secs(3600))
+        .build();
+    assert!(matches!(
+        refusal(&lenient, &fake.expired_session_token(&alice).unwrap()).await,
+        SessionError::Expired
+    ));
 }

@@ -121,8 +121,8 @@ impl<C: DeserializeOwned> SessionClaims<C> {
     pub(crate) fn from_verified(raw: Map<String, Value>) -> Result<Self, SessionError> {
         let object = Value::Object(raw);
         let standard = Standard::deserialize(&object).map_err(|_| SessionError::Malformed)?;
-        let custom =
-            C::deserialize(Custom(&object)).map_err(|e| SessionError::claims(&e.to_string()))?;
+        let custom = serde_path_to_error::deserialize::<_, C>(Custom(&object))
+            .map_err(|e| SessionError::claims(&e.path().to_string(), e.inner()))?;
         let Value::Object(raw) = object else {
             return Err(SessionError::Malformed);
         };
@@ -171,8 +171,15 @@ impl<C> SessionClaims<C> {
             None | Some(Value::Null) => &empty,
             Some(value) => value,
         };
-        serde_path_to_error::deserialize::<_, Stored<S::Public>>(value)
-            .map_err(|e| SessionError::claims(&format!("{claim}.{}", e.path())))
+        serde_path_to_error::deserialize::<_, Stored<S::Public>>(value).map_err(|e| {
+            let path = e.path().to_string();
+            let path = if path == "." {
+                claim.to_owned()
+            } else {
+                format!("{claim}.{path}")
+            };
+            SessionError::claims(&path, e.inner())
+        })
     }
 }
 

@@ -9,8 +9,13 @@ use crate::json::escape::{MESSAGE_CHARS, escaped};
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum SessionError {
-    /// No token: no `Authorization: Bearer` header and no `__session` cookie.
+    /// No token: no `Authorization: Bearer` header and no `__session` cookie (nor the
+    /// app's `__session_<suffix>`).
     Missing,
+    /// The request carries two different tokens: two bearer tokens, two cookies of
+    /// one name (one planted by a sibling subdomain, say), or the app's
+    /// `__session_<suffix>` and a `__session` of the same instance that differ.
+    Conflicting,
     /// The token is longer than any session token (over 16 KiB).
     TooLarge,
     /// The token is not a JWT: its parts, base64 or JSON are broken.
@@ -44,7 +49,9 @@ pub enum SessionError {
     /// request forgery, or a link followed from elsewhere.
     CrossSite,
     /// The claims do not fit the app's claims type: the app's bug, not the request's
-    /// (500). The message names where, never a value.
+    /// (500). The message is the claim's path and what the type expected there
+    /// (`beta: expected a boolean`, ``the claims object: missing field `email` ``),
+    /// never the value, not even escaped.
     Claims(String),
     /// The instance's keys could not be fetched: a server problem, not the
     /// request's.
@@ -56,6 +63,7 @@ impl SessionError {
     pub const fn reason(&self) -> &'static str {
         match self {
             SessionError::Missing => "token_missing",
+            SessionError::Conflicting => "token_conflicting",
             SessionError::TooLarge => "token_too_large",
             SessionError::Malformed => "token_malformed",
             SessionError::Algorithm => "token_algorithm_refused",
@@ -81,15 +89,54 @@ impl SessionError {
         !matches!(self, SessionError::Keys(_) | SessionError::Claims(_))
     }
 
-    /// A claims error at `path` (a path of claim names, never a value).
-    pub(crate) fn claims(path: &str) -> SessionError {
+    /// A claims error at `path` (a path of claim names), saying what the type expected
+    /// there as serde's `error` says it, and never what it found: serde quotes the
+    /// value it found ("invalid type: string \"…\", expected a boolean"), and the
+    /// value may be a secret.
+    pub(crate) fn claims(path: &str, error: &serde_json::Error) -> SessionError {
         let path = if path.is_empty() || path == "." {
             "the claims object"
         } else {
             path
         };
-        SessionError::Claims(escaped(path, MESSAGE_CHARS).to_string())
+        let what = expectation(&error.to_string());
+        SessionError::Claims(escaped(&format!("{path}: {what}"), MESSAGE_CHARS).to_string())
     }
+}
+
+/// What a serde error message says the type expected, without what it found.
+///
+/// serde's messages are `invalid type: {found}, expected {expected}` (and `invalid
+/// value`, `invalid length`, `unknown variant` alike), where `{found}` may quote the
+/// value and `{expected}` comes from the type; `missing field `{name}`` names a field
+/// of the type. The expectation is the text after the *last* `, expected `, since
+/// the found part before it may contain those words. Any other message (an unknown
+/// field, which names a claim of the token; a type's own error, which may quote
+/// anything) says only that the value is not accepted.
+fn expectation(message: &str) -> String {
+    let quotes_found = [
+        "invalid type: ",
+        "invalid value: ",
+        "invalid length ",
+        "unknown variant ",
+    ];
+    if quotes_found
+        .iter()
+        .any(|prefix| message.starts_with(prefix))
+        && let Some((_, expected)) = message.rsplit_once(", expected ")
+    {
+        return format!("expected {expected}");
+    }
+    if let Some(name) = message.strip_prefix("missing field `")
+        && let Some(name) = name.strip_suffix('`')
+        && !name.contains('`')
+    {
+        return format!("missing field `{name}`");
+    }
+    if message.starts_with("unknown field `") {
+        return "a field the type does not know".to_owned();
+    }
+    "a value the type does not accept".to_owned()
 }
 
 impl fmt::Display for SessionError {
@@ -98,6 +145,9 @@ impl fmt::Display for SessionError {
             SessionError::Missing => f.write_str(
                 "no session token (no Authorization: Bearer header, no __session cookie)",
             ),
+            SessionError::Conflicting => {
+                f.write_str("the request carries two different session tokens")
+            }
             SessionError::TooLarge => f.write_str("the session token is too large"),
             SessionError::Malformed => f.write_str("the session token is not a well-formed JWT"),
             SessionError::Algorithm => f.write_str("the session token is not signed with RS256"),

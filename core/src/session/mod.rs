@@ -20,10 +20,20 @@
 //!   sessions still `pending` (unless [`accept_pending`](SessionVerifierBuilder::accept_pending))
 //!   are refused. A header with `crit` is refused.
 //! - The token comes from `Authorization: Bearer` first, otherwise the `__session`
-//!   cookie ([`session_token`]). A token from the cookie is refused for a request
-//!   another site makes (`Sec-Fetch-Site: cross-site`, or an `Origin` that is neither
-//!   an authorized party nor the request's own host): the cookie guard against
-//!   cross-site request forgery.
+//!   cookie ([`session_token`]), or, given the app's [publishable
+//!   key](SessionVerifierBuilder::publishable_key), Clerk's suffixed
+//!   `__session_<suffix>` as Clerk's SDKs read it. Two different tokens are refused.
+//! - A token from a cookie is refused for a request another site makes, the cookie
+//!   guard against cross-site request forgery: `Sec-Fetch-Site: cross-site`, or an
+//!   `Origin` that is not exactly (scheme, host and port) one of the authorized
+//!   parties, unless the browser itself says the request is same-origin
+//!   (`Sec-Fetch-Site: same-origin`). The request's own scheme is never guessed: a
+//!   server behind a TLS proxy sees `http` requests for `https` pages, and
+//!   `X-Forwarded-Proto` or `Forwarded` are whatever the client sent when no proxy
+//!   replaces them. So with no authorized parties set, a cookie request that carries
+//!   an `Origin` passes only with the browser's `Sec-Fetch-Site: same-origin` (which
+//!   browsers send over HTTPS and to `localhost`); a request without `Origin` (a
+//!   link followed, a server-side caller) passes.
 //!
 //! The cryptography is the `jsonwebtoken` crate's (its pure-Rust backend); nothing
 //! here is hand-written cryptography. Every refusal has its own [`SessionError`],
@@ -34,6 +44,8 @@
 //! use clerk_metadata::client::Clerk;
 //! use clerk_metadata::session::{SessionClaims, SessionVerifier};
 //!
+//! // The origins the app's pages are served from: without them any origin's token
+//! // passes, and `build` logs a warning.
 //! let verifier = SessionVerifier::with_jwks(Clerk::from_env()?)
 //!     .authorized_parties(["https://app.example.com"])
 //!     .build();
@@ -76,6 +88,10 @@ pub struct SessionVerifier {
 struct Inner {
     keys: Keys,
     parties: Vec<String>,
+    /// The parties as origins (scheme, host, port), for the cookie guard.
+    party_origins: Vec<Origin>,
+    /// The app's suffixed session cookie, from its publishable key.
+    suffixed: Option<token::Suffixed>,
     validation: Validation,
     skew: Duration,
     max_lifetime: Duration,
@@ -89,9 +105,16 @@ enum Keys {
 
 /// Configures a [`SessionVerifier`]; made by [`SessionVerifier::with_pem`] or
 /// [`SessionVerifier::with_jwks`].
+///
+/// Set the [authorized parties](Self::authorized_parties), the origins the app's
+/// pages are served from, as the [module example](self) does. Without them any `azp`
+/// passes (a token made for a sibling subdomain, or another app of the instance), a
+/// cookie request with an `Origin` passes only when the browser says it is
+/// same-origin, and [`build`](Self::build) logs a `tracing` warning.
 pub struct SessionVerifierBuilder {
     keys: KeysConfig,
     parties: Vec<String>,
+    suffixed: Option<token::Suffixed>,
     skew: Duration,
     ttl: Duration,
     min_refetch: Duration,
@@ -116,6 +139,76 @@ impl fmt::Display for InvalidPem {
 }
 
 impl std::error::Error for InvalidPem {}
+
+/// A publishable key that cannot be read: not `pk_test_…` or `pk_live_…` followed by
+/// the instance's Frontend API host and `$` in base64.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InvalidPublishableKey;
+
+impl fmt::Display for InvalidPublishableKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("not a Clerk publishable key (copy it from the Clerk Dashboard, API keys: pk_test_… or pk_live_…)")
+    }
+}
+
+impl std::error::Error for InvalidPublishableKey {}
+
+/// Why [`SessionVerifier::from_env`] could not configure a verifier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FromEnvError {
+    /// `CLERK_JWT_KEY` is not an RSA public key in PEM form.
+    JwtKey(InvalidPem),
+    /// `CLERK_PUBLISHABLE_KEY` is not a publishable key.
+    PublishableKey(InvalidPublishableKey),
+}
+
+impl fmt::Display for FromEnvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FromEnvError::JwtKey(error) => write!(f, "CLERK_JWT_KEY: {error}"),
+            FromEnvError::PublishableKey(error) => write!(f, "CLERK_PUBLISHABLE_KEY: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for FromEnvError {}
+
+/// An origin as the cookie guard compares it: scheme and host in lower case, and the
+/// port, the scheme's default when none is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Origin {
+    scheme: String,
+    host: String,
+    port: u16,
+}
+
+impl Origin {
+    /// `text` as an origin: `http` or `https`, a host, an optional port, and nothing
+    /// else (no user, no path but `/`, no query). Anything else (`null`, say) is none.
+    fn parse(text: &str) -> Option<Origin> {
+        let uri: http::Uri = text.trim().parse().ok()?;
+        let scheme = uri.scheme_str()?.to_ascii_lowercase();
+        let default = match scheme.as_str() {
+            "http" => 80,
+            "https" => 443,
+            _ => return None,
+        };
+        let authority = uri.authority()?;
+        if authority.as_str().contains('@')
+            || !matches!(uri.path(), "" | "/")
+            || uri.query().is_some()
+        {
+            return None;
+        }
+        Some(Origin {
+            scheme,
+            host: authority.host().to_ascii_lowercase(),
+            port: authority.port_u16().unwrap_or(default),
+        })
+    }
+}
 
 impl SessionVerifier {
     /// Verifies with the instance's JWT public key in PEM form (Clerk's
@@ -145,17 +238,38 @@ impl SessionVerifier {
     }
 
     /// `CLERK_JWT_KEY` if set (networkless), otherwise the JWKS through `clerk`; the
-    /// authorized parties from `CLERK_AUTHORIZED_PARTIES` (comma-separated origins),
-    /// if set.
-    pub fn from_env(clerk: Clerk) -> Result<SessionVerifier, InvalidPem> {
-        let builder = match std::env::var("CLERK_JWT_KEY") {
-            Ok(pem) if !pem.trim().is_empty() => SessionVerifier::with_pem(&pem)?,
+    /// authorized parties from `CLERK_AUTHORIZED_PARTIES` (comma-separated origins,
+    /// such as `https://app.example.com,https://www.example.com`); the publishable key
+    /// from `CLERK_PUBLISHABLE_KEY`, if set, for Clerk's suffixed session cookie.
+    ///
+    /// Set `CLERK_AUTHORIZED_PARTIES`: without it, a token made for any origin of the
+    /// instance (a sibling subdomain, another app on it) is accepted, and a cookie
+    /// request that carries an `Origin` passes only when the browser itself says it is
+    /// same-origin. `from_env` then logs one `tracing` warning naming the variable.
+    pub fn from_env(clerk: Clerk) -> Result<SessionVerifier, FromEnvError> {
+        let mut builder = match std::env::var("CLERK_JWT_KEY") {
+            Ok(pem) if !pem.trim().is_empty() => {
+                SessionVerifier::with_pem(&pem).map_err(FromEnvError::JwtKey)?
+            }
             _ => SessionVerifier::with_jwks(clerk),
         };
+        if let Ok(key) = std::env::var("CLERK_PUBLISHABLE_KEY")
+            && !key.trim().is_empty()
+        {
+            builder = builder
+                .publishable_key(&key)
+                .map_err(FromEnvError::PublishableKey)?;
+        }
         let parties = std::env::var("CLERK_AUTHORIZED_PARTIES").unwrap_or_default();
-        Ok(builder
-            .authorized_parties(parties.split(',').map(str::trim).filter(|p| !p.is_empty()))
-            .build())
+        let builder =
+            builder.authorized_parties(parties.split(',').map(str::trim).filter(|p| !p.is_empty()));
+        if builder.parties.is_empty() {
+            tracing::warn!(
+                target: "clerk_metadata::session",
+                "CLERK_AUTHORIZED_PARTIES is not set: session tokens made for any origin of the instance are accepted (set it to the app's origins, such as https://app.example.com)"
+            );
+        }
+        Ok(builder.finish())
     }
 
     /// Verifies `token` and reads its claims.
@@ -225,14 +339,16 @@ impl SessionVerifier {
         SessionClaims::from_verified(claims)
     }
 
-    /// Verifies the session token of a request ([`session_token`]: `Authorization:
-    /// Bearer` first, then the `__session` cookie). A cookie token in a request another
-    /// site made is refused ([`SessionError::CrossSite`]).
+    /// Verifies the session token of a request: `Authorization: Bearer` first, then
+    /// the `__session` cookie, or the app's `__session_<suffix>` (see the [module
+    /// docs](self)). A cookie token in a request another site made is refused
+    /// ([`SessionError::CrossSite`]); two different tokens are refused
+    /// ([`SessionError::Conflicting`]).
     pub async fn verify_request<C: DeserializeOwned>(
         &self,
         headers: &http::HeaderMap,
     ) -> Result<SessionClaims<C>, SessionError> {
-        let (token, source) = token::locate(headers)?;
+        let (token, source) = token::locate(headers, self.inner.suffixed.as_ref())?;
         if source == token::Source::Cookie && self.cross_site(headers) {
             return Err(SessionError::CrossSite);
         }
@@ -240,23 +356,38 @@ impl SessionVerifier {
     }
 
     /// Whether a request was made by another site: `Sec-Fetch-Site: cross-site`, or
-    /// an `Origin` that is neither an authorized party nor the request's own host.
+    /// an `Origin` that is not exactly an authorized party, unless the browser says
+    /// the request is its page's own (`Sec-Fetch-Site: same-origin`, or `none` for one
+    /// the user started). The request's own scheme is not known from its headers, so
+    /// `Origin` is never compared with `Host`.
     fn cross_site(&self, headers: &http::HeaderMap) -> bool {
         let header =
             |name: http::header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
-        if header(http::header::HeaderName::from_static("sec-fetch-site")) == Some("cross-site") {
+        let fetch_site = header(http::header::HeaderName::from_static("sec-fetch-site"))
+            .map(str::to_ascii_lowercase);
+        if fetch_site.as_deref() == Some("cross-site") {
             return true;
         }
-        let Some(origin) = header(http::header::ORIGIN) else {
+        if headers.get_all(http::header::ORIGIN).iter().count() > 1 {
+            return true;
+        }
+        let Some(origin) = headers.get(http::header::ORIGIN) else {
             return false;
         };
-        if self.inner.parties.iter().any(|p| p == origin) {
-            return false;
-        }
-        // Same host: `Origin` is `scheme://host[:port]`; `Host` is `host[:port]`.
-        let origin_host = origin.split_once("://").map(|(_, host)| host);
-        origin_host.is_none_or(|host| header(http::header::HOST) != Some(host))
+        let party = origin
+            .to_str()
+            .ok()
+            .and_then(Origin::parse)
+            .is_some_and(|origin| self.inner.party_origins.contains(&origin));
+        let browser_same_origin = matches!(fetch_site.as_deref(), Some("same-origin" | "none"));
+        !(party || browser_same_origin)
     }
+}
+
+/// The name of Clerk's suffixed session cookie for publishable key `key`.
+#[cfg(feature = "testing")]
+pub(crate) fn suffixed_cookie_name(key: &str) -> Option<String> {
+    token::Suffixed::from_publishable_key(key).map(|suffixed| suffixed.name)
 }
 
 /// Clerk's token categories (the `cat` header): a session token, and "not
@@ -340,6 +471,7 @@ impl SessionVerifierBuilder {
         SessionVerifierBuilder {
             keys,
             parties: Vec::new(),
+            suffixed: None,
             skew: Duration::from_secs(5),
             ttl: Duration::from_secs(300),
             min_refetch: Duration::from_secs(10),
@@ -349,8 +481,11 @@ impl SessionVerifierBuilder {
     }
 
     /// The origins a token may be made for (`azp`), such as
-    /// `https://app.example.com`. With any set, a token without `azp`, or with
-    /// another, is refused.
+    /// `https://app.example.com`: the origins the app's pages are served from, the
+    /// API's own included when its pages call it. With any set, a token without `azp`,
+    /// or with another, is refused; and a cookie request whose `Origin` is not one of
+    /// them (scheme, host and port) is refused unless the browser says it is
+    /// same-origin.
     #[must_use]
     pub fn authorized_parties<I, P>(mut self, parties: I) -> Self
     where
@@ -377,6 +512,19 @@ impl SessionVerifierBuilder {
         self
     }
 
+    /// The app's publishable key (`pk_test_…`, `pk_live_…`; Clerk's
+    /// `CLERK_PUBLISHABLE_KEY`), to read Clerk's suffixed session cookie
+    /// `__session_<suffix>` as Clerk's SDKs do (the suffix is the first 8 characters
+    /// of the key's SHA-1, base64url): it is used when present, else `__session`.
+    /// When both are present and differ, a `__session` whose `iss` is another
+    /// instance's (another app on the same domain, as on `localhost`) is set aside,
+    /// and one of this instance is refused as [`SessionError::Conflicting`].
+    pub fn publishable_key(mut self, key: &str) -> Result<Self, InvalidPublishableKey> {
+        self.suffixed =
+            Some(token::Suffixed::from_publishable_key(key).ok_or(InvalidPublishableKey)?);
+        Ok(self)
+    }
+
     /// Accepts sessions whose status is `pending` (a user who has not finished a
     /// required step, such as choosing an organization). By default they are refused,
     /// as Clerk's SDKs treat them as signed out.
@@ -395,8 +543,21 @@ impl SessionVerifierBuilder {
         self
     }
 
-    /// The verifier.
+    /// The verifier. Without authorized parties it logs one `tracing` warning (target
+    /// `clerk_metadata::session`): such a verifier accepts a token made for any origin
+    /// of the instance.
     pub fn build(self) -> SessionVerifier {
+        if self.parties.is_empty() {
+            tracing::warn!(
+                target: "clerk_metadata::session",
+                "SessionVerifier built without authorized parties: session tokens made for any origin of the instance are accepted (set them with authorized_parties)"
+            );
+        }
+        self.finish()
+    }
+
+    /// The verifier, without the warning.
+    fn finish(self) -> SessionVerifier {
         let mut validation = Validation::new(Algorithm::RS256);
         validation.algorithms = vec![Algorithm::RS256];
         validation.leeway = self.skew.as_secs();
@@ -415,7 +576,13 @@ impl SessionVerifierBuilder {
         SessionVerifier {
             inner: Arc::new(Inner {
                 keys,
+                party_origins: self
+                    .parties
+                    .iter()
+                    .filter_map(|p| Origin::parse(p))
+                    .collect(),
                 parties: self.parties,
+                suffixed: self.suffixed,
                 validation,
                 skew: self.skew,
                 max_lifetime: self.max_lifetime,

@@ -1,4 +1,7 @@
-//! Where a request carries its session token.
+//! Where a request carries its session token, and the app's suffixed cookie.
+
+use base64::Engine;
+use serde_json::Value;
 
 use super::error::SessionError;
 
@@ -7,7 +10,7 @@ use super::error::SessionError;
 pub(crate) enum Source {
     /// `Authorization: Bearer`.
     Header,
-    /// The `__session` cookie.
+    /// The `__session` cookie, or the app's `__session_<suffix>`.
     Cookie,
 }
 
@@ -16,6 +19,11 @@ pub(crate) enum Source {
 /// the app's own origin), as Clerk's SDKs read it. A request with two different
 /// bearer tokens, or two different `__session` cookies (one planted by a sibling
 /// subdomain, say), has none.
+///
+/// It reads no suffixed `__session_<suffix>` cookie: a [`SessionVerifier`] given the
+/// app's [publishable key](super::SessionVerifierBuilder::publishable_key) does.
+///
+/// [`SessionVerifier`]: super::SessionVerifier
 ///
 /// ```
 /// # use clerk_metadata::session::session_token;
@@ -26,7 +34,69 @@ pub(crate) enum Source {
 /// assert_eq!(session_token(&headers), Some("from.header.jwt"));
 /// ```
 pub fn session_token(headers: &http::HeaderMap) -> Option<&str> {
-    locate(headers).ok().map(|(token, _)| token)
+    locate(headers, None).ok().map(|(token, _)| token)
+}
+
+/// The app's own session cookie, named from its publishable key as Clerk's SDKs name
+/// it, and the instance it is for.
+#[derive(Debug, Clone)]
+pub(crate) struct Suffixed {
+    /// `__session_<suffix>`.
+    pub(crate) name: String,
+    /// The instance's Frontend API host (`clerk.example.com`), from the key.
+    pub(crate) frontend_api: String,
+}
+
+impl Suffixed {
+    /// The cookie of publishable key `key` (`pk_test_…`, `pk_live_…`), whose part after
+    /// the prefix is the Frontend API host and `$`, base64. The suffix is the first 8
+    /// characters of the key's SHA-1 in base64url, as `@clerk/shared`'s
+    /// `getCookieSuffix` makes it.
+    pub(crate) fn from_publishable_key(key: &str) -> Option<Suffixed> {
+        let key = key.trim();
+        let encoded = key
+            .strip_prefix("pk_test_")
+            .or_else(|| key.strip_prefix("pk_live_"))?;
+        let lenient = base64::engine::GeneralPurpose::new(
+            &base64::alphabet::STANDARD,
+            base64::engine::GeneralPurposeConfig::new()
+                .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+        );
+        let decoded = String::from_utf8(lenient.decode(encoded).ok()?).ok()?;
+        let frontend_api = decoded.strip_suffix('$')?;
+        let valid = |c: char| c.is_ascii_alphanumeric() || "-.:[]".contains(c);
+        if frontend_api.is_empty() || !frontend_api.chars().all(valid) {
+            return None;
+        }
+        let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, key.as_bytes());
+        let suffix = base64::engine::general_purpose::URL_SAFE.encode(digest.as_ref());
+        Some(Suffixed {
+            name: format!("__session_{}", suffix.get(..8)?),
+            frontend_api: frontend_api.to_ascii_lowercase(),
+        })
+    }
+
+    /// Whether `token` says (unverified) that the instance issued it: its `iss`, less
+    /// the scheme, is the key's Frontend API host.
+    fn issued_for(&self, token: &str) -> bool {
+        let issuer = token
+            .split('.')
+            .nth(1)
+            .and_then(|payload| {
+                base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(payload)
+                    .ok()
+            })
+            .and_then(|json| serde_json::from_slice::<Value>(&json).ok())
+            .and_then(|claims| claims.get("iss")?.as_str().map(str::to_ascii_lowercase));
+        issuer.is_some_and(|iss| {
+            let host = iss
+                .strip_prefix("https://")
+                .or_else(|| iss.strip_prefix("http://"))
+                .unwrap_or(&iss);
+            host.trim_end_matches('/') == self.frontend_api
+        })
+    }
 }
 
 /// The one value `values` agree on: `Ok(None)` for none, an error for two that differ.
@@ -35,13 +105,36 @@ fn only<'a>(mut values: impl Iterator<Item = &'a str>) -> Result<Option<&'a str>
         return Ok(None);
     };
     if values.any(|other| other != first) {
-        return Err(SessionError::Malformed);
+        return Err(SessionError::Conflicting);
     }
     Ok(Some(first))
 }
 
+/// The values of the cookies named `name`. Cookie pairs are read one by one, so one
+/// pair that is not text does not hide the others.
+fn cookies<'a>(headers: &'a http::HeaderMap, name: &'a str) -> impl Iterator<Item = &'a str> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .flat_map(|v| v.as_bytes().split(|b| *b == b';'))
+        .filter_map(|pair| std::str::from_utf8(pair).ok())
+        .filter_map(move |pair| {
+            let (n, value) = pair.trim().split_once('=')?;
+            (n.trim() == name).then(|| value.trim().trim_matches('"'))
+        })
+        .filter(|t| !t.is_empty())
+}
+
 /// The token and where it came from; [`SessionError::Missing`] without one.
-pub(crate) fn locate(headers: &http::HeaderMap) -> Result<(&str, Source), SessionError> {
+///
+/// With the app's `suffixed` cookie, as Clerk's SDKs read it: the suffixed cookie
+/// when there is one, since it is the app's own; `__session` otherwise. When both are
+/// there and differ, a `__session` of another instance (another app on the same
+/// domain, such as `localhost`) is set aside, and one of this instance is a conflict.
+pub(crate) fn locate<'a>(
+    headers: &'a http::HeaderMap,
+    suffixed: Option<&'a Suffixed>,
+) -> Result<(&'a str, Source), SessionError> {
     let bearers = headers
         .get_all(http::header::AUTHORIZATION)
         .iter()
@@ -54,20 +147,20 @@ pub(crate) fn locate(headers: &http::HeaderMap) -> Result<(&str, Source), Sessio
     if let Some(token) = only(bearers)? {
         return Ok((token, Source::Header));
     }
-    // Cookie pairs are read one by one, so one pair that is not text does not hide
-    // the others.
-    let cookies = headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .flat_map(|v| v.as_bytes().split(|b| *b == b';'))
-        .filter_map(|pair| std::str::from_utf8(pair).ok())
-        .filter_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            (name.trim() == "__session").then(|| value.trim().trim_matches('"'))
-        })
-        .filter(|t| !t.is_empty());
-    match only(cookies)? {
-        Some(token) => Ok((token, Source::Cookie)),
-        None => Err(SessionError::Missing),
-    }
+    let plain = only(cookies(headers, "__session"))?;
+    let own = match suffixed {
+        Some(suffixed) => only(cookies(headers, &suffixed.name))?.map(|t| (t, suffixed)),
+        None => None,
+    };
+    let token = match (own, plain) {
+        (Some((own, _)), None) => own,
+        (Some((own, _)), Some(plain)) if own == plain => own,
+        (Some((_, suffixed)), Some(plain)) if suffixed.issued_for(plain) => {
+            return Err(SessionError::Conflicting);
+        }
+        (Some((own, _)), Some(_)) => own,
+        (None, Some(plain)) => plain,
+        (None, None) => return Err(SessionError::Missing),
+    };
+    Ok((token, Source::Cookie))
 }

@@ -30,6 +30,28 @@
 //! The instance-wide limit (1,000 requests per 10 s; 100 on development instances) is
 //! not modelled.
 //!
+//! It is also the instance's session-token issuer: [`session_token`](FakeClerk::session_token)
+//! signs a signed-in user's token (with custom claims: [`session_token_with`](FakeClerk::session_token_with)),
+//! [`expired_session_token`](FakeClerk::expired_session_token) and
+//! [`foreign_session_token`](FakeClerk::foreign_session_token) the two an app most
+//! often refuses, and [`session_verifier`](FakeClerk::session_verifier) is the
+//! verifier that accepts them. The keys are fixed RSA-2048 pairs embedded in the crate
+//! for tests only (their private halves are public; they sign nothing real), so the
+//! fake generates no key and starts at once; every fake shares them, so a token of
+//! one fake verifies against another's keys.
+//!
+//! RSA signing is slow without optimization: about 60 ms a token in a debug build,
+//! 2 ms with the RSA crates optimized, as this crate's workspace does and an app's
+//! tests can too, in its `Cargo.toml`:
+//!
+//! ```toml
+//! [profile.dev.package.num-bigint-dig]
+//! opt-level = 3
+//!
+//! [profile.dev.package.rsa]
+//! opt-level = 3
+//! ```
+//!
 //! ```
 //! # use clerk_metadata::testing::FakeClerk;
 //! # use serde_json::json;
@@ -52,6 +74,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::client::{Clerk, ClerkBuilder, ConfigError, SecretKey};
+use crate::session::{SessionVerifier, SessionVerifierBuilder};
 use crate::wire::id::UserId;
 use api::{RateLimit, Users};
 
@@ -76,8 +99,8 @@ pub(crate) struct Shared {
     requests: Mutex<Vec<RecordedRequest>>,
     pub(crate) traces: AtomicU64,
     next_id: AtomicU64,
-    /// The session-token key pairs, newest last; made when first needed (RSA key
-    /// generation takes a moment).
+    /// The instance's session-token keys, newest last: fixed test-only keys, so
+    /// nothing is generated.
     keys: Mutex<Vec<keys::KeyPair>>,
     /// The `azp` put in tokens, if any.
     azp: Mutex<Option<String>>,
@@ -294,13 +317,13 @@ impl fmt::Debug for RecordedRequest {
     }
 }
 
-/// Why the fake could not make or use a session-token key.
+/// Why the fake could not sign a session token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyError(String);
 
 impl fmt::Display for KeyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the fake's session-token key failed: {}", self.0)
+        write!(f, "the fake could not sign the session token: {}", self.0)
     }
 }
 
@@ -336,17 +359,22 @@ impl FakeClerk {
             requests: Mutex::new(Vec::new()),
             traces: AtomicU64::new(1),
             next_id: AtomicU64::new(1),
-            keys: Mutex::new(Vec::new()),
+            keys: Mutex::new(vec![keys::KeyPair {
+                kid: "ins_fake_1".to_owned(),
+                key: &keys::SIGNING[0],
+            }]),
             azp: Mutex::new(None),
         });
         let (url, stop, thread) = server::spawn(shared.clone())?;
-        Ok(FakeClerk {
+        let fake = FakeClerk {
             url,
             key,
             shared,
             stop: Some(stop),
             thread: Some(thread),
-        })
+        };
+        fake.publish(&lock(&fake.shared.keys));
+        Ok(fake)
     }
 
     /// The base URL: `http://127.0.0.1:{port}`.
@@ -493,47 +521,110 @@ impl FakeClerk {
         self.shared.users().jwks = jwks;
     }
 
-    /// Makes the fake's first session-token key pair, if it has none yet, and
-    /// publishes it at `GET /v1/jwks`. The other key methods call it; call it up front
-    /// to take the moment RSA key generation takes at start-up.
-    pub fn ensure_keys(&self) -> Result<(), KeyError> {
-        let mut keys = lock(&self.shared.keys);
-        if keys.is_empty() {
-            keys.push(keys::KeyPair::generate("ins_fake_1".to_owned()).map_err(KeyError)?);
-            self.publish(&keys);
-        }
-        Ok(())
-    }
-
-    /// Makes a new key pair, signs new tokens with it and publishes it beside the
-    /// older keys, as Clerk does when it rotates an instance's keys. Returns the new
-    /// key's `kid`.
-    pub fn rotate_keys(&self) -> Result<String, KeyError> {
-        self.ensure_keys()?;
+    /// Moves the instance to a new signing key: new tokens are signed with it, and it is
+    /// published at `GET /v1/jwks` beside the older keys, as Clerk does when it
+    /// rotates an instance's keys. Returns the new key's `kid` (`ins_fake_2`, …).
+    ///
+    /// The keys are fixed, test-only key pairs, so nothing is generated: after two
+    /// rotations the key material repeats, under new `kid`s.
+    pub fn rotate_keys(&self) -> String {
         let mut keys = lock(&self.shared.keys);
         let kid = format!("ins_fake_{}", keys.len() + 1);
-        keys.push(keys::KeyPair::generate(kid.clone()).map_err(KeyError)?);
+        let key = &keys::SIGNING[keys.len() % keys::SIGNING.len()];
+        keys.push(keys::KeyPair {
+            kid: kid.clone(),
+            key,
+        });
         self.publish(&keys);
-        Ok(kid)
+        kid
     }
 
     fn publish(&self, keys: &[keys::KeyPair]) {
         let jwks =
-            serde_json::json!({ "keys": keys.iter().map(|k| k.jwk.clone()).collect::<Vec<_>>() });
+            serde_json::json!({ "keys": keys.iter().map(keys::KeyPair::jwk).collect::<Vec<_>>() });
         self.shared.users().jwks = jwks;
     }
 
     /// The current signing key's public half in PEM form, as the Clerk Dashboard gives
-    /// it for `CLERK_JWT_KEY`.
-    pub fn jwt_public_key_pem(&self) -> Result<String, KeyError> {
-        self.ensure_keys()?;
+    /// it for `CLERK_JWT_KEY` (for [`SessionVerifier::with_pem`]).
+    pub fn jwt_public_key_pem(&self) -> String {
         let keys = lock(&self.shared.keys);
-        Ok(keys.last().map(|k| k.pem.clone()).unwrap_or_default())
+        keys.last()
+            .map_or(keys::SIGNING[0].public_pem, |k| k.key.public_pem)
+            .to_owned()
     }
 
-    /// Puts `azp` (the origin a token is made for) into the tokens made from now on.
+    /// Puts `azp` (the origin a token is made for) into the tokens made from now on,
+    /// and makes it the authorized party of the verifiers
+    /// [`session_verifier`](Self::session_verifier) builds from now on.
     pub fn set_authorized_party(&self, azp: impl Into<String>) {
         *lock(&self.shared.azp) = Some(azp.into());
+    }
+
+    /// A [`SessionVerifier`] builder for the fake's tokens: the fake's JWKS through
+    /// [`client`](Self::client), its [publishable key](Self::publishable_key) (so it
+    /// reads the [suffixed cookie](Self::session_cookie_name) too), and the authorized
+    /// party set by [`set_authorized_party`](Self::set_authorized_party), if any, to
+    /// configure further.
+    pub fn session_verifier_builder(&self) -> Result<SessionVerifierBuilder, ConfigError> {
+        let builder = SessionVerifier::with_jwks(self.client()?);
+        // The fake's own key always reads.
+        let builder = match builder.publishable_key(&self.publishable_key()) {
+            Ok(with_key) => with_key,
+            Err(_) => SessionVerifier::with_jwks(self.client()?),
+        };
+        Ok(match lock(&self.shared.azp).clone() {
+            Some(azp) => builder.authorized_parties([azp]),
+            None => builder,
+        })
+    }
+
+    /// A [`SessionVerifier`] that accepts the fake's tokens, as an app's verifier
+    /// accepts its instance's: the fake's JWKS through [`client`](Self::client), and
+    /// the authorized party set by [`set_authorized_party`](Self::set_authorized_party)
+    /// (set it first; without one the verifier checks no `azp`, and logs the warning
+    /// every verifier without authorized parties logs).
+    ///
+    /// ```
+    /// # use clerk_metadata::testing::FakeClerk;
+    /// # use clerk_metadata::session::SessionError;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let fake = FakeClerk::start()?;
+    /// fake.set_authorized_party("http://localhost:3000");
+    /// let sessions = fake.session_verifier()?;
+    /// let user = fake.create_user();
+    ///
+    /// let claims = sessions.verify::<()>(&fake.session_token(&user)?).await?;
+    /// assert_eq!(claims.sub, user);
+    /// let expired = sessions.verify::<()>(&fake.expired_session_token(&user)?).await;
+    /// assert!(matches!(expired, Err(SessionError::Expired)));
+    /// let forged = sessions.verify::<()>(&fake.foreign_session_token(&user)?).await;
+    /// assert!(matches!(forged, Err(SessionError::BadSignature)));
+    /// # Ok(()) }
+    /// ```
+    pub fn session_verifier(&self) -> Result<SessionVerifier, ConfigError> {
+        Ok(self.session_verifier_builder()?.build())
+    }
+
+    /// The fake instance's publishable key, as the Clerk Dashboard gives it: `pk_test_`
+    /// and the instance's Frontend API host, here the fake's `127.0.0.1:{port}`, with
+    /// `$`, in base64. The fake's tokens have its URL as `iss`.
+    pub fn publishable_key(&self) -> String {
+        use base64::Engine;
+        let host = self.url.trim_start_matches("http://");
+        format!(
+            "pk_test_{}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{host}$"))
+        )
+    }
+
+    /// The name of the instance's suffixed session cookie, `__session_<suffix>`, which
+    /// Clerk's browser SDK sets beside `__session` and a verifier given the
+    /// [publishable key](Self::publishable_key) reads.
+    pub fn session_cookie_name(&self) -> String {
+        crate::session::suffixed_cookie_name(&self.publishable_key())
+            .unwrap_or_else(|| "__session".to_owned())
     }
 
     /// A session token for `user`, as Clerk makes them (version 2): `sub`, `sid`,
@@ -544,10 +635,32 @@ impl FakeClerk {
     }
 
     /// A session token for `user` with `extra` claims added (or replacing the
-    /// standard ones: `{"exp": 0}` makes an expired token, `{"metadata": …}` a
-    /// customized one).
+    /// standard ones: `{"exp": …}` sets the expiry, `{"metadata": …}` makes a
+    /// customized one, `{"azp": null}` drops `azp`).
     pub fn session_token_with(&self, user: &UserId, extra: Value) -> Result<String, KeyError> {
-        self.ensure_keys()?;
+        self.sign(&self.claims(user, extra))
+    }
+
+    /// A session token for `user` that expired ten minutes ago (beyond any clock skew
+    /// a verifier allows), otherwise valid: what a browser left open sends.
+    pub fn expired_session_token(&self, user: &UserId) -> Result<String, KeyError> {
+        let now = keys::now();
+        let times = serde_json::json!({"iat": now - 660, "nbf": now - 665, "exp": now - 600});
+        self.session_token_with(user, times)
+    }
+
+    /// A session token for `user` like [`session_token`](Self::session_token), with the
+    /// current key's `kid`, signed by a key the fake never publishes: another
+    /// instance's token, or a forgery. Verifiers refuse it
+    /// ([`SessionError::BadSignature`](crate::session::SessionError::BadSignature)).
+    pub fn foreign_session_token(&self, user: &UserId) -> Result<String, KeyError> {
+        let claims = self.claims(user, Value::Object(Default::default()));
+        let kid = self.current_kid();
+        keys::sign(&keys::FOREIGN, &kid, &claims, SESSION_CATEGORY).map_err(KeyError)
+    }
+
+    /// The claims of a session token for `user`, with `extra` merged in.
+    fn claims(&self, user: &UserId, extra: Value) -> Value {
         let now = keys::now();
         let mut claims = serde_json::json!({
             "sub": user.as_str(),
@@ -565,13 +678,19 @@ impl FakeClerk {
         if let (Value::Object(claims), Value::Object(extra)) = (&mut claims, extra) {
             claims.extend(extra);
         }
-        self.sign(&claims)
+        claims
+    }
+
+    fn current_kid(&self) -> String {
+        lock(&self.shared.keys)
+            .last()
+            .map_or_else(|| "ins_fake_1".to_owned(), |k| k.kid.clone())
     }
 
     /// Any claims, signed RS256 with the fake's current key, as a session token
     /// (`kid`, and Clerk's session category `cat: cl_B7d4PD111AAA`, in the header).
     pub fn sign(&self, claims: &Value) -> Result<String, KeyError> {
-        self.sign_category(claims, "cl_B7d4PD111AAA")
+        self.sign_category(claims, SESSION_CATEGORY)
     }
 
     /// Any claims, signed as a JWT template token (`cat: cl_B7d4PD222AAA`): what
@@ -582,12 +701,16 @@ impl FakeClerk {
     }
 
     fn sign_category(&self, claims: &Value, cat: &str) -> Result<String, KeyError> {
-        self.ensure_keys()?;
         let keys = lock(&self.shared.keys);
-        let key = keys.last().ok_or_else(|| KeyError("no key".to_owned()))?;
-        key.sign(claims, cat).map_err(KeyError)
+        let (kid, key) = keys.last().map_or(("ins_fake_1", &keys::SIGNING[0]), |k| {
+            (k.kid.as_str(), k.key)
+        });
+        keys::sign(key, kid, claims, cat).map_err(KeyError)
     }
 }
+
+/// Clerk's token category of a session token (the `cat` header).
+const SESSION_CATEGORY: &str = "cl_B7d4PD111AAA";
 
 impl Drop for FakeClerk {
     fn drop(&mut self) {
