@@ -489,12 +489,12 @@ async fn a_thousand_requests_after_expiry_fetch_the_keys_once() {
     );
 }
 
-/// The app's schema, whose public tier the app copies into the token.
+/// The app's schema, whose claim-marked public fields the app copies into the token.
 #[derive(UserMetadata)]
 pub struct Member {
-    #[metadata(public)]
+    #[metadata(public, claim)]
     pub role: String,
-    #[metadata(public)]
+    #[metadata(public, claim = "org_plan")]
     #[serde(default)]
     pub plan: Option<String>,
 }
@@ -515,7 +515,7 @@ async fn custom_claims_and_public_metadata_are_typed() {
             &user(),
             json!({
                 "email": "john@example.com",
-                "metadata": {"role": "admin", "plan": "pro", "legacy": 1},
+                "role": "admin", "org_plan": "pro",
                 "o": {"id": "org_1", "rol": "admin", "slg": "high-table"},
                 "fva": [3, -1],
             }),
@@ -535,10 +535,10 @@ async fn custom_claims_and_public_metadata_are_typed() {
         Some("high-table")
     );
     assert_eq!(claims.fva, Some([3, -1]));
-    let public = claims.public_metadata::<Member>("metadata").unwrap();
-    assert_eq!(public.value().role, "admin");
-    assert_eq!(public.value().plan.as_deref(), Some("pro"));
-    assert!(public.unknown().contains_key("legacy"));
+    // The schema's claims, in the shape `claims::template` puts them in the token.
+    let member: SessionClaims<MemberClaims> = verifier.verify(&token).await.unwrap();
+    assert_eq!(member.custom.role, "admin");
+    assert_eq!(member.custom.plan.as_deref(), Some("pro"));
     // A claim that does not fit the app's type is refused with its own reason.
     let plain = fake.session_token(&user()).unwrap();
     let error = verifier.verify::<AppClaims>(&plain).await.unwrap_err();
@@ -546,14 +546,12 @@ async fn custom_claims_and_public_metadata_are_typed() {
     assert!(error.to_string().contains("email"), "{error}");
     // Public metadata that does not fit the schema is an error, not a panic.
     let drifted = fake
-        .session_token_with(&user(), json!({"metadata": {"role": 7}}))
+        .session_token_with(&user(), json!({"role": 7}))
         .unwrap();
-    let claims: SessionClaims = verifier.verify(&drifted).await.unwrap();
-    assert!(claims.public_metadata::<Member>("metadata").is_err());
-    assert!(
-        claims.public_metadata::<Member>("absent").is_err(),
-        "role is required"
-    );
+    let error = verifier.verify::<MemberClaims>(&drifted).await.unwrap_err();
+    assert_eq!(error.reason(), "token_claims_invalid");
+    let error = verifier.verify::<MemberClaims>(&plain).await.unwrap_err();
+    assert_eq!(error.reason(), "token_claims_invalid", "role is required");
 }
 
 /// Seconds since the Unix epoch.
@@ -1084,21 +1082,20 @@ async fn a_claims_error_names_the_path_and_the_expected_type_never_the_value() {
         assert!(shown.contains(says), "{extra}: {shown}");
         assert!(!shown.contains("s3cret"), "{extra}: {shown}");
     }
-    // Public metadata copied into the token: the same.
+    // Public metadata copied into the token, read by the schema's claims: the same.
     let token = fake
-        .session_token_with(&user(), json!({"metadata": {"role": secret}}))
+        .session_token_with(&user(), json!({"role": secret}))
         .unwrap();
-    let claims: SessionClaims = verifier.verify(&token).await.unwrap();
-    let error = claims.public_metadata::<Tagged>("metadata").unwrap_err();
+    let error = verifier.verify::<TaggedClaims>(&token).await.unwrap_err();
     let shown = format!("{error} {error:?}");
-    assert!(shown.contains("metadata.role: expected u8"), "{shown}");
+    assert!(shown.contains("role: expected u8"), "{shown}");
     assert!(!shown.contains("s3cret"), "{shown}");
 }
 
 /// A schema whose public `role` is a number.
 #[derive(UserMetadata)]
 pub struct Tagged {
-    #[metadata(public)]
+    #[metadata(public, claim)]
     pub role: u8,
 }
 

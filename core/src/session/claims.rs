@@ -7,8 +7,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::error::SessionError;
-use crate::schema::metadata::UserMetadata;
-use crate::schema::stored::Stored;
 use crate::wire::id::UserId;
 
 /// The active organization of a session (`o` in version 2 tokens).
@@ -77,9 +75,13 @@ struct Standard {
 /// from the same object. `C = ()` reads none. `C` sees every claim, Clerk's own
 /// included, so it must not deny unknown fields.
 ///
-/// When the app copies public metadata into the token (Clerk's
-/// `{"metadata": "{{user.public_metadata}}"}`), [`public_metadata`](Self::public_metadata)
-/// reads it with the schema's public tier, with no API call.
+/// Public metadata copied into the token has one shape: the fields marked
+/// `#[metadata(public, claim)]`, each under its claim name, with the customization
+/// `claims::template::<S>()` gives for the Clerk Dashboard, read by the struct the derive
+/// generates beside the schema (`AppUserClaims`): `SessionClaims<AppUserClaims>`, or
+/// `Session<AppUserClaims>` in axum. No API call, and no claims struct written by hand.
+/// The token is as old as its `iat`: a change to public metadata reaches it when the
+/// session's token is next refreshed (about a minute).
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SessionClaims<C = ()> {
@@ -153,33 +155,6 @@ impl<C> SessionClaims<C> {
     /// Claim `name` as it came, standard or not.
     pub fn claim(&self, name: &str) -> Option<&Value> {
         self.raw.get(name)
-    }
-
-    /// The public metadata the app copies into claim `claim` (Clerk's session token
-    /// customization `{"<claim>": "{{user.public_metadata}}"}`), read with the
-    /// schema's public tier. A missing claim reads as `{}`. An error names the path,
-    /// never a value.
-    ///
-    /// The token is as old as its `iat`: a change to public metadata reaches it when
-    /// the session's token is next refreshed (about a minute).
-    pub fn public_metadata<S: UserMetadata>(
-        &self,
-        claim: &str,
-    ) -> Result<Stored<S::Public>, SessionError> {
-        let empty = Value::Object(Map::new());
-        let value = match self.raw.get(claim) {
-            None | Some(Value::Null) => &empty,
-            Some(value) => value,
-        };
-        serde_path_to_error::deserialize::<_, Stored<S::Public>>(value).map_err(|e| {
-            let path = e.path().to_string();
-            let path = if path == "." {
-                claim.to_owned()
-            } else {
-                format!("{claim}.{path}")
-            };
-            SessionError::claims(&path, e.inner())
-        })
     }
 }
 

@@ -71,7 +71,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::client::{Clerk, ClerkBuilder, ConfigError, SecretKey};
 use crate::session::{SessionVerifier, SessionVerifierBuilder};
@@ -104,6 +104,8 @@ pub(crate) struct Shared {
     keys: Mutex<Vec<keys::KeyPair>>,
     /// The `azp` put in tokens, if any.
     azp: Mutex<Option<String>>,
+    /// The session token customization, rendered into every token.
+    template: Mutex<Option<Map<String, Value>>>,
 }
 
 /// Locks a mutex, whether or not a panicking thread poisoned it (the data is plain
@@ -364,6 +366,7 @@ impl FakeClerk {
                 key: &keys::SIGNING[0],
             }]),
             azp: Mutex::new(None),
+            template: Mutex::new(None),
         });
         let (url, stop, thread) = server::spawn(shared.clone())?;
         let fake = FakeClerk {
@@ -675,10 +678,43 @@ impl FakeClerk {
         if let Some(azp) = lock(&self.shared.azp).clone() {
             claims["azp"] = Value::String(azp);
         }
+        if let Some(template) = lock(&self.shared.template).clone() {
+            let public = self
+                .user(user)
+                .and_then(|mut u| u.get_mut("public_metadata").map(Value::take))
+                .unwrap_or(Value::Null);
+            if let Value::Object(claims) = &mut claims {
+                for (claim, value) in template {
+                    claims.insert(claim, render_shortcode(value, user, &public));
+                }
+            }
+        }
         if let (Value::Object(claims), Value::Object(extra)) = (&mut claims, extra) {
             claims.extend(extra);
         }
         claims
+    }
+
+    /// Sets the session token customization (Clerk Dashboard, Sessions, customize
+    /// session token), as `claims::template::<S>()` gives it: every token the fake signs
+    /// from then on carries it, rendered from the user's stored public metadata as
+    /// Clerk renders it. `{{user.public_metadata}}`, `{{user.public_metadata.<key>}}`
+    /// (a dotted path) and `{{user.id}}` are filled in (`null` where the user has no
+    /// such key); any other value is copied as it is.
+    ///
+    /// ```
+    /// # use clerk_metadata::{UserMetadata, claims, testing::FakeClerk};
+    /// # #[derive(UserMetadata)]
+    /// # pub struct AppUser { #[metadata(public, claim)] pub role: String }
+    /// let fake = FakeClerk::start()?;
+    /// fake.customize_session_token(claims::template::<AppUser>());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn customize_session_token(&self, template: Value) {
+        *lock(&self.shared.template) = match template {
+            Value::Object(template) => Some(template),
+            _ => None,
+        };
     }
 
     fn current_kid(&self) -> String {
@@ -706,6 +742,32 @@ impl FakeClerk {
             (k.kid.as_str(), k.key)
         });
         keys::sign(key, kid, claims, cat).map_err(KeyError)
+    }
+}
+
+/// One value of a session token customization, rendered for `user`.
+fn render_shortcode(value: Value, user: &UserId, public: &Value) -> Value {
+    let Some(code) = value
+        .as_str()
+        .and_then(|v| v.strip_prefix("{{"))
+        .and_then(|v| v.strip_suffix("}}"))
+        .map(str::trim)
+    else {
+        return value;
+    };
+    if code == "user.id" {
+        return Value::String(user.as_str().to_owned());
+    }
+    let Some(path) = code.strip_prefix("user.public_metadata") else {
+        return value;
+    };
+    let mut at = public;
+    for key in path.split('.').filter(|k| !k.is_empty()) {
+        at = at.get(key).unwrap_or(&Value::Null);
+    }
+    match (at, path.is_empty()) {
+        (Value::Null, true) => Value::Object(Map::new()),
+        (at, _) => at.clone(),
     }
 }
 
