@@ -1,5 +1,5 @@
-//! The client per update, over loopback: `Users::update` against hand-written reqwest
-//! code that sends the same bytes through the same `reqwest::Client` to the same
+//! The client per update, over loopback: `Users::update` (through its own hyper
+//! client) against hand-written reqwest code that sends the same bytes to the same
 //! server and reads the answer the same way (`User::from_json`). The server answers
 //! every request at once with the same 2 KB user, so what differs is the client.
 //! Then memory: 10,000 sequential updates through one client, resident set size after
@@ -117,7 +117,6 @@ fn main() {
     let clerk = Clerk::builder(SecretKey::new(KEY).unwrap())
         .base_url(&format!("http://{addr}"))
         .unwrap()
-        .http_client(http.clone())
         .retry(RetryPolicy::default())
         .build()
         .unwrap();

@@ -745,31 +745,217 @@ async fn a_redirect_is_never_taken_for_an_answer() {
         .unwrap_err();
     assert_eq!(error.status(), Some(303), "{error:?}");
     assert_eq!(fake.requests().len(), 1);
-    // An app's own client that follows redirects turns the PATCH into a GET, which
-    // answers with a user: refused all the same.
-    let following = clerk_metadata_tests::loopback_http();
-    let clerk = fake
-        .client_builder()
-        .http_client(following)
-        .build()
+    assert_eq!(fake.user(&id).unwrap()["first_name"], "John");
+}
+
+/// A loopback server that answers every request with `{}` and keeps the bodies it
+/// received.
+async fn recording_server() -> (
+    std::net::SocketAddr,
+    std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>,
+) {
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = received.clone();
+    let app = axum::Router::new().fallback(move |body: axum::body::Bytes| {
+        let keep = keep.clone();
+        async move {
+            keep.lock().unwrap().push(body.to_vec());
+            "{}"
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (addr, received)
+}
+
+#[tokio::test]
+async fn a_307_to_another_origin_sends_nothing_there() {
+    let (fake, id) = fake_with_user();
+    let (elsewhere, received) = recording_server().await;
+    // The recorder works: a plain request reaches it.
+    clerk_metadata_tests::loopback_http()
+        .post(format!("http://{elsewhere}/probe"))
+        .body("probe")
+        .send()
+        .await
         .unwrap();
-    fake.inject(Fault::redirect(format!("/v1/users/{id}?followed")), 1);
-    let error = clerk
+    assert_eq!(received.lock().unwrap().len(), 1);
+    let location = format!("http://{elsewhere}/v1/users/{id}/metadata");
+    fake.inject(Fault::raw(307, Vec::new()).header("location", location), 1);
+    let secret = "cus_RedirectedPrivateValue";
+    let error = fake
+        .client()
+        .unwrap()
         .users::<AppUser>()
-        .update(&id, UserUpdate::<Backend>::new().first_name("Redirected"))
+        .update_metadata(
+            &id,
+            AppUserPatch::<Backend>::new().stripe_customer_id(secret),
+        )
         .await
         .unwrap_err();
-    let Error::Transport(transport) = &error else {
+    // The 307 is the answer: nothing went to the other origin, nothing was retried.
+    assert_eq!(error.status(), Some(307), "{error:?}");
+    assert_eq!(received.lock().unwrap().len(), 1);
+    assert_eq!(fake.requests().len(), 1);
+    for text in every_text(&error) {
+        assert!(!text.contains(secret), "{text}");
+    }
+    assert_eq!(
+        fake.user(&id).unwrap()["private_metadata"]["stripe_customer_id"],
+        "cus_NffrFeUfNV2Hib"
+    );
+}
+
+#[tokio::test]
+async fn secret_keys_are_scrubbed_from_every_body_kept_in_an_error() {
+    let (fake, id) = fake_with_user();
+    let users = no_retries(&fake).users::<AppUser>();
+    let suffix = "FakeClerkSecretKeyForTestsOnly0000";
+    // A proxy that echoes the request headers, and other keys it saw.
+    let echo = format!(
+        "<html>authorization: Bearer sk_test_{suffix}\nx-key: {suffix}\nother: sk_live_Other4eC39HqLyjWDarjtT1zdp7dc</html>"
+    );
+    fake.inject(Fault::raw(502, echo), 1);
+    let error = users.get(&id).await.unwrap_err();
+    let Error::Clerk(failure) = &error else {
         panic!("{error:?}")
     };
-    assert_eq!(transport.kind(), TransportKind::Redirected);
-    let methods: Vec<_> = fake
-        .requests()
-        .iter()
-        .map(|r| r.method().to_owned())
-        .collect();
-    assert_eq!(methods, ["PATCH", "PATCH", "GET"]);
-    assert_eq!(fake.user(&id).unwrap()["first_name"], "John");
+    let ApiError::Unrecognized { body, .. } = &failure.error else {
+        panic!("{failure:?}")
+    };
+    let body = String::from_utf8(body.clone()).unwrap();
+    assert_eq!(
+        body,
+        "<html>authorization: Bearer [redacted]\nx-key: [redacted]\nother: [redacted]</html>"
+    );
+    // Clerk's envelope: another instance's key in a message, a `meta` key and value.
+    let envelope = json!({
+        "errors": [{"code": "x", "message": "key sk_live_Other4eC39HqLyjWDarjtT1zdp7dc",
+            "long_message": format!("suffix {suffix}"),
+            "meta": {"param_name": "first_name", "sk_test_Abc123": ["sk_test_Def456"]}}],
+        "clerk_trace_id": "t",
+    });
+    fake.inject(Fault::raw(422, envelope.to_string()), 1);
+    let error = users
+        .update(&id, UserUpdate::<Backend>::new().first_name("J"))
+        .await
+        .unwrap_err();
+    let Error::Clerk(failure) = &error else {
+        panic!("{error:?}")
+    };
+    let ApiError::Clerk { errors, .. } = &failure.error else {
+        panic!("{failure:?}")
+    };
+    let first = &errors.errors[0];
+    assert_eq!(first.message, "key [redacted]");
+    assert_eq!(first.long_message.as_deref(), Some("suffix [redacted]"));
+    assert_eq!(
+        first.meta.as_ref().unwrap()["[redacted]"],
+        json!(["[redacted]"])
+    );
+    // Not a request that wrote private metadata: Clerk's text is kept.
+    assert!(!failure.withheld);
+    assert_eq!(first.param_name(), Some("first_name"));
+}
+
+#[tokio::test]
+async fn clerks_text_is_withheld_when_the_request_wrote_private_metadata() {
+    use axum::response::IntoResponse;
+    use http_body_util::BodyExt;
+    let (fake, id) = fake_with_user();
+    let users = no_retries(&fake).users::<AppUser>();
+    let secret = "cus_EchoedPrivateValue77";
+    // Clerk's 422 that quotes the value sent, in each of its texts.
+    let envelope = json!({
+        "errors": [{"code": "form_param_format_invalid",
+            "message": format!("{secret} is not valid"),
+            "long_message": format!("private_metadata.stripe_customer_id {secret} is not valid"),
+            "meta": {"param_name": "private_metadata", "value": secret}},
+            {"code": "form_param_unknown", "message": secret,
+            "meta": {"param_name": format!("private_metadata.{secret}")}}],
+        "meta": {"echo": secret},
+        "clerk_trace_id": "trace_withheld",
+    });
+    let patch = || AppUserPatch::<Backend>::new().stripe_customer_id(secret);
+    fake.inject_on(
+        "PATCH",
+        "/metadata",
+        Fault::raw(422, envelope.to_string()),
+        1,
+    );
+    let error = users.update_metadata(&id, patch()).await.unwrap_err();
+    let Error::Clerk(failure) = &error else {
+        panic!("{error:?}")
+    };
+    assert!(failure.withheld);
+    assert_eq!(failure.trace_id(), Some("trace_withheld"));
+    let codes: Vec<_> = failure.error.codes().collect();
+    assert_eq!(codes, ["form_param_format_invalid", "form_param_unknown"]);
+    let ApiError::Clerk { errors, .. } = &failure.error else {
+        panic!("{failure:?}")
+    };
+    // The field at fault is named when it is one the request sent at the top level.
+    assert_eq!(errors.errors[0].param_name(), Some("private_metadata"));
+    assert_eq!(errors.errors[1].param_name(), None);
+    let mut texts = every_text(&error);
+    texts.push(format!("{:?}", failure.error));
+    texts.push(
+        serde_json::to_string(
+            &errors
+                .errors
+                .iter()
+                .map(|e| {
+                    json!({
+        "message": e.message, "long": e.long_message, "meta": e.meta})
+                })
+                .collect::<Vec<_>>(),
+        )
+        .unwrap(),
+    );
+    texts.push(format!("{:?}", errors.meta));
+    // A proxy's page that echoes the body, in a partial update (profile applied).
+    fake.inject_on(
+        "PATCH",
+        "/metadata",
+        Fault::raw(400, format!("<pre>{secret}</pre>")),
+        1,
+    );
+    let partial = users
+        .update(
+            &id,
+            UserUpdate::<Backend>::new()
+                .first_name("P")
+                .metadata(patch()),
+        )
+        .await
+        .unwrap_err();
+    let Error::Partial(inner) = &partial else {
+        panic!("{partial:?}")
+    };
+    let Error::Clerk(failure) = &inner.cause else {
+        panic!("{partial:?}")
+    };
+    assert!(failure.withheld);
+    assert!(matches!(&failure.error, ApiError::Unrecognized { body, .. } if body.is_empty()));
+    texts.extend(every_text(&partial));
+    // The axum answer of each.
+    for error in [error, partial] {
+        let answer = error.into_response();
+        let body = answer.into_body().collect().await.unwrap().to_bytes();
+        let body = String::from_utf8(body.to_vec()).unwrap();
+        texts.push(body);
+    }
+    assert!(
+        texts[texts.len() - 2].contains("form_param_format_invalid"),
+        "{texts:?}"
+    );
+    for text in &texts {
+        assert!(
+            !text.contains(secret) && !text.contains("EchoedPrivate"),
+            "{text}"
+        );
+    }
 }
 
 #[test]

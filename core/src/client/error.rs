@@ -52,8 +52,12 @@ impl fmt::Display for Step {
 
 /// An error of a client call. Each variant says what happened to the user's data.
 ///
-/// No variant holds or prints the secret key, a request body or a response body that
-/// is not Clerk's error envelope; Clerk's messages are escaped and cut.
+/// No variant holds or prints the secret key (or any `sk_live_…`/`sk_test_…` token:
+/// they are scrubbed from Clerk's answers) or a request body, and none prints a
+/// response body that is not Clerk's error envelope; Clerk's messages are escaped and
+/// cut. When the failed request wrote private metadata, Clerk's messages, `meta` and
+/// any other body are not kept at all, only its error codes (see
+/// [`ClerkFailure::withheld`]): they may quote the value sent.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -161,7 +165,8 @@ pub struct ClerkFailure {
     /// The request that failed.
     pub step: Step,
     /// The answer: status and Clerk's typed errors (with the trace ID), or a body of
-    /// another shape, kept whole.
+    /// another shape; secret keys scrubbed, and Clerk's text withheld if
+    /// [`withheld`](Self::withheld).
     pub error: ApiError,
     /// Clerk's `Retry-After`, if it sent one.
     pub retry_after: Option<Duration>,
@@ -171,6 +176,13 @@ pub struct ClerkFailure {
     /// broke off or timed out, or a gateway answered 500, 502 or 504 (which may come
     /// after the write landed). Always `false` for a read.
     pub may_have_applied: bool,
+    /// Whether Clerk's text was withheld because the request wrote private metadata
+    /// (which Clerk's messages may quote): each error keeps its code, and its
+    /// `meta.param_name` if that is a top-level field of the request (such as
+    /// `private_metadata`), but its message reads "message withheld", its long message
+    /// and other `meta` are dropped, and a body that is not Clerk's envelope is
+    /// emptied. Secret keys are scrubbed from every error whatever this says.
+    pub withheld: bool,
 }
 
 impl ClerkFailure {
@@ -192,6 +204,9 @@ impl fmt::Display for ClerkFailure {
         if let Some(after) = self.retry_after {
             write!(f, " (retry after {} s)", after.as_secs())?;
         }
+        if self.withheld && matches!(self.error, ApiError::Unrecognized { .. }) {
+            f.write_str(" (its body withheld: the request wrote private metadata)")?;
+        }
         Ok(())
     }
 }
@@ -206,9 +221,6 @@ pub enum TransportKind {
     Timeout,
     /// The connection broke before the whole answer came.
     Interrupted,
-    /// The answer came from another URL than the one asked (a redirect, which this
-    /// client does not follow): it is not Clerk's answer to the request.
-    Redirected,
     /// The answer was larger than any user (over 4 MiB) and was not read.
     TooLarge,
 }
@@ -269,9 +281,6 @@ impl fmt::Display for TransportError {
             TransportKind::Connect => "could not connect to Clerk",
             TransportKind::Timeout => "Clerk did not answer in time",
             TransportKind::Interrupted => "the connection to Clerk broke before the answer",
-            TransportKind::Redirected => {
-                "the answer came from another URL (a redirect, which is not followed)"
-            }
             TransportKind::TooLarge => "the answer was larger than 4 MiB",
         };
         write!(f, "{} failed: {what}", self.step)?;

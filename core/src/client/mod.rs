@@ -34,13 +34,19 @@
 //! - [`Clerk`] is cheap to clone: clones share one configuration and one connection
 //!   pool.
 //!
-//! TLS is rustls (with the *ring* provider and the platform's certificate verifier);
-//! the `native-tls` feature uses the platform's TLS library instead.
+//! The transport is hyper's HTTP/1.1 client on tokio. It follows no redirect (a
+//! `3xx` is Clerk's answer, an error), uses no proxy, and reads at most 4 MiB of an
+//! answer. TLS is rustls with the platform's certificate verifier, on the crypto
+//! provider the app installed as rustls's process default if it did, else *ring*
+//! (feature `ring`, a default feature) or aws-lc-rs (feature `aws-lc-rs`); the
+//! `native-tls` feature uses the platform's TLS library instead. The crate turns on no
+//! feature of the app's own HTTP client (it does not depend on reqwest).
 
 mod error;
 mod key;
 mod retry;
 mod send;
+mod transport;
 
 use core::fmt;
 use core::marker::PhantomData;
@@ -77,12 +83,12 @@ pub struct Clerk {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    http: transport::HttpClient,
     /// Kept to scrub it from error answers that echo the request.
     key: SecretKey,
     /// The base URL without a trailing `/`.
     base: String,
-    authorization: reqwest::header::HeaderValue,
+    authorization: http::HeaderValue,
     version: ApiVersion,
     retry: RetryPolicy,
     timeout: Option<Duration>,
@@ -110,9 +116,7 @@ impl Clerk {
         ClerkBuilder {
             key,
             base: DEFAULT_BASE_URL.to_owned(),
-            localhost_port: None,
             version: ApiVersion::LATEST,
-            http: None,
             retry: RetryPolicy::default(),
             timeout: Some(ClerkBuilder::DEFAULT_TIMEOUT),
             rules: Rules::default(),
@@ -131,7 +135,7 @@ impl Clerk {
     #[cfg(feature = "session")]
     pub(crate) async fn get_jwks(&self) -> Result<Vec<u8>, Error> {
         let start = tokio::time::Instant::now();
-        self.send(Step::GetJwks, reqwest::Method::GET, "/v1/jwks", None, start)
+        self.send(Step::GetJwks, http::Method::GET, "/v1/jwks", None, start)
             .await
     }
 
@@ -176,11 +180,7 @@ impl fmt::Debug for Clerk {
 pub struct ClerkBuilder {
     key: SecretKey,
     base: String,
-    /// For a base URL on `localhost`: its port, so the client made here sends to
-    /// 127.0.0.1 whatever name resolution says.
-    localhost_port: Option<u16>,
     version: ApiVersion,
-    http: Option<reqwest::Client>,
     retry: RetryPolicy,
     timeout: Option<Duration>,
     rules: Rules,
@@ -197,7 +197,7 @@ impl ClerkBuilder {
     /// `localhost`): the secret key is never sent in clear text over a network. It may
     /// have a path prefix, and no query, fragment or credentials.
     pub fn base_url(mut self, url: &str) -> Result<Self, ConfigError> {
-        let parsed = reqwest::Url::parse(url).map_err(|_| ConfigError::BaseUrl("not a URL"))?;
+        let parsed = url::Url::parse(url).map_err(|_| ConfigError::BaseUrl("not a URL"))?;
         let host = parsed
             .host_str()
             .ok_or(ConfigError::BaseUrl("it has no host"))?;
@@ -225,11 +225,6 @@ impl ClerkBuilder {
         if !parsed.username().is_empty() || parsed.password().is_some() {
             return Err(ConfigError::BaseUrl("it may not hold credentials"));
         }
-        self.localhost_port = if host.eq_ignore_ascii_case("localhost") {
-            parsed.port_or_known_default()
-        } else {
-            None
-        };
         self.base = parsed.as_str().trim_end_matches('/').to_owned();
         Ok(self)
     }
@@ -238,7 +233,6 @@ impl ClerkBuilder {
     #[cfg(feature = "testing")]
     pub(crate) fn loopback_base(mut self, base: String) -> Self {
         self.base = base;
-        self.localhost_port = None;
         self
     }
 
@@ -247,20 +241,6 @@ impl ClerkBuilder {
     #[must_use]
     pub fn api_version(mut self, version: ApiVersion) -> Self {
         self.version = version;
-        self
-    }
-
-    /// Sends through the app's own `reqwest::Client` (its pool, proxy and TLS
-    /// settings) instead of one made for this client.
-    ///
-    /// The client made here follows no redirect and uses no proxy; with the app's own
-    /// client, that is the app's to set. An answer from another URL than the one asked
-    /// (a followed redirect) is refused all the same
-    /// ([`TransportKind::Redirected`]), and a proxy set for a plain-`http` loopback
-    /// base would see the key.
-    #[must_use]
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
         self
     }
 
@@ -289,12 +269,9 @@ impl ClerkBuilder {
 
     /// The client.
     pub fn build(self) -> Result<Clerk, ConfigError> {
-        let http = match self.http {
-            Some(http) => http,
-            None => http_client(self.localhost_port)?,
-        };
+        let http = transport::http_client()?;
         let mut authorization =
-            reqwest::header::HeaderValue::try_from(format!("Bearer {}", self.key.expose()))
+            http::HeaderValue::try_from(format!("Bearer {}", self.key.expose()))
                 .map_err(|_| ConfigError::SecretKey(InvalidSecretKey::Characters))?;
         authorization.set_sensitive(true);
         Ok(Clerk {
@@ -322,38 +299,6 @@ impl fmt::Debug for ClerkBuilder {
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
     }
-}
-
-/// The `reqwest::Client` made when the app gives none: rustls on *ring* with the
-/// platform's verifier, or the platform's TLS with the `native-tls` feature; no
-/// redirects (a 303 would turn a write into a read that looks like success), no proxy
-/// (the key goes only where the base URL says), and `localhost` pinned to 127.0.0.1.
-fn http_client(localhost_port: Option<u16>) -> Result<reqwest::Client, ConfigError> {
-    let mut builder = reqwest::Client::builder()
-        .user_agent(USER_AGENT)
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy();
-    if let Some(port) = localhost_port {
-        builder = builder.resolve(
-            "localhost",
-            std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, port)),
-        );
-    }
-    #[cfg(feature = "native-tls")]
-    let builder = builder.tls_backend_native();
-    #[cfg(not(feature = "native-tls"))]
-    let builder = {
-        use rustls_platform_verifier::BuilderVerifierExt;
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let tls = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| ConfigError::Http(Box::new(e)))?
-            .with_platform_verifier()
-            .map_err(|e| ConfigError::Http(Box::new(e)))?
-            .with_no_client_auth();
-        builder.tls_backend_preconfigured(tls)
-    };
-    builder.build().map_err(|e| ConfigError::Http(Box::new(e)))
 }
 
 const USER_AGENT: &str = concat!("clerk-metadata/", env!("CARGO_PKG_VERSION"));
@@ -387,7 +332,7 @@ impl<S: UserMetadata> Users<S> {
         let start = tokio::time::Instant::now();
         let body = self
             .clerk
-            .send(Step::GetUser, reqwest::Method::GET, &path, None, start)
+            .send(Step::GetUser, http::Method::GET, &path, None, start)
             .await?;
         User::from_json(&body).map_err(|error| {
             Error::NotAUser(NotAUser {
@@ -432,14 +377,17 @@ impl<S: UserMetadata> Users<S> {
                 (Method::Patch, true) => Step::MergeMetadata,
             };
             let method = match request.method() {
-                Method::Patch => reqwest::Method::PATCH,
-                Method::Put => reqwest::Method::PUT,
+                Method::Patch => http::Method::PATCH,
+                Method::Put => http::Method::PUT,
             };
             let content_type = request.body_kind().content_type();
             let path = request.path().to_owned();
+            let bytes: bytes::Bytes = request.into_body().into();
+            let private_keys = send::private_metadata_keys(&bytes);
             let body = Body {
                 content_type,
-                bytes: request.into_body().into(),
+                bytes,
+                private_keys,
             };
             match self
                 .clerk

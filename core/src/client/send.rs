@@ -4,6 +4,7 @@ use std::hash::BuildHasher;
 use std::time::SystemTime;
 
 use bytes::Bytes;
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use tokio::time::Instant;
 
 use super::Clerk;
@@ -22,6 +23,9 @@ pub(crate) const ANSWER_LIMIT: usize = 4 * 1024 * 1024;
 pub(crate) struct Body {
     pub(crate) content_type: &'static str,
     pub(crate) bytes: Bytes,
+    /// If the body writes private metadata, its top-level keys (see
+    /// [`private_metadata_keys`]): Clerk's text in an error answer is then withheld.
+    pub(crate) private_keys: Option<Vec<String>>,
 }
 
 /// A random number in `0.0..1.0` for the backoff's jitter: std's per-map random hash
@@ -31,52 +35,81 @@ fn jitter() -> f64 {
     (bits >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// How a send that got no answer failed.
-fn classify(error: &reqwest::Error) -> TransportKind {
-    if error.is_timeout() {
-        TransportKind::Timeout
-    } else if error.is_redirect() {
-        TransportKind::Redirected
-    } else if error.is_connect() {
-        TransportKind::Connect
-    } else {
-        TransportKind::Interrupted
-    }
-}
-
 /// Whether an answer with `status` to a write leaves it possibly applied: a gateway's
 /// error or timeout, or a server error, may come after the write landed.
 fn status_may_have_applied(status: u16) -> bool {
     matches!(status, 500 | 502 | 504)
 }
 
-/// Why reading an answer failed.
-enum ReadFailure {
-    TooLarge,
-    Broken(reqwest::Error),
+/// If a JSON request body writes private metadata (has a top-level
+/// `private_metadata`), its top-level keys; a body that is not a JSON object counts
+/// as writing it if it names it anywhere.
+pub(crate) fn private_metadata_keys(body: &[u8]) -> Option<Vec<String>> {
+    match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(body) {
+        Ok(map) => map
+            .contains_key("private_metadata")
+            .then(|| map.keys().cloned().collect()),
+        Err(_) => body
+            .windows(b"private_metadata".len())
+            .any(|w| w == b"private_metadata")
+            .then(Vec::new),
+    }
 }
 
-/// Reads an answer's body, up to [`ANSWER_LIMIT`].
-async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, ReadFailure> {
-    if response
-        .content_length()
-        .is_some_and(|n| n > ANSWER_LIMIT as u64)
+/// What one attempt came to.
+enum Attempt {
+    /// An answer, read whole.
+    Answer {
+        status: u16,
+        retry_after: Option<std::time::Duration>,
+        body: Vec<u8>,
+    },
+    /// No answer: the request failed (connecting, or later).
+    NoAnswer(hyper_util::client::legacy::Error),
+    /// The answer broke off.
+    Broken(Box<dyn std::error::Error + Send + Sync>),
+    /// The answer was larger than [`ANSWER_LIMIT`].
+    TooLarge,
+    /// The attempt took longer than the timeout.
+    Timeout,
+}
+
+/// Sends `request` and reads its answer, up to [`ANSWER_LIMIT`].
+async fn attempt(
+    http: &super::transport::HttpClient,
+    request: http::Request<Full<Bytes>>,
+) -> Attempt {
+    let response = match http.request(request).await {
+        Ok(response) => response,
+        Err(error) => return Attempt::NoAnswer(error),
+    };
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get(http::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, SystemTime::now()));
+    let too_large = response
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|n| n > ANSWER_LIMIT as u64);
+    if too_large {
+        return Attempt::TooLarge;
+    }
+    match Limited::new(response.into_body(), ANSWER_LIMIT)
+        .collect()
+        .await
     {
-        return Err(ReadFailure::TooLarge);
+        Ok(body) => Attempt::Answer {
+            status,
+            retry_after,
+            body: body.to_bytes().to_vec(),
+        },
+        Err(error) if error.is::<LengthLimitError>() => Attempt::TooLarge,
+        Err(error) => Attempt::Broken(error),
     }
-    let mut body = Vec::with_capacity(
-        response
-            .content_length()
-            .map_or(0, |n| n as usize)
-            .min(ANSWER_LIMIT),
-    );
-    while let Some(chunk) = response.chunk().await.map_err(ReadFailure::Broken)? {
-        if body.len() + chunk.len() > ANSWER_LIMIT {
-            return Err(ReadFailure::TooLarge);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
 
 impl Clerk {
@@ -86,101 +119,146 @@ impl Clerk {
     pub(crate) async fn send(
         &self,
         step: Step,
-        method: reqwest::Method,
+        method: http::Method,
         path: &str,
         body: Option<&Body>,
         start: Instant,
     ) -> Result<Vec<u8>, Error> {
         let inner = &*self.inner;
         let url = format!("{}{path}", inner.base);
-        let mut attempt = 0u32;
+        let uri = http::Uri::try_from(url.as_str()).map_err(|e| {
+            // The base URL was checked and the path is built from checked parts.
+            Error::Transport(TransportError::new(
+                step,
+                TransportKind::Connect,
+                0,
+                false,
+                e,
+            ))
+        })?;
+        let mut attempt_no = 0u32;
         // Whether any attempt so far may have been applied by Clerk.
         let mut maybe_applied = false;
         loop {
-            attempt += 1;
-            let mut request = inner
-                .http
-                .request(method.clone(), &url)
-                .header(reqwest::header::AUTHORIZATION, inner.authorization.clone())
-                .header(CLERK_API_VERSION, inner.version.as_str());
-            if let Some(body) = body {
-                request = request
-                    .header(reqwest::header::CONTENT_TYPE, body.content_type)
-                    .body(body.bytes.clone());
-            }
-            if let Some(timeout) = inner.timeout {
-                request = request.timeout(timeout);
-            }
-            let (outcome, error) = match request.send().await {
-                // An app's own client may follow redirects: an answer from elsewhere
-                // is not Clerk's answer to this request (a 303 turns a write into a
-                // read), whatever it says.
-                Ok(response) if response.url().as_str() != url => {
-                    let kind = TransportKind::Redirected;
+            attempt_no += 1;
+            let mut request = http::Request::builder()
+                .method(method.clone())
+                .uri(uri.clone())
+                .header(http::header::AUTHORIZATION, inner.authorization.clone())
+                .header(CLERK_API_VERSION, inner.version.as_str())
+                .header(http::header::USER_AGENT, super::USER_AGENT);
+            let bytes = match body {
+                Some(body) => {
+                    request = request.header(http::header::CONTENT_TYPE, body.content_type);
+                    body.bytes.clone()
+                }
+                None => Bytes::new(),
+            };
+            let request = request.body(Full::new(bytes)).map_err(|e| {
+                Error::Transport(TransportError::new(
+                    step,
+                    TransportKind::Connect,
+                    attempt_no,
+                    maybe_applied,
+                    e,
+                ))
+            })?;
+            let sent = attempt(&inner.http, request);
+            let result = match inner.timeout {
+                Some(timeout) => tokio::time::timeout(timeout, sent)
+                    .await
+                    .unwrap_or(Attempt::Timeout),
+                None => sent.await,
+            };
+            let attempt = attempt_no;
+            let (outcome, error) = match result {
+                Attempt::Answer {
+                    status,
+                    body: bytes,
+                    ..
+                } if (200..300).contains(&status) => {
+                    tracing::debug!(
+                        target: "clerk_metadata::client",
+                        method = %method, path, status, attempt,
+                        "clerk request"
+                    );
+                    return Ok(bytes);
+                }
+                Attempt::Answer {
+                    status,
+                    retry_after,
+                    body: bytes,
+                } => {
+                    maybe_applied |= step.writes() && status_may_have_applied(status);
+                    let mut error = ApiError::from_response(status, &bytes);
+                    error.redact(inner.key.expose());
+                    let private_keys = body.and_then(|b| b.private_keys.as_deref());
+                    if let Some(keys) = private_keys {
+                        error.withhold(keys);
+                    }
+                    let failure = ClerkFailure {
+                        step,
+                        error,
+                        retry_after,
+                        attempts: attempt,
+                        may_have_applied: maybe_applied,
+                        withheld: private_keys.is_some(),
+                    };
+                    tracing::debug!(
+                        target: "clerk_metadata::client",
+                        method = %method, path, status, attempt,
+                        trace_id = %escaped(failure.trace_id().unwrap_or(""), KEY_CHARS),
+                        "clerk request failed"
+                    );
+                    let outcome = Outcome::Status {
+                        status,
+                        retry_after,
+                    };
+                    (Some(outcome), Error::Clerk(failure))
+                }
+                Attempt::TooLarge => {
+                    let kind = TransportKind::TooLarge;
                     self.log_no_answer(&method, path, attempt, kind);
-                    let error = TransportError::new(step, kind, attempt, true, "redirected");
+                    let error = TransportError::new(
+                        step,
+                        kind,
+                        attempt,
+                        true,
+                        "the answer is larger than 4 MiB",
+                    );
                     return Err(Error::Transport(error));
                 }
-                Ok(response) => {
-                    let status = response.status().as_u16();
-                    let retry_after = response
-                        .headers()
-                        .get(reqwest::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| parse_retry_after(v, SystemTime::now()));
-                    match read_body(response).await {
-                        Ok(bytes) if (200..300).contains(&status) => {
-                            tracing::debug!(
-                                target: "clerk_metadata::client",
-                                method = %method, path, status, attempt,
-                                "clerk request"
-                            );
-                            return Ok(bytes);
-                        }
-                        Ok(bytes) => {
-                            maybe_applied |= step.writes() && status_may_have_applied(status);
-                            let mut error = ApiError::from_response(status, &bytes);
-                            error.redact(inner.key.expose());
-                            let failure = ClerkFailure {
-                                step,
-                                error,
-                                retry_after,
-                                attempts: attempt,
-                                may_have_applied: maybe_applied,
-                            };
-                            tracing::debug!(
-                                target: "clerk_metadata::client",
-                                method = %method, path, status, attempt,
-                                trace_id = %escaped(failure.trace_id().unwrap_or(""), KEY_CHARS),
-                                "clerk request failed"
-                            );
-                            let outcome = Outcome::Status {
-                                status,
-                                retry_after,
-                            };
-                            (Some(outcome), Error::Clerk(failure))
-                        }
-                        Err(ReadFailure::TooLarge) => {
-                            let kind = TransportKind::TooLarge;
-                            self.log_no_answer(&method, path, attempt, kind);
-                            let error = TransportError::new(
-                                step,
-                                kind,
-                                attempt,
-                                true,
-                                "the answer is larger than 4 MiB",
-                            );
-                            return Err(Error::Transport(error));
-                        }
-                        Err(ReadFailure::Broken(error)) => {
-                            maybe_applied = true;
-                            self.transport(step, &method, path, attempt, maybe_applied, error)
-                        }
-                    }
+                Attempt::Broken(error) => {
+                    maybe_applied = true;
+                    let kind = TransportKind::Interrupted;
+                    self.log_no_answer(&method, path, attempt, kind);
+                    let error = TransportError::new(step, kind, attempt, maybe_applied, error);
+                    (Some(Outcome::Interrupted), Error::Transport(error))
                 }
-                Err(error) => {
-                    maybe_applied |= !matches!(classify(&error), TransportKind::Connect);
-                    self.transport(step, &method, path, attempt, maybe_applied, error)
+                Attempt::Timeout => {
+                    maybe_applied = true;
+                    let kind = TransportKind::Timeout;
+                    self.log_no_answer(&method, path, attempt, kind);
+                    let error = TransportError::new(
+                        step,
+                        kind,
+                        attempt,
+                        maybe_applied,
+                        "no answer within the timeout",
+                    );
+                    (Some(Outcome::Timeout), Error::Transport(error))
+                }
+                Attempt::NoAnswer(error) => {
+                    let (kind, outcome) = if error.is_connect() {
+                        (TransportKind::Connect, Outcome::Connect)
+                    } else {
+                        maybe_applied = true;
+                        (TransportKind::Interrupted, Outcome::Interrupted)
+                    };
+                    self.log_no_answer(&method, path, attempt, kind);
+                    // hyper's errors name no header, body or URL.
+                    let error = TransportError::new(step, kind, attempt, maybe_applied, error);
+                    (Some(outcome), Error::Transport(error))
                 }
             };
             let Some(outcome) = outcome else {
@@ -204,43 +282,11 @@ impl Clerk {
         }
     }
 
-    fn log_no_answer(
-        &self,
-        method: &reqwest::Method,
-        path: &str,
-        attempt: u32,
-        kind: TransportKind,
-    ) {
+    fn log_no_answer(&self, method: &http::Method, path: &str, attempt: u32, kind: TransportKind) {
         tracing::debug!(
             target: "clerk_metadata::client",
             method = %method, path, attempt, kind = ?kind,
             "clerk request got no answer"
         );
-    }
-
-    /// A send that got no (whole) answer: its outcome for the retry decision (`None`:
-    /// not to be retried), and its error.
-    fn transport(
-        &self,
-        step: Step,
-        method: &reqwest::Method,
-        path: &str,
-        attempt: u32,
-        maybe_applied: bool,
-        error: reqwest::Error,
-    ) -> (Option<Outcome>, Error) {
-        let kind = classify(&error);
-        self.log_no_answer(method, path, attempt, kind);
-        let outcome = match kind {
-            TransportKind::Connect => Some(Outcome::Connect),
-            TransportKind::Timeout => Some(Outcome::Timeout),
-            TransportKind::Interrupted => Some(Outcome::Interrupted),
-            // Never retried: a redirect is not Clerk's answer, and a limit would
-            // hold again.
-            TransportKind::Redirected | TransportKind::TooLarge => None,
-        };
-        // reqwest's message names no header or body; its URL is left out too.
-        let error = TransportError::new(step, kind, attempt, maybe_applied, error.without_url());
-        (outcome, Error::Transport(error))
     }
 }

@@ -68,8 +68,11 @@ pub struct ClerkErrors {
     pub clerk_trace_id: Option<String>,
 }
 
-/// A failed Clerk response, read from its status and body. Nothing is lost: a body
-/// that is not `ClerkErrors` is kept as it came.
+/// A failed Clerk response, read from its status and body. A body that is not
+/// `ClerkErrors` is kept as it came by [`ApiError::from_response`]; the client scrubs
+/// secret keys from every error it returns, and withholds Clerk's text when the request
+/// wrote private metadata (see
+/// [`ClerkFailure::withheld`](crate::client::ClerkFailure::withheld)).
 ///
 /// `Display` and `Debug` show Clerk's codes and messages with control and invisible
 /// characters escaped and long text cut, and never an unrecognized body (a proxy's page
@@ -83,11 +86,13 @@ pub enum ApiError {
         /// The parsed body.
         errors: ClerkErrors,
     },
-    /// A body of another shape (a proxy's HTML page, an empty body, …), kept whole.
+    /// A body of another shape (a proxy's HTML page, an empty body, …).
     Unrecognized {
         /// The HTTP status.
         status: u16,
-        /// The body, as received.
+        /// The body as received, except that the client scrubs secret keys from it
+        /// (`[redacted]`) and empties it when the request wrote private metadata (see
+        /// [`ClerkFailure::withheld`](crate::client::ClerkFailure::withheld)).
         body: Vec<u8>,
     },
 }
@@ -115,51 +120,58 @@ impl ApiError {
         }
     }
 
-    /// Replaces every occurrence of `secret` in the error's text (codes, messages,
-    /// `meta`, the trace ID) with `[redacted]`: a proxy or a gateway that echoes the
-    /// request must not carry the key into a message.
+    /// Scrubs secret keys from everything the error keeps (codes, messages, `meta`,
+    /// the trace ID, an unrecognized body): every `sk_live_…` or `sk_test_…` token, and
+    /// the part of `secret` after its prefix wherever it stands alone, become
+    /// `[redacted]`. A proxy or a gateway that echoes the request must not carry the key
+    /// into an error.
     #[cfg(feature = "client")]
     pub(crate) fn redact(&mut self, secret: &str) {
-        fn scrub(text: &mut String, secret: &str) {
-            if !secret.is_empty() && text.contains(secret) {
-                *text = text.replace(secret, "[redacted]");
+        let suffix = secret
+            .strip_prefix("sk_live_")
+            .or_else(|| secret.strip_prefix("sk_test_"))
+            .unwrap_or(secret);
+        let scrub = |text: &mut String| {
+            if let Some(clean) = redacted(text.as_bytes(), suffix) {
+                // Only ASCII was replaced by ASCII: still UTF-8.
+                *text = String::from_utf8_lossy(&clean).into_owned();
             }
-        }
-        fn scrub_value(value: &mut Value, secret: &str) {
-            match value {
-                Value::String(text) => scrub(text, secret),
-                Value::Array(items) => items.iter_mut().for_each(|v| scrub_value(v, secret)),
-                Value::Object(map) => scrub_map(map, secret),
-                _ => {}
-            }
-        }
-        fn scrub_map(map: &mut Map<String, Value>, secret: &str) {
-            if map.keys().any(|k| k.contains(secret)) {
-                *map = std::mem::take(map)
-                    .into_iter()
-                    .map(|(k, v)| (k.replace(secret, "[redacted]"), v))
-                    .collect();
-            }
-            map.values_mut().for_each(|v| scrub_value(v, secret));
-        }
-        let ApiError::Clerk { errors, .. } = self else {
-            return;
         };
-        for error in &mut errors.errors {
-            scrub(&mut error.code, secret);
-            scrub(&mut error.message, secret);
-            if let Some(long) = &mut error.long_message {
-                scrub(long, secret);
-            }
-            if let Some(meta) = &mut error.meta {
-                scrub_map(meta, secret);
+        match self {
+            ApiError::Clerk { errors, .. } => errors.visit_text(scrub),
+            ApiError::Unrecognized { body, .. } => {
+                if let Some(clean) = redacted(body, suffix) {
+                    *body = clean;
+                }
             }
         }
-        if let Some(meta) = &mut errors.meta {
-            scrub_map(meta, secret);
-        }
-        if let Some(trace) = &mut errors.clerk_trace_id {
-            scrub(trace, secret);
+    }
+
+    /// Withholds what Clerk's answer may have echoed from a request that wrote private
+    /// metadata: each error keeps its code, its message becomes [`WITHHELD`], and its
+    /// long message and `meta` are dropped, except a `param_name` that is one of
+    /// `request_keys` (the top-level keys of the request, such as `private_metadata`);
+    /// the response's `meta` is dropped; an unrecognized body is emptied.
+    #[cfg(feature = "client")]
+    pub(crate) fn withhold(&mut self, request_keys: &[String]) {
+        match self {
+            ApiError::Clerk { errors, .. } => {
+                for error in &mut errors.errors {
+                    let param = error
+                        .param_name()
+                        .filter(|p| request_keys.iter().any(|k| k == p))
+                        .map(str::to_owned);
+                    error.message = WITHHELD.to_owned();
+                    error.long_message = None;
+                    error.meta = param.map(|p| {
+                        let mut meta = Map::new();
+                        meta.insert("param_name".to_owned(), Value::String(p));
+                        meta
+                    });
+                }
+                errors.meta = None;
+            }
+            ApiError::Unrecognized { body, .. } => body.clear(),
         }
     }
 
@@ -178,6 +190,87 @@ impl ApiError {
         };
         errors.iter().map(|e| e.code.as_str())
     }
+}
+
+/// The message that replaces Clerk's when the request wrote private metadata.
+#[cfg(feature = "client")]
+pub(crate) const WITHHELD: &str = "(message withheld: the request wrote private metadata)";
+
+impl ClerkErrors {
+    /// Calls `f` on every text of the response: codes, messages, `meta` keys and string
+    /// values at any depth, the trace ID.
+    #[cfg(feature = "client")]
+    fn visit_text(&mut self, mut f: impl FnMut(&mut String)) {
+        fn value(v: &mut Value, f: &mut dyn FnMut(&mut String)) {
+            match v {
+                Value::String(text) => f(text),
+                Value::Array(items) => items.iter_mut().for_each(|v| value(v, f)),
+                Value::Object(map) => object(map, f),
+                _ => {}
+            }
+        }
+        fn object(map: &mut Map<String, Value>, f: &mut dyn FnMut(&mut String)) {
+            *map = std::mem::take(map)
+                .into_iter()
+                .map(|(mut k, mut v)| {
+                    f(&mut k);
+                    value(&mut v, f);
+                    (k, v)
+                })
+                .collect();
+        }
+        for error in &mut self.errors {
+            f(&mut error.code);
+            f(&mut error.message);
+            if let Some(long) = &mut error.long_message {
+                f(long);
+            }
+            if let Some(meta) = &mut error.meta {
+                object(meta, &mut f);
+            }
+        }
+        if let Some(meta) = &mut self.meta {
+            object(meta, &mut f);
+        }
+        if let Some(trace) = &mut self.clerk_trace_id {
+            f(trace);
+        }
+    }
+}
+
+/// `text` with every `sk_live_…`/`sk_test_…` token and every occurrence of `suffix`
+/// (a key without its prefix) replaced by `[redacted]`; `None` if there was none.
+#[cfg(feature = "client")]
+fn redacted(text: &[u8], suffix: &str) -> Option<Vec<u8>> {
+    const MARK: &[u8] = b"[redacted]";
+    let suffix = suffix.as_bytes();
+    let mut out = Vec::with_capacity(text.len());
+    let mut changed = false;
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        if rest.starts_with(b"sk_live_") || rest.starts_with(b"sk_test_") {
+            let token = 8 + rest[8..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count();
+            if token > 8 {
+                out.extend_from_slice(MARK);
+                changed = true;
+                i += token;
+                continue;
+            }
+        }
+        if !suffix.is_empty() && rest.starts_with(suffix) {
+            out.extend_from_slice(MARK);
+            changed = true;
+            i += suffix.len();
+            continue;
+        }
+        out.push(text[i]);
+        i += 1;
+    }
+    changed.then_some(out)
 }
 
 impl fmt::Display for ApiError {
