@@ -11,10 +11,11 @@
 
 use std::error::Error;
 
+use clerk_metadata::claims;
 use clerk_metadata::client::Clerk;
 use clerk_metadata::session::SessionVerifier;
 use clerk_metadata::testing::FakeClerk;
-use clerk_metadata_examples::axum_app::{App, router};
+use clerk_metadata_examples::axum_app::{App, AppUser, router};
 use serde_json::json;
 
 #[tokio::main]
@@ -50,14 +51,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
             "first_name": "Winston",
             "public_metadata": {"role": "admin"},
         }))?;
-        let member_token = fake.session_token_with(
-            &member,
-            json!({"exp": now() + 3600, "metadata": {"role": "member"}}),
-        )?;
-        let admin_token = fake.session_token_with(
-            &admin,
-            json!({"exp": now() + 3600, "metadata": {"role": "admin"}}),
-        )?;
+        // The customization the Clerk Dashboard would hold: `role` as a claim.
+        fake.customize_session_token(claims::template::<AppUser>());
+        let member_token = fake.session_token_with(&member, json!({"exp": now() + 3600}))?;
+        let admin_token = fake.session_token_with(&admin, json!({"exp": now() + 3600}))?;
         println!(
             "On FakeClerk at {} (tokens valid for an hour).\n",
             fake.url()

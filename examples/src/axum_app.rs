@@ -5,7 +5,7 @@ use axum::Router;
 use axum::extract::{FromRef, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use clerk_metadata::axum::{BrowserJson, Session, SignedIn};
+use clerk_metadata::axum::{BrowserJson, Forbidden, Session, SignedIn};
 use clerk_metadata::client::{Clerk, Error};
 use clerk_metadata::session::SessionVerifier;
 use clerk_metadata::{Backend, Frontend, FrontendUser, UserId, UserMetadata, UserUpdate};
@@ -36,13 +36,14 @@ pub enum Theme {
     Dark,
 }
 
-/// The app's metadata. The session token carries the public tier under the claim
-/// `metadata` (Clerk Dashboard, Sessions, customize session token:
-/// `{"metadata": "{{user.public_metadata}}"}`).
+/// The app's metadata. The session token carries `role` as its own claim: paste
+/// `claims::template::<AppUser>()` into the Clerk Dashboard (Sessions, customize session
+/// token), and read it as `Session<AppUserClaims>`.
 #[derive(UserMetadata)]
 pub struct AppUser {
-    /// Only the backend, here the admin route, may change it.
-    #[metadata(public)]
+    /// Only the backend, here the admin route, may change it. Copied into the session
+    /// token.
+    #[metadata(public, claim)]
     #[serde(default)]
     pub role: Role,
     /// The user's own choice, written from the browser.
@@ -127,21 +128,14 @@ struct RoleChange {
 }
 
 /// `POST /api/admin/role`: an admin sets another user's public role. Who is an admin
-/// is read from the session token's `metadata` claim: no API call.
+/// is read from the session token's `role` claim (the schema's claims): no API call.
 async fn set_role(
     State(app): State<App>,
-    Session(session): Session,
+    Session(session): Session<AppUserClaims>,
     axum::Json(change): axum::Json<RoleChange>,
 ) -> Result<Response, Error> {
-    let admin = session
-        .public_metadata::<AppUser>("metadata")
-        .is_ok_and(|public| public.value().role == Role::Admin);
-    if !admin {
-        return Ok((
-            axum::http::StatusCode::FORBIDDEN,
-            axum::Json(json!({"error": "admins_only"})),
-        )
-            .into_response());
+    if session.custom.role != Some(Role::Admin) {
+        return Ok(Forbidden::new("admin_only").into_response());
     }
     let updated = app
         .clerk
