@@ -76,7 +76,7 @@ mod tests {
     fn expansions_are_rust_items() {
         let schema: syn::DeriveInput = syn::parse_str(BENCH_SCHEMA).unwrap();
         let object: syn::DeriveInput = syn::parse_str(
-            "#[serde(default)] pub struct Notifications { pub email: bool, #[metadata(nested)] pub inner: Option<Inner> }",
+            "#[serde(default)] pub struct Notifications { pub email: bool, #[metadata(nested)] pub inner: Option<Inner>, #[serde(flatten)] pub unknown: UnknownKeys }",
         )
         .unwrap();
         for (input, kind) in [(&schema, Kind::Schema), (&object, Kind::Object)] {

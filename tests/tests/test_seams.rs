@@ -385,3 +385,37 @@ fn the_generated_claims_struct_reads_what_the_template_puts_in_a_token() {
     let refused = serde_json::from_value::<ClaimedClaims>(json!({"org_plan": "pro"})).unwrap_err();
     assert!(refused.to_string().contains("`role`"), "{refused}");
 }
+
+// Issue item 17: an empty browser write.
+
+#[tokio::test]
+async fn an_empty_browser_write_is_a_no_op_that_answers_the_user() {
+    let fake = clerk_metadata::testing::FakeClerk::start().unwrap();
+    let user: Value = serde_json::from_slice(&clerk_metadata_tests::fixture("user.json")).unwrap();
+    let id = fake.insert_user(user).unwrap();
+    let before = fake.user(&id).unwrap();
+    let patch: clerk_metadata_tests::AppUserPatch<Frontend> = serde_json::from_str("{}").unwrap();
+    assert!(clerk_metadata::MetadataPatch::is_empty(&patch));
+    let clerk = fake.client().unwrap();
+    let user = clerk
+        .users::<AppUser>()
+        .update(&id, UserUpdate::new().metadata(patch))
+        .await
+        .unwrap();
+    assert_eq!(user.profile.id, id);
+    // One read, no write; nothing stored changed.
+    let methods: Vec<String> = fake
+        .requests()
+        .iter()
+        .map(|r| r.method().to_string())
+        .collect();
+    assert_eq!(methods, ["GET"]);
+    assert_eq!(fake.user(&id).unwrap(), before);
+    // Building requests for it is still refused: there is no request to build.
+    let built = UserUpdate::<Backend>::new().build(&id, ApiVersion::LATEST);
+    assert!(
+        built
+            .unwrap_err()
+            .contains("update", clerk_metadata::codes::EMPTY_UPDATE)
+    );
+}

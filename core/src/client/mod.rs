@@ -351,6 +351,11 @@ impl<S: UserMetadata> Users<S> {
     /// call takes at most about `max_elapsed` plus one timeout per step). See [`Error`]
     /// for what each failure means for the user's data.
     ///
+    /// An update that changes nothing ([`UserUpdate::is_empty`]: a browser's `{}`,
+    /// say) sends no write: it reads the user ([`get`](Self::get)) and returns it, as
+    /// Clerk answers a `PATCH` with an empty body. (`UserUpdate::build` refuses it as
+    /// `empty_update`: there is no request to build.)
+    ///
     /// Dropping the future (an outer timeout, a `select!`) stops the call where it is:
     /// the steps already applied stay applied, the one in flight may or may not land,
     /// and no error reports it. Prefer the client's own timeout and retry policy.
@@ -359,6 +364,9 @@ impl<S: UserMetadata> Users<S> {
         user_id: &UserId,
         update: UserUpdate<Backend>,
     ) -> Result<User<S>, Error> {
+        if update.is_empty() {
+            return self.get(user_id).await;
+        }
         let requests =
             update.build_with(user_id, self.clerk.inner.version, &self.clerk.inner.rules)?;
         for warning in update.warnings(&self.clerk.inner.rules) {
