@@ -34,7 +34,9 @@ fn run_app(name: &str) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),
-        "{name}: cargo test failed\n{stdout}\n{stderr}"
+        "{name}: cargo test failed (after a change to the crate's dependencies, refresh \
+         the app's lock file: `cargo metadata --format-version 1 --manifest-path {}`)\n{stdout}\n{stderr}",
+        manifest.display()
     );
     assert!(
         stdout.contains("test the_apps_own_client_works_beside_the_clerk_client ... ok"),
