@@ -345,10 +345,17 @@ where
                     return Err(BodyRejection::Malformed(message));
                 }
                 let field = field_of(&error.path().to_string(), text);
-                let top = field.split(['.', '[']).next().unwrap_or_default();
-                // The patch answers a private field exactly as a key that names no
-                // field, and `tier_of` does not tell its tier either.
-                let tier = tier_of::<P>(top);
+                // The tier of the top-level key the error is under: the path's first
+                // key as sent when the parser went into its value, else the key the
+                // refusal names (a refused key, whose value was never read) unless it
+                // names no field at all. The patch answers a private field exactly as a
+                // key that names no field, and `tier_of` does not tell its tier either.
+                let tier = match error.path().iter().next() {
+                    Some(serde_path_to_error::Segment::Map { key }) => tier_of::<P>(key),
+                    Some(_) => None,
+                    None if text.starts_with("unknown field") => None,
+                    None => tier_of::<P>(&field),
+                };
                 let field = escaped(&field, KEY_CHARS).to_string();
                 Err(BodyRejection::Field {
                     tier,

@@ -16,11 +16,28 @@ const RESERVED: &[&str] = &[
     "set_unsafe",
 ];
 
+/// The claims of Clerk's session token (version 2) that a customization cannot set.
+const CLERK_CLAIMS: &[&str] = &[
+    "act", "azp", "exp", "fea", "fva", "iat", "iss", "jti", "nbf", "o", "pla", "sid", "sts", "sub",
+    "v",
+];
+
 pub fn check(cx: &Ctxt, schema: &Schema) {
     let mut methods: BTreeMap<String, &str> = BTreeMap::new();
     let mut keys: BTreeMap<&str, &str> = BTreeMap::new();
     let mut claims: BTreeMap<&str, &str> = BTreeMap::new();
     for field in &schema.fields {
+        if let Some(claim) = &field.claim
+            && CLERK_CLAIMS.contains(&claim.as_str())
+        {
+            cx.error_spanned_by(
+                field.ident,
+                format_args!(
+                    "field `{}` would be copied into the session-token claim `{claim}`, which is one of Clerk's own claims: Clerk keeps its value, so the field would read Clerk's; name another claim with `#[metadata(public, claim = \"...\")]`",
+                    field.name
+                ),
+            );
+        }
         if let Some(claim) = &field.claim
             && let Some(other) = claims.insert(claim, &field.name)
         {

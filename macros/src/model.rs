@@ -293,9 +293,20 @@ fn check_unknown_keys_field(
                 field,
                 "the `UnknownKeys` field takes no `#[metadata(...)]`: it is not a field a patch can write",
             );
+        } else if let Some(other) = syntax::serde_items_besides_flatten(&field.attrs).first() {
+            cx.error_spanned_by(
+                other,
+                "the `UnknownKeys` field takes `#[serde(flatten)]` and nothing else: skipping it, or reading or writing it another way, would drop the keys it keeps",
+            );
         } else {
             unknown = field.ident.as_ref();
         }
+    }
+    if let (Some(_), Some(path)) = (unknown, &container.deny_unknown_fields) {
+        cx.error_spanned_by(
+            path,
+            "`deny_unknown_fields` refuses the keys the `UnknownKeys` field keeps: a key another service stores inside the object would make every read of the user fail; remove it",
+        );
     }
     match (unknown, &container.drop_unknown_keys) {
         (Some(_), Some(path)) => cx.error_spanned_by(

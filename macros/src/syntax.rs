@@ -109,6 +109,8 @@ pub struct ContainerAttrs<'a> {
     /// `#[metadata(drop_unknown_keys)]` on a nested object: it has no field for the keys
     /// it does not name, and says so.
     pub drop_unknown_keys: Option<syn::Path>,
+    /// `#[serde(deny_unknown_fields)]`, with its token.
+    pub deny_unknown_fields: Option<syn::Path>,
 }
 
 /// What a field's attributes say.
@@ -143,6 +145,7 @@ pub fn container_attrs<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> ContainerAttrs<
         default: Once::new("default"),
         serde: Vec::new(),
         drop_unknown_keys: None,
+        deny_unknown_fields: None,
     };
     let mut deny_unknown_fields = Once::new("deny_unknown_fields");
     for attr in attrs {
@@ -183,6 +186,7 @@ pub fn container_attrs<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> ContainerAttrs<
                     skip_value(&meta)
                 } else if meta.path.is_ident("deny_unknown_fields") {
                     deny_unknown_fields.set(cx, &meta.path, ());
+                    out.deny_unknown_fields = Some(meta.path.clone());
                     Ok(())
                 } else if ["bound", "expecting", "rename"]
                     .iter()
@@ -302,6 +306,22 @@ pub fn field_attrs<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> FieldAttrs<'a> {
         }
     }
     out
+}
+
+/// The `#[serde(...)]` items of a field other than `flatten`, for the error that
+/// refuses them on the field that keeps a nested object's unknown keys.
+pub fn serde_items_besides_flatten(attrs: &[Attribute]) -> Vec<syn::Path> {
+    let mut items = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        // A malformed attribute is reported by serde.
+        let _ = attr.parse_nested_meta(|meta| {
+            if !meta.path.is_ident("flatten") {
+                items.push(meta.path.clone());
+            }
+            skip_value(&meta)
+        });
+    }
+    items
 }
 
 /// Whether a field is `#[serde(flatten)]`.

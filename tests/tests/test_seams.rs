@@ -373,7 +373,7 @@ fn the_generated_claims_struct_reads_what_the_template_puts_in_a_token() {
     .into_tiers();
     let rendered = render(&template, &serde_json::to_value(&public).unwrap());
     let claims: ClaimedClaims = serde_json::from_value(rendered.clone()).unwrap();
-    assert_eq!(claims.role, "admin");
+    assert_eq!(claims.role.as_deref(), Some("admin"));
     assert_eq!(claims.plan, Some(Plan::Pro));
     assert_eq!(claims.seats, Some(5));
     assert_eq!(serde_json::to_value(&claims).unwrap(), rendered);
@@ -381,9 +381,14 @@ fn the_generated_claims_struct_reads_what_the_template_puts_in_a_token() {
     let claims: ClaimedClaims =
         serde_json::from_value(json!({"role": "member", "org_plan": null})).unwrap();
     assert_eq!((claims.plan, claims.seats), (None, None));
-    // The schema requires `role`: a token without it is refused, naming the claim.
-    let refused = serde_json::from_value::<ClaimedClaims>(json!({"org_plan": "pro"})).unwrap_err();
-    assert!(refused.to_string().contains("`role`"), "{refused}");
+    // Even a field the schema requires may be missing from a token (a new user's, or
+    // one made before the field was written): it reads as `None`, for the app to
+    // answer, never as a refusal of the whole session.
+    let claims: ClaimedClaims = serde_json::from_value(json!({"org_plan": "pro"})).unwrap();
+    assert_eq!(claims.role, None);
+    // A claim of the wrong type is refused, naming the claim.
+    let refused = serde_json::from_value::<ClaimedClaims>(json!({"role": 7})).unwrap_err();
+    assert!(refused.to_string().contains("invalid type"), "{refused}");
 }
 
 // Issue item 17: an empty browser write.
@@ -417,5 +422,139 @@ async fn an_empty_browser_write_is_a_no_op_that_answers_the_user() {
         built
             .unwrap_err()
             .contains("update", clerk_metadata::codes::EMPTY_UPDATE)
+    );
+}
+
+// Review findings: a whole value set in a patch, keys that look like the message's own
+// words, a token rendered from the Dashboard customization.
+
+#[test]
+fn a_whole_nested_value_set_in_a_patch_sends_its_named_fields_only() {
+    let body = user_json(
+        json!({}),
+        json!({}),
+        json!({"onboarding": {"step": 2, "vendor_opt_out": null, "vendor": {"seen": null, "n": 1}}}),
+    );
+    let user = User::<Seams>::from_json(&body).unwrap();
+    let unsafe_tier = user.unsafe_metadata.into_typed().unwrap();
+    assert_eq!(unsafe_tier.onboarding.unknown.len(), 2);
+    // The field set whole, and the tier set field by field: a merge patch, which must
+    // not send the keys another service stored (their `null`s would delete them).
+    let one = SeamsPatch::<Backend>::new().onboarding(unsafe_tier.onboarding.clone());
+    let all = SeamsPatch::<Backend>::new().set_unsafe(unsafe_tier.value().clone());
+    for patch in [one, all] {
+        let requests = UserUpdate::<Backend>::new()
+            .metadata(patch)
+            .build(&id(), ApiVersion::LATEST)
+            .unwrap();
+        let sent: Value = serde_json::from_slice(requests[0].body()).unwrap();
+        assert_eq!(
+            sent["unsafe_metadata"]["onboarding"],
+            json!({"step": 2, "done": false})
+        );
+    }
+    // A replace writes them back, as stored.
+    let requests = UserUpdate::<Backend>::new()
+        .replace_unsafe(unsafe_tier)
+        .build(&id(), ApiVersion::LATEST)
+        .unwrap();
+    let sent: Value = serde_json::from_slice(requests[0].body()).unwrap();
+    assert_eq!(
+        sent["unsafe_metadata"]["onboarding"]["vendor"],
+        json!({"seen": null, "n": 1})
+    );
+}
+
+/// A schema with a nested object written whole (no `nested`).
+#[derive(UserMetadata)]
+pub struct Whole {
+    #[metadata(unsafe)]
+    #[serde(default)]
+    pub onboarding: Option<Onboarding>,
+}
+
+#[test]
+fn a_browser_cannot_stuff_keys_into_a_whole_object_through_its_unknown_keys() {
+    let refused = serde_json::from_str::<WholePatch<Frontend>>(
+        r#"{"onboarding": {"step": 1, "done": true, "is_admin": true}}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        refused.starts_with(
+            "field `onboarding`: the request sent `onboarding.is_admin`, which the typed value would not write"
+        ),
+        "{refused}"
+    );
+    let fine: WholePatch<Frontend> =
+        serde_json::from_str(r#"{"onboarding": {"step": 1, "done": true}}"#).unwrap();
+    assert_eq!(
+        serde_json::to_string(&fine).unwrap(),
+        r#"{"unsafe_metadata":{"onboarding":{"step":1,"done":true}}}"#
+    );
+}
+
+#[tokio::test]
+async fn a_refused_key_cannot_pass_for_another_field_or_tier() {
+    let url = serve().await;
+    for (body, field) in [
+        (r#"{"theme`x": 1}"#, "theme\\u{60}x"),
+        (r#"{"role.x": 1}"#, "role.x"),
+        (r#"{"role[0]": 1}"#, "role[0]"),
+        (r#"{"stripe_customer_id`": 1}"#, "stripe_customer_id\\u{60}"),
+    ] {
+        let (status, _, answer) = post_json(&url, body).await;
+        let answer: Value = serde_json::from_slice(&answer).unwrap();
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(answer["field"], field, "{body}: {answer}");
+        assert_eq!(answer["tier"], Value::Null, "{body}: {answer}");
+    }
+    // Under a field the request did send, the tier is that field's.
+    let (_, _, answer) = post_json(&url, r#"{"onboarding": {"sms`": true}}"#).await;
+    let answer: Value = serde_json::from_slice(&answer).unwrap();
+    assert_eq!(answer["tier"], "unsafe", "{answer}");
+}
+
+#[tokio::test]
+async fn a_token_made_with_the_template_reads_back_as_the_schemas_claims() {
+    let fake = clerk_metadata::testing::FakeClerk::start().unwrap();
+    fake.customize_session_token(clerk_metadata::claims::template::<Claimed>());
+    let id = fake
+        .insert_user(json!({
+            "id": "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb",
+            "public_metadata": {"role": "admin", "plan": "pro", "seatCount": 3, "bio": "x"},
+        }))
+        .unwrap();
+    let verifier = fake.session_verifier().unwrap();
+    let token = fake.session_token(&id).unwrap();
+    let session: clerk_metadata::session::SessionClaims<ClaimedClaims> =
+        verifier.verify(&token).await.unwrap();
+    assert_eq!(session.custom.role.as_deref(), Some("admin"));
+    assert_eq!(session.custom.plan, Some(Plan::Pro));
+    assert_eq!(session.custom.seats, Some(3));
+    // Only the claim-marked fields are in the token.
+    assert_eq!(session.claim("bio"), None);
+    // A user whose metadata lacks them: the claims are `null`, and read as `None`.
+    let newcomer = fake
+        .insert_user(json!({"id": "user_2OEpKhcCN1Lat9NQ0G6puh7q5Nw"}))
+        .unwrap();
+    let token = fake.session_token(&newcomer).unwrap();
+    let session: clerk_metadata::session::SessionClaims<ClaimedClaims> =
+        verifier.verify(&token).await.unwrap();
+    assert_eq!(
+        (
+            session.custom.role,
+            session.custom.plan,
+            session.custom.seats
+        ),
+        (None, None, None)
+    );
+    // Shortcodes the fake does not know are copied as they are.
+    fake.customize_session_token(json!({"x": "{{user.public_metadataX.role}}"}));
+    let token = fake.session_token(&id).unwrap();
+    let session: clerk_metadata::session::SessionClaims = verifier.verify(&token).await.unwrap();
+    assert_eq!(
+        session.claim("x"),
+        Some(&json!("{{user.public_metadataX.role}}"))
     );
 }

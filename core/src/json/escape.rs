@@ -8,7 +8,8 @@ pub(crate) const KEY_CHARS: usize = 64;
 /// The most characters of an echoed message.
 pub(crate) const MESSAGE_CHARS: usize = 256;
 
-/// `text` with control and invisible characters escaped as `\u{…}` and cut after
+/// `text` with control and invisible characters escaped as `\u{…}` (backticks too, in a
+/// key: `max_chars` of [`KEY_CHARS`] or fewer) and cut after
 /// `max_chars` characters (marked `…`): no line breaks, terminal escapes, bidi
 /// overrides or zero-width characters reach the reader.
 pub(crate) fn escaped(text: &str, max_chars: usize) -> Escaped<'_> {
@@ -28,7 +29,10 @@ impl fmt::Display for Escaped<'_> {
             if i == self.max_chars {
                 return f.write_str("…");
             }
-            if is_hidden(c) {
+            // Backticks too, in keys and other names (`KEY_CHARS` or shorter): messages
+            // quote them between backticks, and a key must not end the quote early and
+            // pass the rest for the message's own words. A message keeps its own.
+            if is_hidden(c) || (c == '`' && self.max_chars <= KEY_CHARS) {
                 write!(f, "\\u{{{:x}}}", c as u32)?;
             } else {
                 fmt::Write::write_char(f, c)?;

@@ -457,11 +457,14 @@ fn typed<T: Serialize + DeserializeOwned>(
     // What the typed value would write, through the guard that refuses a NaN or an
     // infinity (a number too large for an `f32`, say).
     let state = GuardState::new(at.private);
-    let written = guarded(&typed, serde_json::value::Serializer, &state, false).map_err(|e| {
-        match state.take("", &|_| false) {
-            Some((problem, _)) => format!("field `{}` {}", at.name(field), problem.describe()),
-            None => misfit(field, at, &e),
-        }
+    // As a patch writes it: without the keys a nested object's `UnknownKeys` read, so
+    // a key the browser sends that names no nested field is refused below.
+    let written = crate::schema::unknown::leaving_out(|| {
+        guarded(&typed, serde_json::value::Serializer, &state, false)
+    })
+    .map_err(|e| match state.take("", &|_| false) {
+        Some((problem, _)) => format!("field `{}` {}", at.name(field), problem.describe()),
+        None => misfit(field, at, &e),
     })?;
     let mut path = at.name(field).to_string();
     same_shape(value, &written, &mut path, at.private)?;

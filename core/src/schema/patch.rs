@@ -80,7 +80,9 @@ impl<T: Serialize, M: MergeFields> Serialize for FieldPatch<T, M> {
     #[inline]
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            FieldPatch::Set(value) => value.serialize(serializer),
+            FieldPatch::Set(value) => {
+                crate::schema::unknown::leaving_out(|| value.serialize(serializer))
+            }
             FieldPatch::Merge(fields) => fields.serialize_sent(serializer),
             FieldPatch::Unchanged | FieldPatch::Remove => serializer.serialize_none(),
         }

@@ -1,5 +1,6 @@
 //! `UnknownKeys`: the keys of a nested metadata object that its struct does not name.
 
+use core::cell::Cell;
 use core::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -31,9 +32,17 @@ use serde_json::{Map, Value};
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 ///
-/// A nested patch never writes these keys (Clerk's deep merge leaves them alone); only
+/// A patch never writes these keys (Clerk's deep merge leaves them alone): neither a
+/// nested patch nor a whole value set in a patch (`.notifications(value)` sends the
+/// value's named fields only); a replace of the tier writes them back. Only
 /// [`clear`](Self::clear) lets them go. A nested object that should not keep them says
 /// so with `#[metadata(drop_unknown_keys)]` instead.
+///
+/// The values are kept as `serde_json::Value` (serde's `flatten` buffers them, so the
+/// raw text cannot be kept as [`Stored`](crate::Stored) keeps a tier's): a number is
+/// written back as serde_json reads it (an integer beyond 64 bits as the nearest
+/// `f64`), and a number no `f64` can hold (`1e400`) fails the read with the field's
+/// path.
 ///
 /// `Debug` shows how many keys there are, never their names or values: the object may
 /// sit in private metadata.
@@ -94,9 +103,34 @@ impl fmt::Debug for UnknownKeys {
     }
 }
 
+std::thread_local! {
+    /// Set while a patch writes a value whole: a patch never sends unknown keys.
+    static IN_PATCH: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `write` with every `UnknownKeys` writing nothing: what a merge patch sends of a
+/// value it sets whole is the value's named fields. Sending the unknown keys back would
+/// overwrite, with what was read, what another service changed since, and a `null`
+/// among them would delete a key.
+pub(crate) fn leaving_out<R>(write: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            IN_PATCH.with(|flag| flag.set(self.0));
+        }
+    }
+    let _restore = Restore(IN_PATCH.with(|flag| flag.replace(true)));
+    write()
+}
+
+/// The keys and their values as stored; nothing inside a patch (see [`leaving_out`]).
 impl Serialize for UnknownKeys {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
+        if IN_PATCH.with(Cell::get) {
+            Map::new().serialize(serializer)
+        } else {
+            self.0.serialize(serializer)
+        }
     }
 }
 

@@ -556,8 +556,20 @@ impl SessionVerifierBuilder {
         self.finish()
     }
 
-    /// The verifier, without the warning.
+    /// The verifier, without the warning about missing parties.
     fn finish(self) -> SessionVerifier {
+        for party in self
+            .parties
+            .iter()
+            .filter(|p| Origin::parse(p).is_none() || p.ends_with('/'))
+        {
+            // The party is the app's own configuration, but cut and escaped all the same.
+            tracing::warn!(
+                target: "clerk_metadata::session",
+                party = %crate::json::escape::escaped(party, crate::json::escape::KEY_CHARS),
+                "an authorized party is not an origin (scheme://host[:port], no path, no trailing slash): no token's `azp` can match it, and no request's `Origin` either"
+            );
+        }
         let mut validation = Validation::new(Algorithm::RS256);
         validation.algorithms = vec![Algorithm::RS256];
         validation.leeway = self.skew.as_secs();

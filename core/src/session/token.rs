@@ -147,20 +147,24 @@ pub(crate) fn locate<'a>(
     if let Some(token) = only(bearers)? {
         return Ok((token, Source::Header));
     }
-    let plain = only(cookies(headers, "__session"))?;
     let own = match suffixed {
         Some(suffixed) => only(cookies(headers, &suffixed.name))?.map(|t| (t, suffixed)),
         None => None,
     };
-    let token = match (own, plain) {
-        (Some((own, _)), None) => own,
-        (Some((own, _)), Some(plain)) if own == plain => own,
-        (Some((_, suffixed)), Some(plain)) if suffixed.issued_for(plain) => {
-            return Err(SessionError::Conflicting);
+    let token = match own {
+        // The app's own cookie: a `__session` beside it counts only if this instance
+        // issued it (one another app, or another subdomain, planted is set aside).
+        Some((own, suffixed)) => {
+            if cookies(headers, "__session").any(|plain| plain != own && suffixed.issued_for(plain))
+            {
+                return Err(SessionError::Conflicting);
+            }
+            own
         }
-        (Some((own, _)), Some(_)) => own,
-        (None, Some(plain)) => plain,
-        (None, None) => return Err(SessionError::Missing),
+        None => match only(cookies(headers, "__session"))? {
+            Some(plain) => plain,
+            None => return Err(SessionError::Missing),
+        },
     };
     Ok((token, Source::Cookie))
 }

@@ -758,7 +758,10 @@ fn render_shortcode(value: Value, user: &UserId, public: &Value) -> Value {
     if code == "user.id" {
         return Value::String(user.as_str().to_owned());
     }
-    let Some(path) = code.strip_prefix("user.public_metadata") else {
+    let Some(path) = code
+        .strip_prefix("user.public_metadata")
+        .filter(|path| path.is_empty() || path.starts_with('.'))
+    else {
         return value;
     };
     let mut at = public;

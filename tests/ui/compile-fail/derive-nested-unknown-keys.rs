@@ -35,3 +35,19 @@ pub struct DropsOnPurpose {
 }
 
 fn main() {}
+
+#[derive(Default, Serialize, Deserialize, MetadataObject)]
+#[serde(default)]
+pub struct SkipsThem {
+    pub email: bool,
+    #[serde(flatten, skip_serializing)]
+    pub unknown: UnknownKeys,
+}
+
+#[derive(Default, Serialize, Deserialize, MetadataObject)]
+#[serde(default, deny_unknown_fields)]
+pub struct DeniesThem {
+    pub email: bool,
+    #[serde(flatten)]
+    pub unknown: UnknownKeys,
+}
