@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::ctxt::Ctxt;
 use crate::model::{Kind, Schema};
+use crate::syntax::TierName;
 
 /// Method names the generated patch types define for themselves.
 const RESERVED: &[&str] = &[
@@ -22,11 +23,88 @@ const CLERK_CLAIMS: &[&str] = &[
     "v",
 ];
 
+/// Words that make a field's name read like an authorization fact: who the user is to
+/// the app, what they paid for, what they may do. Matched against the words of the
+/// field's Rust name, its JSON key and its aliases (`is_admin`, `requestedPlan`,
+/// `user-role` each have one).
+pub(crate) const AUTHORIZATION_WORDS: &[&str] = &[
+    "admin",
+    "admins",
+    "banned",
+    "credit",
+    "credits",
+    "entitlement",
+    "entitlements",
+    "moderator",
+    "owner",
+    "paid",
+    "permission",
+    "permissions",
+    "plan",
+    "premium",
+    "privilege",
+    "privileges",
+    "quota",
+    "role",
+    "roles",
+    "staff",
+    "subscription",
+    "superuser",
+    "tier",
+    "verified",
+];
+
+/// The words of a name: split at `_`, `-`, `.`, spaces and lower-to-upper case changes,
+/// lower-cased.
+fn words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if matches!(c, '_' | '-' | '.' | ' ') {
+            words.extend((!word.is_empty()).then(|| std::mem::take(&mut word)));
+            previous_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && previous_lower {
+            words.push(std::mem::take(&mut word));
+        }
+        previous_lower = c.is_lowercase() || c.is_ascii_digit();
+        word.extend(c.to_lowercase());
+    }
+    words.extend((!word.is_empty()).then_some(word));
+    words
+}
+
+/// The first word of `names` that reads like an authorization fact.
+fn authorization_word<'n>(names: impl IntoIterator<Item = &'n str>) -> Option<String> {
+    names
+        .into_iter()
+        .flat_map(words)
+        .find(|w| AUTHORIZATION_WORDS.contains(&w.as_str()))
+}
+
 pub fn check(cx: &Ctxt, schema: &Schema) {
     let mut methods: BTreeMap<String, &str> = BTreeMap::new();
     let mut keys: BTreeMap<&str, &str> = BTreeMap::new();
     let mut claims: BTreeMap<&str, &str> = BTreeMap::new();
     for field in &schema.fields {
+        if field.tier == Some(TierName::Unsafe)
+            && !field.user_controlled
+            && let Some(word) = authorization_word(
+                std::iter::once(field.name.as_str())
+                    .chain(std::iter::once(field.key.as_str()))
+                    .chain(field.aliases.iter().map(String::as_str)),
+            )
+        {
+            cx.error_spanned_by(
+                field.ident,
+                format_args!(
+                    "unsafe field `{}` reads like an authorization fact (`{word}`), but the signed-in user writes unsafe metadata, from your frontend or straight through Clerk's Frontend API: anything read from it is what the user chose. Put it in public metadata (`#[metadata(public)]`: the backend writes it, the browser reads it), or, if it is only the user's request that the backend checks before acting on it (a sign-up's requested plan, promoted to public metadata once checked), say so: `#[metadata(unsafe, user_controlled)]`",
+                    field.name
+                ),
+            );
+        }
         if let Some(claim) = &field.claim
             && CLERK_CLAIMS.contains(&claim.as_str())
         {
@@ -109,5 +187,21 @@ pub fn check(cx: &Ctxt, schema: &Schema) {
                 ),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{authorization_word, words};
+
+    #[test]
+    fn names_split_into_words_as_written_in_any_case_style() {
+        assert_eq!(words("is_admin"), ["is", "admin"]);
+        assert_eq!(words("requestedPlan"), ["requested", "plan"]);
+        assert_eq!(words("user-Role"), ["user", "role"]);
+        assert_eq!(words("HTTPServer2"), ["httpserver2"]);
+        assert_eq!(authorization_word(["planet", "explanation"]), None);
+        assert_eq!(authorization_word(["theme", "isAdmin"]).as_deref(), Some("admin"));
+        assert_eq!(authorization_word(["credits_left"]).as_deref(), Some("credits"));
     }
 }

@@ -52,6 +52,8 @@ pub struct Field<'a> {
     pub required: bool,
     /// Whether the user set `skip_serializing_if`.
     pub skips_serializing: bool,
+    /// `#[metadata(user_controlled)]`: acknowledged as the signed-in user's to set.
+    pub user_controlled: bool,
     pub serde_attrs: Vec<&'a Attribute>,
     pub docs: Vec<&'a Attribute>,
 }
@@ -218,6 +220,14 @@ impl<'a> Field<'a> {
                 aliases.push(alias);
             }
         }
+        if let Some(path) = &attrs.user_controlled
+            && tier != Some(TierName::Unsafe)
+        {
+            cx.error_spanned_by(
+                path,
+                "`user_controlled` belongs on unsafe metadata, the tier the signed-in user writes: public and private metadata are written by the backend alone",
+            );
+        }
         let option_of = option_of(&field.ty);
         Some(Field {
             original: field,
@@ -232,6 +242,7 @@ impl<'a> Field<'a> {
             option_of,
             required: option_of.is_none() && !attrs.default.is_set() && !container_default,
             skips_serializing: attrs.skip_serializing_if.is_set(),
+            user_controlled: attrs.user_controlled.is_some(),
             serde_attrs: attrs.serde,
             docs: attrs.docs,
         })

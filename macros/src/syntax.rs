@@ -122,6 +122,9 @@ pub struct FieldAttrs<'a> {
     /// `#[metadata(claim)]` or `#[metadata(claim = "name")]`: the field is copied into
     /// the session token, under its key or under `name`. The token, and the name.
     pub claim: Option<(syn::Path, Option<String>)>,
+    /// `#[metadata(user_controlled)]`: an unsafe field whose name reads like an
+    /// authorization fact, acknowledged as what the signed-in user may set.
+    pub user_controlled: Option<syn::Path>,
     /// `#[serde(rename = ...)]`.
     pub rename: SerDe<String>,
     /// `#[serde(alias = ...)]`.
@@ -219,6 +222,7 @@ pub fn field_attrs<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> FieldAttrs<'a> {
         tiers: Vec::new(),
         nested: None,
         claim: None,
+        user_controlled: None,
         rename: SerDe::new("rename"),
         aliases: Vec::new(),
         default: Once::new("default"),
@@ -236,6 +240,16 @@ pub fn field_attrs<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> FieldAttrs<'a> {
                         cx.error_spanned_by(&meta.path, "duplicate metadata attribute `nested`");
                     }
                     out.nested = Some(meta.path.clone());
+                    return Ok(());
+                }
+                if meta.path.is_ident("user_controlled") {
+                    if out.user_controlled.is_some() {
+                        cx.error_spanned_by(
+                            &meta.path,
+                            "duplicate metadata attribute `user_controlled`",
+                        );
+                    }
+                    out.user_controlled = Some(meta.path.clone());
                     return Ok(());
                 }
                 if meta.path.is_ident("claim") {
@@ -263,7 +277,7 @@ pub fn field_attrs<'a>(cx: &Ctxt, attrs: &'a [Attribute]) -> FieldAttrs<'a> {
                     None => {
                         cx.error_spanned_by(
                             &meta.path,
-                            "unknown metadata attribute: expected `public`, `private` or `unsafe`, and optionally `nested` or `claim`",
+                            "unknown metadata attribute: expected `public`, `private` or `unsafe`, and optionally `nested`, `claim` or `user_controlled`",
                         );
                         skip_value(&meta)?;
                     }
