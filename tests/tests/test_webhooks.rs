@@ -784,14 +784,27 @@ fn hostile_request_details_are_kept_as_data_and_escaped_in_debug() {
     assert!(!shown.contains('\u{202e}') && !shown.contains('\u{1b}'), "{shown}");
     assert!(shown.contains(r"\u{202e}") && shown.contains(r"\u{1b}"), "{shown}");
     // Details of another shape are left out; the event still reads.
-    let odd = br#"{"data":{},"event_attributes":{"http_request":{"client_ip":7}},"type":"session.created"}"#;
+    let odd = br#"{"data":{},"event_attributes":{"http_request":{"client_ip":7,"user_agent":{"a":[1]}},"more":[{}]},"type":"session.created"}"#;
     let delivery = webhooks
         .verify_at(&signed(VECTOR_SECRET, T, odd), odd, at(T))
         .unwrap()
         .event::<AppUser>()
         .unwrap();
-    assert_eq!(delivery.http_request.unwrap().client_ip, None);
+    let request = delivery.http_request.unwrap();
+    assert_eq!((request.client_ip, request.user_agent), (None, None));
     assert_eq!(delivery.timestamp, None);
+    for odd in [
+        &br#"{"data":{},"event_attributes":"x","type":"session.created"}"#[..],
+        br#"{"data":{},"event_attributes":{"http_request":[1]},"type":"session.created"}"#,
+        br#"{"data":{},"event_attributes":null,"type":"session.created"}"#,
+    ] {
+        let delivery = webhooks
+            .verify_at(&signed(VECTOR_SECRET, T, odd), odd, at(T))
+            .unwrap()
+            .event::<AppUser>()
+            .unwrap();
+        assert!(delivery.http_request.is_none());
+    }
     assert_eq!(delivery.instance_id, None);
 }
 
@@ -1078,4 +1091,61 @@ async fn the_extractor_answers_each_refusal_as_json() {
     assert_eq!(status, 200);
     let answer: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(answer, json!({"reason": "signature_mismatch", "status": 401}));
+}
+
+/// The user is read in the envelope's one pass when it can be; whatever the order of
+/// the keys, their escapes or the user's other fields, the event is the one a plain
+/// read of `data` gives.
+#[test]
+fn key_order_and_escapes_do_not_change_the_event() {
+    let webhooks = webhooks();
+    let data = user_json();
+    let direct = User::<AppUser>::from_json(data.as_bytes()).unwrap();
+    let expected = serde_json::to_value(direct.with_private_metadata()).unwrap();
+    for body in [
+        String::from_utf8(envelope("user.updated", &data)).unwrap(),
+        format!(r#"{{"type":"user.updated","object":"event","data":{data},"extra":[1,{{"a":null}}]}}"#),
+        format!(r#"{{"\u0074ype":"user.upd\u0061ted","d\u0061ta":{data}}}"#),
+    ] {
+        let body = body.into_bytes();
+        let delivery = webhooks
+            .verify_at(&signed(VECTOR_SECRET, T, &body), &body, at(T))
+            .unwrap()
+            .event::<AppUser>()
+            .unwrap();
+        assert_eq!(delivery.event.event_type(), "user.updated");
+        let user = delivery.event.user().unwrap();
+        assert_eq!(
+            serde_json::to_value(user.with_private_metadata()).unwrap(),
+            expected
+        );
+    }
+    // A user-shaped `data` under another type stays raw.
+    let body = envelope("user.custom", &data);
+    let delivery = webhooks
+        .verify_at(&signed(VECTOR_SECRET, T, &body), &body, at(T))
+        .unwrap()
+        .event::<AppUser>()
+        .unwrap();
+    match delivery.event {
+        WebhookEvent::Other { event_type, data: raw } => {
+            assert_eq!(event_type, "user.custom");
+            assert_eq!(raw.get(), data.trim_end());
+        }
+        other => panic!("{other:?}"),
+    }
+    // A key sent twice is refused, whichever read meets it.
+    for body in [
+        format!(r#"{{"data":{data},"data":{data},"type":"user.created"}}"#),
+        format!(r#"{{"data":{data},"type":"user.created","type":"user.created"}}"#),
+        format!(r#"{{"data":{data},"object":"event","object":"event","type":"user.created"}}"#),
+    ] {
+        let body = body.into_bytes();
+        let error = webhooks
+            .verify_at(&signed(VECTOR_SECRET, T, &body), &body, at(T))
+            .unwrap()
+            .event::<AppUser>()
+            .unwrap_err();
+        assert_eq!(error, WebhookError::NotAnEvent);
+    }
 }

@@ -5,12 +5,15 @@ use std::borrow::Cow;
 use std::time::{Duration, UNIX_EPOCH};
 
 use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::error::WebhookError;
 use super::verify::Verified;
 use crate::json::escape::{KEY_CHARS, MESSAGE_CHARS, escaped};
-use crate::read::{ReadError, User};
+use crate::json::key::{Key, first_time};
+use crate::read::{PartsVisitor, ReadError, User};
+use crate::schema::stored::Stored;
 use crate::schema::metadata::UserMetadata;
 use crate::wire::id::UserId;
 use crate::wire::values::Timestamp;
@@ -41,25 +44,13 @@ pub struct Delivery<S: UserMetadata> {
 /// The request that caused an event, as Clerk recorded it. Both values came from
 /// whoever made the request (the user agent is whatever the client sent): keep them as
 /// data, never as trusted text. `Debug` escapes them.
-#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct HttpRequest {
     /// The client's IP address, as Clerk saw it.
-    #[serde(default, deserialize_with = "lenient_string")]
     pub client_ip: Option<String>,
     /// The client's `User-Agent`.
-    #[serde(default, deserialize_with = "lenient_string")]
     pub user_agent: Option<String>,
-}
-
-/// A string, or `None` for anything else: the request's details are for information,
-/// and an odd value there never fails an event.
-fn lenient_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let value = serde_json::Value::deserialize(d)?;
-    Ok(match value {
-        serde_json::Value::String(s) => Some(s),
-        _ => None,
-    })
 }
 
 impl fmt::Debug for HttpRequest {
@@ -207,27 +198,242 @@ where
     }
 }
 
-/// Clerk's event envelope, its `data` kept as the bytes sent.
-#[derive(Deserialize)]
-struct Envelope<'a> {
-    #[serde(borrow)]
-    data: &'a RawValue,
-    #[serde(rename = "type", borrow)]
-    event_type: Cow<'a, str>,
-    #[serde(default, borrow)]
-    object: Option<Cow<'a, str>>,
-    #[serde(default)]
+/// Clerk's event envelope, with its `data` read by `D`.
+struct Envelope<'de, D> {
+    data: D,
+    event_type: Cow<'de, str>,
     timestamp: Option<u64>,
-    #[serde(default)]
     instance_id: Option<String>,
-    #[serde(default, borrow)]
-    event_attributes: Option<&'a RawValue>,
+    http_request: Option<HttpRequest>,
 }
 
-#[derive(Deserialize)]
-struct EventAttributes {
-    #[serde(default)]
-    http_request: Option<HttpRequest>,
+/// Reads an envelope, its `data` with the seed `D`: an object with `data` and `type`,
+/// `object` `"event"` if it says, a key sent twice refused; keys it does not know are
+/// skipped.
+struct EnvelopeVisitor<D> {
+    data: D,
+}
+
+impl<'de, D: DeserializeSeed<'de>> DeserializeSeed<'de> for EnvelopeVisitor<D> {
+    type Value = Envelope<'de, D::Value>;
+
+    fn deserialize<De: Deserializer<'de>>(self, deserializer: De) -> Result<Self::Value, De::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, D: DeserializeSeed<'de>> Visitor<'de> for EnvelopeVisitor<D> {
+    type Value = Envelope<'de, D::Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Clerk event")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut seed = Some(self.data);
+        let mut data = None;
+        let mut event_type = None;
+        let mut timestamp = None;
+        let mut instance_id = None;
+        let mut http_request = None;
+        let (mut seen_object, mut seen_attributes) = (false, false);
+        while let Some(Key(key)) = map.next_key()? {
+            match key.as_ref() {
+                "data" => {
+                    let seed = seed.take().ok_or_else(|| de::Error::duplicate_field("data"))?;
+                    data = Some(map.next_value_seed(seed)?);
+                }
+                "type" => {
+                    first_time(&mut event_type.is_some(), "type")?;
+                    event_type = Some(map.next_value::<Key<'de>>()?.0);
+                }
+                "object" => {
+                    first_time(&mut seen_object, "object")?;
+                    if map.next_value::<Option<Key<'de>>>()?.is_some_and(|o| o.0 != "event") {
+                        return Err(de::Error::custom("the object is not an event"));
+                    }
+                }
+                "timestamp" => {
+                    first_time(&mut timestamp.is_some(), "timestamp")?;
+                    timestamp = Some(map.next_value::<Option<u64>>()?);
+                }
+                "instance_id" => {
+                    first_time(&mut instance_id.is_some(), "instance_id")?;
+                    instance_id = Some(map.next_value::<Option<String>>()?);
+                }
+                "event_attributes" => {
+                    first_time(&mut seen_attributes, "event_attributes")?;
+                    http_request = map.next_value::<Attributes>()?.0;
+                }
+                _ => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Envelope {
+            data: data.ok_or_else(|| de::Error::missing_field("data"))?,
+            event_type: event_type.ok_or_else(|| de::Error::missing_field("type"))?,
+            timestamp: timestamp.flatten(),
+            instance_id: instance_id.flatten(),
+            http_request,
+        })
+    }
+}
+
+/// `event_attributes`, leniently: the request's details are for information, and a
+/// value of another shape there is left out, never an error.
+struct Attributes(Option<HttpRequest>);
+
+impl<'de> Deserialize<'de> for Attributes {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Attributes;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("event attributes")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Attributes, A::Error> {
+                let mut request = None;
+                while let Some(Key(key)) = map.next_key()? {
+                    if key == "http_request" && request.is_none() {
+                        request = map.next_value::<Request>()?.0;
+                    } else {
+                        map.next_value::<de::IgnoredAny>()?;
+                    }
+                }
+                Ok(Attributes(request))
+            }
+        }
+        deserializer
+            .deserialize_any(Lenient(V))
+            .map(|a| a.unwrap_or(Attributes(None)))
+    }
+}
+
+/// `http_request`, leniently.
+struct Request(Option<HttpRequest>);
+
+impl<'de> Deserialize<'de> for Request {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Request;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an HTTP request's details")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Request, A::Error> {
+                let mut request = HttpRequest::default();
+                while let Some(Key(key)) = map.next_key()? {
+                    let slot = match key.as_ref() {
+                        "client_ip" if request.client_ip.is_none() => &mut request.client_ip,
+                        "user_agent" if request.user_agent.is_none() => &mut request.user_agent,
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    *slot = map.next_value::<Text>()?.0;
+                }
+                Ok(Request(Some(request)))
+            }
+        }
+        deserializer
+            .deserialize_any(Lenient(V))
+            .map(|r| r.unwrap_or(Request(None)))
+    }
+}
+
+/// A string, or `None` for a value of any other shape.
+struct Text(Option<String>);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(Some(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
+                Ok(Text(Some(v)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
+                while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+                Ok(Text(None))
+            }
+        }
+        deserializer
+            .deserialize_any(Lenient(V))
+            .map(|t| t.unwrap_or(Text(None)))
+    }
+}
+
+/// Visitor `V` for the shape it takes, `None` (the value skipped) for any other.
+struct Lenient<V>(V);
+
+macro_rules! none_for {
+    ($($method:ident($ty:ty)),*) => {
+        $(fn $method<E: de::Error>(self, _: $ty) -> Result<Self::Value, E> {
+            Ok(None)
+        })*
+    };
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for Lenient<V> {
+    type Value = Option<V::Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(self.0.visit_str::<E>(v).ok())
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(self.0.visit_string::<E>(v).ok())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        // Every visitor here takes a map (a string's skips it) and refuses none.
+        self.0.visit_map(map).map(Some)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    none_for!(visit_bool(bool), visit_i64(i64), visit_u64(u64), visit_f64(f64), visit_bytes(&[u8]));
+}
+
+/// Reads a delivery's body as an envelope, its data read by `seed`.
+fn envelope<'de, D: DeserializeSeed<'de>>(
+    text: &'de str,
+    seed: D,
+) -> Result<Envelope<'de, D::Value>, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let envelope = EnvelopeVisitor { data: seed }.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(envelope)
+}
+
+/// The data of an event, read as it was sent.
+struct RawData;
+
+impl<'de> DeserializeSeed<'de> for RawData {
+    type Value = &'de RawValue;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        <&'de RawValue>::deserialize(deserializer)
+    }
 }
 
 #[derive(Deserialize)]
@@ -243,16 +449,36 @@ impl Verified<'_> {
     /// fit the schema [`WebhookError::User`] (naming the path, never a private value).
     /// An event of any other type is [`WebhookEvent::Other`], never an error.
     pub fn event<S: UserMetadata>(&self) -> Result<Delivery<S>, WebhookError> {
-        let envelope: Envelope<'_> = serde_json::from_slice(self.body).map_err(|error| {
+        let text = core::str::from_utf8(self.body).map_err(|_| WebhookError::NotJson)?;
+        // Clerk sends `data` before `type`. Read `data` as a user on the way, in the
+        // envelope's one pass, as `User::from_json` reads one; if the event turns out
+        // to be no user event, or anything fails, read the envelope again with `data`
+        // kept raw, and that read decides.
+        let seed = PartsVisitor::<Stored<S::Public>, Stored<S::Private>, &RawValue>::in_document(
+            self.body,
+        );
+        if let Ok(envelope) = envelope(text, seed)
+            && let Some(created) = match envelope.event_type.as_ref() {
+                "user.created" => Some(true),
+                "user.updated" => Some(false),
+                _ => None,
+            }
+            && let Ok(user) = User::from_parts(envelope.data)
+        {
+            let event = if created {
+                WebhookEvent::UserCreated(user)
+            } else {
+                WebhookEvent::UserUpdated(user)
+            };
+            return Ok(self.delivery(envelope.timestamp, envelope.instance_id, envelope.http_request, event));
+        }
+        let envelope = envelope(text, RawData).map_err(|error| {
             if error.is_data() {
                 WebhookError::NotAnEvent
             } else {
                 WebhookError::NotJson
             }
         })?;
-        if envelope.object.as_deref().is_some_and(|o| o != "event") {
-            return Err(WebhookError::NotAnEvent);
-        }
         let data = envelope.data.get().as_bytes();
         let event = match envelope.event_type.as_ref() {
             "user.created" => {
@@ -267,23 +493,29 @@ impl Verified<'_> {
                 data: envelope.data.to_owned(),
             },
         };
-        let http_request = envelope
-            .event_attributes
-            .and_then(|raw| serde_json::from_str::<EventAttributes>(raw.get()).ok())
-            .and_then(|attributes| attributes.http_request);
-        Ok(Delivery {
+        Ok(self.delivery(envelope.timestamp, envelope.instance_id, envelope.http_request, event))
+    }
+
+    fn delivery<S: UserMetadata>(
+        &self,
+        timestamp: Option<u64>,
+        instance_id: Option<String>,
+        http_request: Option<HttpRequest>,
+        event: WebhookEvent<S>,
+    ) -> Delivery<S> {
+        Delivery {
             delivery_id: self.id.clone(),
             attempted_at: self.attempted_at,
-            timestamp: envelope.timestamp.and_then(|millis| {
+            timestamp: timestamp.and_then(|millis| {
                 // Checked: a time past what the platform's clock holds is no time.
                 UNIX_EPOCH
                     .checked_add(Duration::from_millis(millis))
                     .map(Timestamp::from)
             }),
-            instance_id: envelope.instance_id,
+            instance_id,
             http_request,
             event,
-        })
+        }
     }
 }
 
