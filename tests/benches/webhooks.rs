@@ -6,8 +6,9 @@
 //! - verification of one delivery (a `user.created` event, and a 64 KiB body) beside
 //!   (a) the `standardwebhooks` crate and (b) HMAC-SHA256 by *ring* directly, with the
 //!   same base64 decoding, on the same bytes and headers;
-//! - the typed event of a verified `user.created` delivery beside `User::from_json` on
-//!   its `data` bytes.
+//! - the typed event of a verified `user.created` delivery beside (a) `User::from_json`
+//!   on its `data` bytes alone and (b) the envelope read by serde, `data` kept raw, then
+//!   `User::from_json` on it.
 //!
 //! `cargo bench -p clerk-metadata-tests --bench webhooks` (any other word runs only the
 //! cases whose name contains it)
@@ -201,4 +202,34 @@ fn main() {
         || black_box(&verified).event::<AppUser>().unwrap(),
         || User::<AppUser>::from_json(black_box(data)).unwrap(),
     );
+    case(
+        &filter,
+        "typed user event vs serde envelope + User::from_json",
+        1.0,
+        || black_box(&verified).event::<AppUser>().unwrap(),
+        || {
+            let envelope: TwoPass<'_> = serde_json::from_slice(black_box(&event)).unwrap();
+            let user = User::<AppUser>::from_json(envelope.data.get().as_bytes()).unwrap();
+            (
+                user,
+                envelope.event_type.to_owned(),
+                envelope.instance_id,
+                envelope.event_attributes,
+            )
+        },
+    );
+}
+
+/// What an app writes without the crate's events: the envelope by serde, its `data`
+/// kept raw, then `User::from_json` on the data (two passes over the data).
+#[derive(serde::Deserialize)]
+struct TwoPass<'a> {
+    #[serde(borrow)]
+    data: &'a serde_json::value::RawValue,
+    #[serde(rename = "type")]
+    event_type: &'a str,
+    #[allow(dead_code)]
+    timestamp: Option<u64>,
+    instance_id: Option<String>,
+    event_attributes: Option<serde_json::Value>,
 }

@@ -47,7 +47,11 @@ fn at(seconds: u64) -> SystemTime {
 /// The three headers, with `prefix` `svix` or `webhook`.
 fn headers(prefix: &str, id: &str, timestamp: &str, signature: &str) -> HeaderMap {
     let mut headers = HeaderMap::new();
-    for (name, value) in [("id", id), ("timestamp", timestamp), ("signature", signature)] {
+    for (name, value) in [
+        ("id", id),
+        ("timestamp", timestamp),
+        ("signature", signature),
+    ] {
         headers.insert(
             HeaderName::try_from(format!("{prefix}-{name}")).unwrap(),
             HeaderValue::from_str(value).unwrap(),
@@ -174,7 +178,11 @@ fn malformed_secrets_are_refused_with_their_reason_and_never_quoted() {
             InvalidWebhookSecret::Base64,
             "secret_not_base64",
         ),
-        ("whsec_c2hvcnQ=", InvalidWebhookSecret::Length, "secret_length"),
+        (
+            "whsec_c2hvcnQ=",
+            InvalidWebhookSecret::Length,
+            "secret_length",
+        ),
         (&long, InvalidWebhookSecret::Length, "secret_length"),
     ];
     for (text, expected, reason) in cases {
@@ -275,7 +283,10 @@ fn from_env_reads_clerk_webhook_signing_secret() {
 
 #[test]
 fn during_a_rotation_any_secret_and_any_v1_entry_may_match() {
-    let body = envelope("user.deleted", r#"{"deleted":true,"id":"user_1","object":"user"}"#);
+    let body = envelope(
+        "user.deleted",
+        r#"{"deleted":true,"id":"user_1","object":"user"}"#,
+    );
     let old = secret(VECTOR_SECRET).sign(ID, T, &body);
     let new = secret(OTHER_SECRET).sign(ID, T, &body);
 
@@ -296,7 +307,11 @@ fn during_a_rotation_any_secret_and_any_v1_entry_may_match() {
     for signature in [&old, &new] {
         assert!(
             rotating
-                .verify_at(&headers("svix", ID, &T.to_string(), signature), &body, at(T))
+                .verify_at(
+                    &headers("svix", ID, &T.to_string(), signature),
+                    &body,
+                    at(T)
+                )
                 .is_ok()
         );
     }
@@ -402,7 +417,12 @@ fn every_refusal_has_its_own_error_and_reason() {
             "timestamp_too_new",
         ),
         (
-            headers("svix", ID, &ts, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="),
+            headers(
+                "svix",
+                ID,
+                &ts,
+                "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+            ),
             &body,
             WebhookError::NoMatchingSignature,
             "signature_mismatch",
@@ -420,7 +440,12 @@ fn every_refusal_has_its_own_error_and_reason() {
             "signature_mismatch",
         ),
         (
-            headers("svix", ID, &ts, &format!("v1,{}", tag.trim_end_matches('='))),
+            headers(
+                "svix",
+                ID,
+                &ts,
+                &format!("v1,{}", tag.trim_end_matches('=')),
+            ),
             &body,
             WebhookError::NoMatchingSignature,
             "signature_mismatch",
@@ -542,14 +567,34 @@ fn the_body_limit_is_checked_before_the_signature() {
 fn a_signed_body_that_is_not_an_event_is_refused_after_verification() {
     let webhooks = webhooks();
     for (body, expected, reason) in [
-        (&b"not json at all"[..], WebhookError::NotJson, "body_not_json"),
-        (b"{\"data\": {}, \"type\": \"user.created\"", WebhookError::NotJson, "body_not_json"),
-        (b"{\"data\":{},\"type\":\"a\"} {}", WebhookError::NotJson, "body_not_json"),
+        (
+            &b"not json at all"[..],
+            WebhookError::NotJson,
+            "body_not_json",
+        ),
+        (
+            b"{\"data\": {}, \"type\": \"user.created\"",
+            WebhookError::NotJson,
+            "body_not_json",
+        ),
+        (
+            b"{\"data\":{},\"type\":\"a\"} {}",
+            WebhookError::NotJson,
+            "body_not_json",
+        ),
         (b"\xff\xfe", WebhookError::NotJson, "body_not_json"),
         (b"[1, 2]", WebhookError::NotAnEvent, "not_an_event"),
-        (b"{\"type\": \"user.created\"}", WebhookError::NotAnEvent, "not_an_event"),
+        (
+            b"{\"type\": \"user.created\"}",
+            WebhookError::NotAnEvent,
+            "not_an_event",
+        ),
         (b"{\"data\": {}}", WebhookError::NotAnEvent, "not_an_event"),
-        (b"{\"data\": {}, \"type\": 7}", WebhookError::NotAnEvent, "not_an_event"),
+        (
+            b"{\"data\": {}, \"type\": 7}",
+            WebhookError::NotAnEvent,
+            "not_an_event",
+        ),
         (
             b"{\"data\": {}, \"type\": \"a\", \"type\": \"b\"}",
             WebhookError::NotAnEvent,
@@ -580,10 +625,16 @@ fn other_event_types_are_kept_as_their_type_and_raw_json() {
         .unwrap()
         .event::<AppUser>()
         .unwrap();
-    assert_eq!(delivery.event.event_type(), "organizationMembership.created");
+    assert_eq!(
+        delivery.event.event_type(),
+        "organizationMembership.created"
+    );
     assert!(delivery.event.user().is_none() && delivery.event.user_id().is_none());
     match &delivery.event {
-        WebhookEvent::Other { event_type, data: raw } => {
+        WebhookEvent::Other {
+            event_type,
+            data: raw,
+        } => {
             assert_eq!(event_type, "organizationMembership.created");
             assert_eq!(raw.get(), data);
         }
@@ -591,7 +642,10 @@ fn other_event_types_are_kept_as_their_type_and_raw_json() {
     }
     let shown = format!("{delivery:?}");
     assert!(!shown.contains("sk_live_org_secret"), "{shown}");
-    assert!(shown.contains(&format!("<{} bytes>", data.len())), "{shown}");
+    assert!(
+        shown.contains(&format!("<{} bytes>", data.len())),
+        "{shown}"
+    );
     assert!(shown.contains("organizationMembership.created"), "{shown}");
 }
 
@@ -618,7 +672,10 @@ fn a_user_event_is_typed_as_user_from_json_reads_it() {
         );
         let request = delivery.http_request.as_ref().unwrap();
         assert_eq!(request.client_ip.as_deref(), Some("203.0.113.7"));
-        assert_eq!(request.user_agent.as_deref(), Some("Mozilla/5.0 (Macintosh)"));
+        assert_eq!(
+            request.user_agent.as_deref(),
+            Some("Mozilla/5.0 (Macintosh)")
+        );
         let user = match (&delivery.event, created) {
             (WebhookEvent::UserCreated(user), true) | (WebhookEvent::UserUpdated(user), false) => {
                 user
@@ -638,10 +695,7 @@ fn a_user_event_is_typed_as_user_from_json_reads_it() {
             user.private_metadata.stripe_customer_id.as_deref(),
             Some("cus_NffrFeUfNV2Hib")
         );
-        assert_eq!(
-            user.unsafe_metadata.typed().unwrap().theme,
-            Theme::Dark
-        );
+        assert_eq!(user.unsafe_metadata.typed().unwrap().theme, Theme::Dark);
         assert_eq!(
             serde_json::to_value(user.with_private_metadata()).unwrap(),
             serde_json::to_value(direct.with_private_metadata()).unwrap()
@@ -685,7 +739,10 @@ fn drift_names_the_path_and_never_a_private_value() {
     let webhooks = webhooks();
     let cases = [
         (
-            user_json().replace(r#""riskScore": 7"#, r#""riskScore": "sk_live_leaked_value""#),
+            user_json().replace(
+                r#""riskScore": 7"#,
+                r#""riskScore": "sk_live_leaked_value""#,
+            ),
             "private_metadata.riskScore",
         ),
         (
@@ -754,7 +811,11 @@ fn debug_and_display_hold_no_secret_signature_or_private_value() {
     ];
     let tag = signature.strip_prefix("v1,").unwrap();
     for text in &shown {
-        for secret_part in ["MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "C2FVsBQIhrscChlQIMV", tag] {
+        for secret_part in [
+            "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "C2FVsBQIhrscChlQIMV",
+            tag,
+        ] {
             assert!(!text.contains(secret_part), "{text}");
         }
         for private in PRIVATE_VALUES {
@@ -781,8 +842,14 @@ fn hostile_request_details_are_kept_as_data_and_escaped_in_debug() {
         Some("curl\r\nX-Injected: 1\u{1b}[31m")
     );
     let shown = format!("{delivery:?}");
-    assert!(!shown.contains('\u{202e}') && !shown.contains('\u{1b}'), "{shown}");
-    assert!(shown.contains(r"\u{202e}") && shown.contains(r"\u{1b}"), "{shown}");
+    assert!(
+        !shown.contains('\u{202e}') && !shown.contains('\u{1b}'),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(r"\u{202e}") && shown.contains(r"\u{1b}"),
+        "{shown}"
+    );
     // Details of another shape are left out; the event still reads.
     let odd = br#"{"data":{},"event_attributes":{"http_request":{"client_ip":7,"user_agent":{"a":[1]}},"more":[{}]},"type":"session.created"}"#;
     let delivery = webhooks
@@ -867,12 +934,12 @@ async fn receive(ClerkWebhook(delivery): ClerkWebhook<AppUser>) -> axum::Json<Va
 }
 
 /// The refusal before it is answered, to check `WebhookRejection` itself.
-async fn inspect(
-    result: Result<ClerkWebhook<AppUser>, WebhookRejection>,
-) -> axum::Json<Value> {
+async fn inspect(result: Result<ClerkWebhook<AppUser>, WebhookRejection>) -> axum::Json<Value> {
     axum::Json(match result {
         Ok(_) => json!({"ok": true}),
-        Err(rejection) => json!({"reason": rejection.reason(), "status": rejection.status().as_u16()}),
+        Err(rejection) => {
+            json!({"reason": rejection.reason(), "status": rejection.status().as_u16()})
+        }
     })
 }
 
@@ -960,7 +1027,10 @@ async fn the_extractor_answers_each_refusal_as_json() {
     without_id.remove("svix-id");
     let drifted = envelope(
         "user.updated",
-        &user_json().replace(r#""riskScore": 7"#, r#""riskScore": "sk_live_leaked_value""#),
+        &user_json().replace(
+            r#""riskScore": 7"#,
+            r#""riskScore": "sk_live_leaked_value""#,
+        ),
     );
     let big = envelope(
         "session.created",
@@ -977,7 +1047,12 @@ async fn the_extractor_answers_each_refusal_as_json() {
         ),
         (
             "application/json",
-            headers("svix", ID, "yesterday", &secret(VECTOR_SECRET).sign(ID, t, &user)),
+            headers(
+                "svix",
+                ID,
+                "yesterday",
+                &secret(VECTOR_SECRET).sign(ID, t, &user),
+            ),
             user.clone(),
             400,
             json!({"error": "timestamp_invalid", "header": "svix-timestamp"}),
@@ -1090,7 +1165,10 @@ async fn the_extractor_answers_each_refusal_as_json() {
     .await;
     assert_eq!(status, 200);
     let answer: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(answer, json!({"reason": "signature_mismatch", "status": 401}));
+    assert_eq!(
+        answer,
+        json!({"reason": "signature_mismatch", "status": 401})
+    );
 }
 
 /// The user is read in the envelope's one pass when it can be; whatever the order of
@@ -1104,7 +1182,9 @@ fn key_order_and_escapes_do_not_change_the_event() {
     let expected = serde_json::to_value(direct.with_private_metadata()).unwrap();
     for body in [
         String::from_utf8(envelope("user.updated", &data)).unwrap(),
-        format!(r#"{{"type":"user.updated","object":"event","data":{data},"extra":[1,{{"a":null}}]}}"#),
+        format!(
+            r#"{{"type":"user.updated","object":"event","data":{data},"extra":[1,{{"a":null}}]}}"#
+        ),
         format!(r#"{{"\u0074ype":"user.upd\u0061ted","d\u0061ta":{data}}}"#),
     ] {
         let body = body.into_bytes();
@@ -1128,7 +1208,10 @@ fn key_order_and_escapes_do_not_change_the_event() {
         .event::<AppUser>()
         .unwrap();
     match delivery.event {
-        WebhookEvent::Other { event_type, data: raw } => {
+        WebhookEvent::Other {
+            event_type,
+            data: raw,
+        } => {
             assert_eq!(event_type, "user.custom");
             assert_eq!(raw.get(), data.trim_end());
         }

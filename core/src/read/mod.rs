@@ -33,11 +33,8 @@ pub(crate) use parts::PartsVisitor;
 use parts::Tracked;
 
 /// A `User` object's parts as [`User::from_json`] reads them.
-pub(crate) type UserParts<'de, S> = Parts<
-    Stored<<S as UserMetadata>::Public>,
-    Stored<<S as UserMetadata>::Private>,
-    &'de RawValue,
->;
+pub(crate) type UserParts<'de, S> =
+    Parts<Stored<<S as UserMetadata>::Public>, Stored<<S as UserMetadata>::Private>, &'de RawValue>;
 
 /// A Backend API `User` with its metadata typed by the schema `S`.
 ///

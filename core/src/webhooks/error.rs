@@ -116,9 +116,9 @@ impl WebhookError {
             WebhookError::MissingHeader(h)
             | WebhookError::InvalidHeader(h)
             | WebhookError::ConflictingHeaders(h) => Some(*h),
-            WebhookError::InvalidTimestamp
-            | WebhookError::TooOld
-            | WebhookError::TooNew => Some(WebhookHeader::Timestamp),
+            WebhookError::InvalidTimestamp | WebhookError::TooOld | WebhookError::TooNew => {
+                Some(WebhookHeader::Timestamp)
+            }
             WebhookError::NoMatchingSignature => Some(WebhookHeader::Signature),
             _ => None,
         }
@@ -169,10 +169,9 @@ impl fmt::Display for WebhookError {
             WebhookError::NotAnEvent => f.write_str(
                 "the delivery's body is not an event (an object with `type` and `data`)",
             ),
-            WebhookError::User(error) => write!(
-                f,
-                "the event's user does not fit the schema: {error}"
-            ),
+            WebhookError::User(error) => {
+                write!(f, "the event's user does not fit the schema: {error}")
+            }
         }
     }
 }

@@ -13,8 +13,8 @@ use super::verify::Verified;
 use crate::json::escape::{KEY_CHARS, MESSAGE_CHARS, escaped};
 use crate::json::key::{Key, first_time};
 use crate::read::{PartsVisitor, ReadError, User};
-use crate::schema::stored::Stored;
 use crate::schema::metadata::UserMetadata;
+use crate::schema::stored::Stored;
 use crate::wire::id::UserId;
 use crate::wire::values::Timestamp;
 
@@ -56,10 +56,16 @@ pub struct HttpRequest {
 impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpRequest")
-            .field("client_ip", &self.client_ip.as_deref().map(|s| escaped(s, KEY_CHARS)))
+            .field(
+                "client_ip",
+                &self.client_ip.as_deref().map(|s| escaped(s, KEY_CHARS)),
+            )
             .field(
                 "user_agent",
-                &self.user_agent.as_deref().map(|s| escaped(s, MESSAGE_CHARS)),
+                &self
+                    .user_agent
+                    .as_deref()
+                    .map(|s| escaped(s, MESSAGE_CHARS)),
             )
             .finish()
     }
@@ -217,7 +223,10 @@ struct EnvelopeVisitor<D> {
 impl<'de, D: DeserializeSeed<'de>> DeserializeSeed<'de> for EnvelopeVisitor<D> {
     type Value = Envelope<'de, D::Value>;
 
-    fn deserialize<De: Deserializer<'de>>(self, deserializer: De) -> Result<Self::Value, De::Error> {
+    fn deserialize<De: Deserializer<'de>>(
+        self,
+        deserializer: De,
+    ) -> Result<Self::Value, De::Error> {
         deserializer.deserialize_map(self)
     }
 }
@@ -240,7 +249,9 @@ impl<'de, D: DeserializeSeed<'de>> Visitor<'de> for EnvelopeVisitor<D> {
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "data" => {
-                    let seed = seed.take().ok_or_else(|| de::Error::duplicate_field("data"))?;
+                    let seed = seed
+                        .take()
+                        .ok_or_else(|| de::Error::duplicate_field("data"))?;
                     data = Some(map.next_value_seed(seed)?);
                 }
                 "type" => {
@@ -249,7 +260,10 @@ impl<'de, D: DeserializeSeed<'de>> Visitor<'de> for EnvelopeVisitor<D> {
                 }
                 "object" => {
                     first_time(&mut seen_object, "object")?;
-                    if map.next_value::<Option<Key<'de>>>()?.is_some_and(|o| o.0 != "event") {
+                    if map
+                        .next_value::<Option<Key<'de>>>()?
+                        .is_some_and(|o| o.0 != "event")
+                    {
                         return Err(de::Error::custom("the object is not an event"));
                     }
                 }
@@ -361,7 +375,10 @@ impl<'de> Deserialize<'de> for Text {
                 Ok(Text(Some(v)))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
-                while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
                 Ok(Text(None))
             }
         }
@@ -411,7 +428,13 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Lenient<V> {
         Ok(None)
     }
 
-    none_for!(visit_bool(bool), visit_i64(i64), visit_u64(u64), visit_f64(f64), visit_bytes(&[u8]));
+    none_for!(
+        visit_bool(bool),
+        visit_i64(i64),
+        visit_u64(u64),
+        visit_f64(f64),
+        visit_bytes(&[u8])
+    );
 }
 
 /// Reads a delivery's body as an envelope, its data read by `seed`.
@@ -470,7 +493,12 @@ impl Verified<'_> {
             } else {
                 WebhookEvent::UserUpdated(user)
             };
-            return Ok(self.delivery(envelope.timestamp, envelope.instance_id, envelope.http_request, event));
+            return Ok(self.delivery(
+                envelope.timestamp,
+                envelope.instance_id,
+                envelope.http_request,
+                event,
+            ));
         }
         let envelope = envelope(text, RawData).map_err(|error| {
             if error.is_data() {
@@ -493,7 +521,12 @@ impl Verified<'_> {
                 data: envelope.data.to_owned(),
             },
         };
-        Ok(self.delivery(envelope.timestamp, envelope.instance_id, envelope.http_request, event))
+        Ok(self.delivery(
+            envelope.timestamp,
+            envelope.instance_id,
+            envelope.http_request,
+            event,
+        ))
     }
 
     fn delivery<S: UserMetadata>(
@@ -504,7 +537,7 @@ impl Verified<'_> {
         event: WebhookEvent<S>,
     ) -> Delivery<S> {
         Delivery {
-            delivery_id: self.id.clone(),
+            delivery_id: self.id.to_owned(),
             attempted_at: self.attempted_at,
             timestamp: timestamp.and_then(|millis| {
                 // Checked: a time past what the platform's clock holds is no time.

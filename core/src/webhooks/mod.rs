@@ -238,7 +238,7 @@ impl Webhooks {
     /// signature. Nothing of the body is parsed.
     pub fn verify<'a>(
         &self,
-        headers: &HeaderMap,
+        headers: &'a HeaderMap,
         body: &'a [u8],
     ) -> Result<Verified<'a>, WebhookError> {
         self.verify_at(headers, body, SystemTime::now())

@@ -4,7 +4,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose;
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
 
 use super::Webhooks;
 use super::error::{WebhookError, WebhookHeader};
@@ -25,18 +25,39 @@ const TAG_LEN: usize = 32;
 /// (a header sent twice, or as both `svix-…` and `webhook-…`, with two values is
 /// refused), visible ASCII.
 fn header(headers: &HeaderMap, which: WebhookHeader) -> Result<&str, WebhookError> {
+    // Names made once: a lookup by `&str` would parse the name each time.
+    static NAMES: [[HeaderName; 2]; 3] = [
+        [
+            HeaderName::from_static("svix-id"),
+            HeaderName::from_static("webhook-id"),
+        ],
+        [
+            HeaderName::from_static("svix-timestamp"),
+            HeaderName::from_static("webhook-timestamp"),
+        ],
+        [
+            HeaderName::from_static("svix-signature"),
+            HeaderName::from_static("webhook-signature"),
+        ],
+    ];
+    let [svix, standard] = match which {
+        WebhookHeader::Id => &NAMES[0],
+        WebhookHeader::Timestamp => &NAMES[1],
+        WebhookHeader::Signature => &NAMES[2],
+    };
     let mut values = headers
-        .get_all(which.name())
+        .get_all(svix)
         .iter()
-        .chain(headers.get_all(which.standard_name()).iter());
+        .chain(headers.get_all(standard).iter());
     let first = values.next().ok_or(WebhookError::MissingHeader(which))?;
     if values.any(|other| other != first) {
         return Err(WebhookError::ConflictingHeaders(which));
     }
+    // Visible ASCII and spaces: `to_str` refuses everything else but tabs.
     let text = first
         .to_str()
         .map_err(|_| WebhookError::InvalidHeader(which))?;
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+    if text.is_empty() || text.contains('\t') {
         return Err(WebhookError::InvalidHeader(which));
     }
     Ok(text)
@@ -86,10 +107,11 @@ fn v1_signatures(header: &str) -> impl Iterator<Item = [u8; TAG_LEN]> + '_ {
 }
 
 /// A delivery whose signature verified: its ID, the attempt's time and the exact bytes
-/// that were signed. Read the event with [`event`](Verified::event).
+/// that were signed, borrowed from the request. Read the event with
+/// [`event`](Verified::event).
 #[derive(Clone)]
 pub struct Verified<'a> {
-    pub(crate) id: String,
+    pub(crate) id: &'a str,
     pub(crate) attempted_at: u64,
     pub(crate) body: &'a [u8],
 }
@@ -97,8 +119,8 @@ pub struct Verified<'a> {
 impl<'a> Verified<'a> {
     /// The delivery's message ID (`svix-id`), the same on every retry of one event:
     /// the key to process each event once.
-    pub fn delivery_id(&self) -> &str {
-        &self.id
+    pub fn delivery_id(&self) -> &'a str {
+        self.id
     }
 
     /// When this attempt was signed (`svix-timestamp`), in Unix seconds.
@@ -129,7 +151,7 @@ impl Webhooks {
     /// with a clock of their own.
     pub fn verify_at<'a>(
         &self,
-        headers: &HeaderMap,
+        headers: &'a HeaderMap,
         body: &'a [u8],
         now: SystemTime,
     ) -> Result<Verified<'a>, WebhookError> {
@@ -167,7 +189,7 @@ impl Webhooks {
             return Err(WebhookError::NoMatchingSignature);
         }
         Ok(Verified {
-            id: id.to_owned(),
+            id,
             attempted_at: timestamp,
             body,
         })
