@@ -606,9 +606,8 @@ fn a_signed_body_that_is_not_an_event_is_refused_after_verification() {
             "not_an_event",
         ),
     ] {
-        let verified = webhooks
-            .verify_at(&signed(VECTOR_SECRET, T, body), body, at(T))
-            .unwrap();
+        let headers = signed(VECTOR_SECRET, T, body);
+        let verified = webhooks.verify_at(&headers, body, at(T)).unwrap();
         let error = verified.event::<AppUser>().unwrap_err();
         assert_eq!(error, expected, "{}", String::from_utf8_lossy(body));
         assert_eq!(error.reason(), reason);
@@ -710,7 +709,8 @@ fn user_deleted_gives_the_user_id() {
         "user.deleted",
         r#"{"deleted":true,"id":"user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb","object":"user"}"#,
     );
-    let delivery = webhooks.verify_at(&signed(VECTOR_SECRET, T, &body), &body, at(T));
+    let headers = signed(VECTOR_SECRET, T, &body);
+    let delivery = webhooks.verify_at(&headers, &body, at(T));
     let delivery = delivery.unwrap().event::<AppUser>().unwrap();
     match &delivery.event {
         WebhookEvent::UserDeleted(deleted) => {
