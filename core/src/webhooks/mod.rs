@@ -23,7 +23,7 @@
 //! ```
 //!
 //! The same with this crate, with the metadata typed (with the `axum` feature,
-//! [`ClerkWebhook`](crate::axum::ClerkWebhook) does it as an extractor):
+//! `clerk_metadata::axum::ClerkWebhook` does it as an extractor):
 //!
 //! ```no_run
 //! # fn handle(headers: &http::HeaderMap, body: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
