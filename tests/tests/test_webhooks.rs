@@ -566,6 +566,15 @@ fn the_body_limit_is_checked_before_the_signature() {
 #[test]
 fn a_signed_body_that_is_not_an_event_is_refused_after_verification() {
     let webhooks = webhooks();
+    // Unsigned, the same bodies are refused for their signature: nothing is parsed
+    // before it is checked.
+    let forged = headers("svix", ID, &T.to_string(), VECTOR_SIGNATURE);
+    for body in [&b"not json at all"[..], b"[1, 2]"] {
+        assert_eq!(
+            refusal(webhooks.verify_at(&forged, body, at(T))),
+            WebhookError::NoMatchingSignature
+        );
+    }
     for (body, expected, reason) in [
         (
             &b"not json at all"[..],
