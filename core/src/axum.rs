@@ -41,6 +41,9 @@
 //!   unrecognized bodies, `meta`).
 //! - A user answers as its browser view only: [`FrontendUser`] is an answer, `User` is
 //!   not.
+//! - With the `webhooks` feature, `ClerkWebhook<S>` is a Clerk webhook delivery,
+//!   verified and typed; its refusals answer as the table of the `webhooks` module
+//!   docs says.
 
 use axum_core::body::Body;
 use axum_core::extract::{
@@ -293,6 +296,20 @@ fn field_of(path: &str, message: &str) -> String {
     }
 }
 
+/// Whether the request says its body is JSON (`application/json` or
+/// `application/…+json`, any parameters).
+fn is_json(headers: &http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            let v = v.trim();
+            v.eq_ignore_ascii_case("application/json")
+                || (v.starts_with("application/") && v.ends_with("+json"))
+        })
+}
+
 impl<S, P> FromRequest<S> for BrowserJson<P>
 where
     S: Send + Sync,
@@ -301,17 +318,7 @@ where
     type Rejection = BodyRejection;
 
     async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
-        let json = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|v| {
-                let v = v.trim();
-                v.eq_ignore_ascii_case("application/json")
-                    || (v.starts_with("application/") && v.ends_with("+json"))
-            });
-        if !json {
+        if !is_json(request.headers()) {
             return Err(BodyRejection::NotJson);
         }
         let body = match Limited::new(request.into_body(), BODY_LIMIT)
@@ -539,5 +546,209 @@ impl IntoResponse for Forbidden {
             StatusCode::FORBIDDEN,
             &json!({"error": "forbidden", "reason": self.reason}),
         )
+    }
+}
+
+#[cfg(feature = "webhooks")]
+pub use self::webhook::{ClerkWebhook, WebhookRejection};
+
+#[cfg(feature = "webhooks")]
+mod webhook {
+    use core::fmt;
+
+    use axum_core::extract::{FromRef, FromRequest, Request};
+    use axum_core::response::{IntoResponse, Response};
+    use http::StatusCode;
+    use http_body_util::{BodyExt, Limited};
+    use serde_json::json;
+
+    use super::{is_json, json_response, over_limit};
+    use crate::schema::metadata::UserMetadata;
+    use crate::webhooks::{Delivery, WebhookError, Webhooks};
+
+    /// A Clerk webhook delivery, verified and typed with the metadata schema `S`; or a
+    /// JSON refusal.
+    ///
+    /// The [`Webhooks`] verifier comes from the app's state through `FromRef`. The
+    /// extractor requires a JSON `Content-Type` (415), reads the raw body up to the
+    /// verifier's [body limit](Webhooks::body_limit) (413), verifies the signature over
+    /// those exact bytes, then reads the event: the handler receives only verified,
+    /// typed events. Its refusals are in the [`webhooks` module
+    /// docs](crate::webhooks); each answers `{"error": "<reason>", "message": …}` (with
+    /// `"header"` for a header's refusal and `"path"` for a user that does not fit),
+    /// never quoting the body, a header or a signature.
+    ///
+    /// Take `Result<ClerkWebhook<S>, WebhookRejection>` to see a refusal before it is
+    /// answered (to log it, say).
+    ///
+    /// ```
+    /// use axum::extract::FromRef;
+    /// use axum::{Router, routing::post};
+    /// use clerk_metadata::UserMetadata;
+    /// use clerk_metadata::axum::ClerkWebhook;
+    /// use clerk_metadata::webhooks::{WebhookEvent, Webhooks};
+    ///
+    /// #[derive(UserMetadata)]
+    /// struct AppUser { #[metadata(public)] #[serde(default)] role: Option<String> }
+    ///
+    /// #[derive(Clone, FromRef)]
+    /// struct App { webhooks: Webhooks }
+    ///
+    /// // POST /webhooks/clerk
+    /// async fn clerk_webhook(ClerkWebhook(delivery): ClerkWebhook<AppUser>) {
+    ///     match delivery.event {
+    ///         WebhookEvent::UserCreated(user) | WebhookEvent::UserUpdated(user) => {
+    ///             // upsert the user, once per `delivery.delivery_id`
+    ///         }
+    ///         WebhookEvent::UserDeleted(deleted) => { /* delete `deleted.id` */ }
+    ///         _ => {}
+    ///     }
+    /// }
+    /// # fn app(webhooks: Webhooks) -> Router {
+    /// Router::new().route("/webhooks/clerk", post(clerk_webhook)).with_state(App { webhooks })
+    /// # }
+    /// ```
+    pub struct ClerkWebhook<S: UserMetadata>(pub Delivery<S>);
+
+    impl<S: UserMetadata> fmt::Debug for ClerkWebhook<S> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_tuple("ClerkWebhook").field(&self.0).finish()
+        }
+    }
+
+    /// Why [`ClerkWebhook`] refused a request; answers as JSON with the status of the
+    /// [`webhooks` module docs](crate::webhooks)' table.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    #[non_exhaustive]
+    pub enum WebhookRejection {
+        /// No `Content-Type: application/json` (415).
+        UnsupportedMediaType,
+        /// The body could not be read: the connection failed while it was sent (400).
+        BodyUnreadable,
+        /// The delivery was refused (400, 401, 413 or 422).
+        Refused(WebhookError),
+    }
+
+    impl WebhookRejection {
+        /// A stable, machine-readable reason: `unsupported_media_type`,
+        /// `body_unreadable`, or the [`WebhookError`]'s.
+        pub const fn reason(&self) -> &'static str {
+            match self {
+                WebhookRejection::UnsupportedMediaType => "unsupported_media_type",
+                WebhookRejection::BodyUnreadable => "body_unreadable",
+                WebhookRejection::Refused(error) => error.reason(),
+            }
+        }
+
+        /// The answer's status.
+        pub const fn status(&self) -> StatusCode {
+            match self {
+                WebhookRejection::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                WebhookRejection::BodyUnreadable => StatusCode::BAD_REQUEST,
+                WebhookRejection::Refused(error) => webhook_status(error),
+            }
+        }
+    }
+
+    impl fmt::Display for WebhookRejection {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self {
+                WebhookRejection::UnsupportedMediaType => {
+                    f.write_str("a webhook delivery is sent as Content-Type: application/json")
+                }
+                WebhookRejection::BodyUnreadable => {
+                    f.write_str("the delivery's body could not be read")
+                }
+                WebhookRejection::Refused(error) => fmt::Display::fmt(error, f),
+            }
+        }
+    }
+
+    impl std::error::Error for WebhookRejection {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            match self {
+                WebhookRejection::Refused(error) => Some(error),
+                _ => None,
+            }
+        }
+    }
+
+    /// The status of a refused delivery: 401 when it failed authentication (no
+    /// signature matches, or its timestamp is out of tolerance), 413 past the body
+    /// limit, 422 for a user the schema cannot read, 400 for the rest (malformed
+    /// headers, a body that is not a JSON event).
+    const fn webhook_status(error: &WebhookError) -> StatusCode {
+        match error {
+            WebhookError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            WebhookError::User(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            error if error.is_unauthenticated() => StatusCode::UNAUTHORIZED,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// The refusal as JSON: `{"error": "<reason>", "message": …}`, with `"header"`
+    /// naming the header a header's refusal is about, `"limit"` for a body too large
+    /// and `"path"` for a user that does not fit the schema (the path only: the
+    /// parser's message may quote a public value, and the answer is shown in the Clerk
+    /// Dashboard).
+    impl IntoResponse for WebhookError {
+        fn into_response(self) -> Response {
+            let mut body = json!({"error": self.reason(), "message": self.to_string()});
+            match &self {
+                WebhookError::User(error) => {
+                    body["message"] = json!("the event's user does not fit the app's schema");
+                    body["path"] = json!(error.path());
+                }
+                WebhookError::TooLarge { limit } => body["limit"] = json!(limit),
+                _ => {}
+            }
+            if let Some(header) = self.header() {
+                body["header"] = json!(header.name());
+            }
+            json_response(webhook_status(&self), &body)
+        }
+    }
+
+    impl IntoResponse for WebhookRejection {
+        fn into_response(self) -> Response {
+            match self {
+                WebhookRejection::Refused(error) => error.into_response(),
+                other => json_response(
+                    other.status(),
+                    &json!({"error": other.reason(), "message": other.to_string()}),
+                ),
+            }
+        }
+    }
+
+    impl<St, S> FromRequest<St> for ClerkWebhook<S>
+    where
+        St: Send + Sync,
+        Webhooks: FromRef<St>,
+        S: UserMetadata,
+        Delivery<S>: Send,
+    {
+        type Rejection = WebhookRejection;
+
+        async fn from_request(request: Request, state: &St) -> Result<Self, Self::Rejection> {
+            let webhooks = Webhooks::from_ref(state);
+            if !is_json(request.headers()) {
+                return Err(WebhookRejection::UnsupportedMediaType);
+            }
+            let (parts, body) = request.into_parts();
+            let limit = webhooks.body_limit();
+            let body = match Limited::new(body, limit).collect().await {
+                Ok(body) => body.to_bytes(),
+                Err(error) if over_limit(&*error) => {
+                    return Err(WebhookRejection::Refused(WebhookError::TooLarge { limit }));
+                }
+                Err(_) => return Err(WebhookRejection::BodyUnreadable),
+            };
+            webhooks
+                .verify(&parts.headers, &body)
+                .and_then(|verified| verified.event())
+                .map(ClerkWebhook)
+                .map_err(WebhookRejection::Refused)
+        }
     }
 }

@@ -25,6 +25,9 @@ pub mod testing;
 mod update;
 mod validation;
 mod value;
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
+pub mod webhooks;
 mod wire;
 
 #[doc(hidden)]

@@ -27,7 +27,14 @@ use crate::schema::field::FieldInfo;
 use crate::schema::metadata::{MetadataTier, UserMetadata};
 use crate::schema::stored::Stored;
 use crate::schema::tier::TierKind;
-use parts::{Parts, Tracked};
+pub(crate) use parts::Parts;
+#[cfg(feature = "webhooks")]
+pub(crate) use parts::PartsVisitor;
+use parts::Tracked;
+
+/// A `User` object's parts as [`User::from_json`] reads them.
+pub(crate) type UserParts<'de, S> =
+    Parts<Stored<<S as UserMetadata>::Public>, Stored<<S as UserMetadata>::Private>, &'de RawValue>;
 
 /// A Backend API `User` with its metadata typed by the schema `S`.
 ///
@@ -306,6 +313,12 @@ impl<S: UserMetadata> User<S> {
             json,
             fields_of::<S>,
         )?;
+        User::from_parts(parts)
+    }
+
+    /// The user of parts read as [`from_json`](User::from_json) reads them (by
+    /// `PartsVisitor`, here or inside a webhook's envelope).
+    pub(crate) fn from_parts(parts: UserParts<'_, S>) -> Result<User<S>, ReadError> {
         Ok(User {
             profile: parts.profile,
             public_metadata: parts.public,

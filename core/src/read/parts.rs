@@ -103,9 +103,22 @@ pub(crate) fn from_slice<'de, P: Deserialize<'de>, Q: Deserialize<'de>, U: Deser
 
 /// Reads a `User` object into [`Parts`]. With the `document` it reads from, it keeps
 /// where each untyped field is; without, it keeps each field's JSON.
-struct PartsVisitor<'de, P, Q, U> {
+pub(crate) struct PartsVisitor<'de, P, Q, U> {
     document: Option<&'de [u8]>,
     parts: PhantomData<(P, Q, U)>,
+}
+
+impl<'de, P, Q, U> PartsVisitor<'de, P, Q, U> {
+    /// Reads a `User` object that is a value somewhere in `document`, the text being
+    /// read (as [`from_slice`] reads one that is the whole document): a webhook's
+    /// `data`, read in the one pass of its envelope.
+    #[cfg(feature = "webhooks")]
+    pub(crate) fn in_document(document: &'de [u8]) -> Self {
+        PartsVisitor {
+            document: Some(document),
+            parts: PhantomData,
+        }
+    }
 }
 
 impl<'de, P: Deserialize<'de>, Q: Deserialize<'de>, U: Deserialize<'de>> DeserializeSeed<'de>

@@ -123,7 +123,7 @@ pub(crate) fn leaving_out<R>(write: impl FnOnce() -> R) -> R {
     write()
 }
 
-/// The keys and their values as stored; nothing inside a patch (see [`leaving_out`]).
+/// The keys and their values as stored; nothing inside a patch (see `leaving_out`).
 impl Serialize for UnknownKeys {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if IN_PATCH.with(Cell::get) {
