@@ -1,0 +1,316 @@
+//! The app of `examples/webhook_sync.rs`: a SQLite table of users kept in sync from
+//! Clerk's webhooks, and a sign-up's requested plan checked and promoted to public
+//! metadata.
+//!
+//! Clerk delivers at least once, retries, and does not keep order. So the handler:
+//! - claims the delivery ID first (`deliveries` table): a delivery seen before is
+//!   answered 200 and changes nothing, and a delivery that fails is released, so
+//!   Clerk's retry runs it again;
+//! - writes a user's row only if the event is newer than the row (`updated_at`, Unix
+//!   milliseconds): a late `user.updated` never overwrites a newer one;
+//! - keeps a deleted user as a tombstone stamped with the deletion's time, so a late
+//!   `user.updated` does not bring the user back.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::Router;
+use axum::extract::{FromRef, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use clerk_metadata::axum::ClerkWebhook;
+use clerk_metadata::client::Clerk;
+use clerk_metadata::webhooks::{WebhookEvent, Webhooks};
+use clerk_metadata::{Backend, TierRead, User, UserId, UserMetadata};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+/// Who the user is to the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A regular user.
+    #[default]
+    Member,
+    /// May manage the app.
+    Admin,
+}
+
+/// What the user pays for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Plan {
+    /// The free plan.
+    Free,
+    /// Fourteen days of everything.
+    Trial,
+    /// The paid plan: granted by billing, never by a request.
+    Pro,
+}
+
+impl Plan {
+    fn as_str(self) -> &'static str {
+        match self {
+            Plan::Free => "free",
+            Plan::Trial => "trial",
+            Plan::Pro => "pro",
+        }
+    }
+}
+
+impl Role {
+    fn as_str(self) -> &'static str {
+        match self {
+            Role::Member => "member",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+/// The app's metadata.
+#[derive(UserMetadata)]
+pub struct AppUser {
+    /// Only the backend writes it.
+    #[metadata(public)]
+    #[serde(default)]
+    pub role: Role,
+    /// The plan the app granted.
+    #[metadata(public)]
+    #[serde(default)]
+    pub plan: Option<Plan>,
+    /// The plan the user asked for at sign-up
+    /// (`signUp.create({ unsafeMetadata: { requested_plan: "trial" } })`): the user's
+    /// request, checked before anything is granted.
+    #[metadata(unsafe, user_controlled)]
+    #[serde(default)]
+    pub requested_plan: Option<Plan>,
+}
+
+/// The plan a request earns: what the user may choose alone. A paid plan comes from
+/// billing, so a request for it gets the free plan.
+pub fn granted(requested: Plan) -> Plan {
+    match requested {
+        Plan::Free | Plan::Pro => Plan::Free,
+        Plan::Trial => Plan::Trial,
+    }
+}
+
+/// One row of the `users` table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// Clerk's user ID.
+    pub id: String,
+    /// The first name, if any.
+    pub first_name: Option<String>,
+    /// `role` from public metadata.
+    pub role: String,
+    /// `plan` from public metadata.
+    pub plan: Option<String>,
+    /// The user's `updated_at` (or, for a deleted user, the deletion's time), Unix ms.
+    pub updated_at: i64,
+    /// Whether the user was deleted (the row is a tombstone).
+    pub deleted: bool,
+}
+
+/// The app's database: one SQLite connection (a file or in memory).
+pub struct Db(Mutex<Connection>);
+
+impl Db {
+    /// Opens `path`, or an in-memory database, and creates the tables.
+    pub fn open(path: Option<&std::path::Path>) -> rusqlite::Result<Db> {
+        let connection = match path {
+            Some(path) => Connection::open(path)?,
+            None => Connection::open_in_memory()?,
+        };
+        connection.execute_batch(
+            "CREATE TABLE IF NOT EXISTS users (
+                 id TEXT PRIMARY KEY,
+                 first_name TEXT,
+                 role TEXT NOT NULL,
+                 plan TEXT,
+                 updated_at INTEGER NOT NULL,
+                 deleted INTEGER NOT NULL DEFAULT 0
+             );
+             CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY);",
+        )?;
+        Ok(Db(Mutex::new(connection)))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Claims delivery `id`: `false` if it was claimed before (a duplicate).
+    fn claim(&self, id: &str) -> rusqlite::Result<bool> {
+        let inserted = self.lock().execute(
+            "INSERT OR IGNORE INTO deliveries (id) VALUES (?1)",
+            params![id],
+        )?;
+        Ok(inserted == 1)
+    }
+
+    /// Gives delivery `id` back, so that Clerk's retry runs it again.
+    fn release(&self, id: &str) {
+        let _ = self
+            .lock()
+            .execute("DELETE FROM deliveries WHERE id = ?1", params![id]);
+    }
+
+    /// Writes `user`'s row, unless the row is as new or newer.
+    fn upsert(&self, user: &User<AppUser>) -> rusqlite::Result<()> {
+        let public = &user.public_metadata;
+        self.lock().execute(
+            "INSERT INTO users (id, first_name, role, plan, updated_at, deleted)
+             VALUES (?1, ?2, ?3, ?4, ?5, 0)
+             ON CONFLICT (id) DO UPDATE SET
+                 first_name = excluded.first_name, role = excluded.role,
+                 plan = excluded.plan, updated_at = excluded.updated_at, deleted = 0
+             WHERE excluded.updated_at > users.updated_at",
+            params![
+                user.profile.id.as_str(),
+                user.profile.first_name,
+                public.role.as_str(),
+                public.plan.map(Plan::as_str),
+                user.profile.updated_at,
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Marks user `id` deleted at `at` (Unix ms), unless the row is newer.
+    fn delete(&self, id: &UserId, at: i64) -> rusqlite::Result<()> {
+        self.lock().execute(
+            "INSERT INTO users (id, role, updated_at, deleted) VALUES (?1, 'member', ?2, 1)
+             ON CONFLICT (id) DO UPDATE SET deleted = 1, updated_at = excluded.updated_at
+             WHERE excluded.updated_at >= users.updated_at",
+            params![id.as_str(), at],
+        )?;
+        Ok(())
+    }
+
+    /// Every row, by ID.
+    pub fn rows(&self) -> rusqlite::Result<Vec<Row>> {
+        let connection = self.lock();
+        let mut statement = connection.prepare(
+            "SELECT id, first_name, role, plan, updated_at, deleted FROM users ORDER BY id",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok(Row {
+                id: row.get(0)?,
+                first_name: row.get(1)?,
+                role: row.get(2)?,
+                plan: row.get(3)?,
+                updated_at: row.get(4)?,
+                deleted: row.get::<_, i64>(5)? == 1,
+            })
+        })?;
+        rows.collect()
+    }
+
+    /// The row of user `id`.
+    pub fn row(&self, id: &str) -> rusqlite::Result<Option<Row>> {
+        Ok(self.rows()?.into_iter().find(|r| r.id == id))
+    }
+
+    /// How many deliveries were applied (each ID once).
+    pub fn deliveries(&self) -> rusqlite::Result<i64> {
+        self.lock()
+            .query_row("SELECT count(*) FROM deliveries", [], |row| row.get(0))
+            .optional()
+            .map(|n| n.unwrap_or(0))
+    }
+}
+
+/// The app's state.
+#[derive(Clone, FromRef)]
+pub struct App {
+    /// Clerk's Backend API, for the promotion.
+    pub clerk: Clerk,
+    /// Verifies Clerk's deliveries.
+    pub webhooks: Webhooks,
+    /// The users table.
+    pub db: Arc<Db>,
+}
+
+/// The routes: `POST /webhooks/clerk`.
+pub fn router(app: App) -> Router {
+    Router::new()
+        .route("/webhooks/clerk", post(clerk_webhook))
+        .with_state(app)
+}
+
+/// A failure to apply a verified delivery: 500, so that Clerk retries it.
+pub struct Failed(String);
+
+impl IntoResponse for Failed {
+    fn into_response(self) -> Response {
+        eprintln!("webhook_sync: {}", self.0);
+        (StatusCode::INTERNAL_SERVER_ERROR, "not applied; retry").into_response()
+    }
+}
+
+/// `POST /webhooks/clerk`: a verified, typed delivery (a forged, tampered or stale one
+/// never reaches this function: the extractor answers it 400/401).
+async fn clerk_webhook(
+    State(app): State<App>,
+    ClerkWebhook(delivery): ClerkWebhook<AppUser>,
+) -> Result<StatusCode, Failed> {
+    let failed = |e: &dyn std::fmt::Display| Failed(e.to_string());
+    if !app.db.claim(&delivery.delivery_id).map_err(|e| failed(&e))? {
+        return Ok(StatusCode::OK); // seen before: at-least-once delivery
+    }
+    let applied = apply(&app, &delivery.event, delivery.timestamp).await;
+    if let Err(error) = applied {
+        app.db.release(&delivery.delivery_id);
+        return Err(error);
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn apply(
+    app: &App,
+    event: &WebhookEvent<AppUser>,
+    timestamp: Option<clerk_metadata::Timestamp>,
+) -> Result<(), Failed> {
+    let failed = |e: &dyn std::fmt::Display| Failed(e.to_string());
+    match event {
+        WebhookEvent::UserCreated(user) => {
+            app.db.upsert(user).map_err(|e| failed(&e))?;
+            promote(app, user).await
+        }
+        WebhookEvent::UserUpdated(user) => app.db.upsert(user).map_err(|e| failed(&e)),
+        WebhookEvent::UserDeleted(deleted) => {
+            let at = timestamp.map_or(i64::MAX, |t| t.as_millis());
+            app.db.delete(&deleted.id, at).map_err(|e| failed(&e))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Check, then promote: the plan a new user asked for in unsafe metadata, checked,
+/// written to public metadata, and the request removed, in one merge patch (one
+/// request: both land, or neither).
+async fn promote(app: &App, user: &User<AppUser>) -> Result<(), Failed> {
+    let requested = match &user.unsafe_metadata {
+        TierRead::Typed(tier) => tier.requested_plan,
+        // The user's own junk: nothing to promote.
+        _ => None,
+    };
+    let Some(requested) = requested else {
+        return Ok(());
+    };
+    if user.public_metadata.plan.is_some() {
+        return Ok(()); // granted already (this is a retry)
+    }
+    let patch = AppUserPatch::<Backend>::new()
+        .plan(Some(granted(requested)))
+        .remove_requested_plan();
+    app.clerk
+        .users::<AppUser>()
+        .update_metadata(&user.profile.id, patch)
+        .await
+        .map(drop)
+        .map_err(|e| Failed(e.to_string()))
+}
