@@ -135,10 +135,7 @@ fn the_body_holds_the_fields_set() {
     // Each body conforms to `CreateUser` in every version.
     for version in ApiVersion::ALL {
         let spec = Spec::load(Api::Backend, version);
-        for request in [
-            user.build(version).unwrap(),
-            plain.build(version).unwrap(),
-        ] {
+        for request in [user.build(version).unwrap(), plain.build(version).unwrap()] {
             let http: http::Request<Vec<u8>> = request.into();
             spec.check(&http, version).unwrap();
         }
@@ -184,7 +181,10 @@ fn an_invalid_user_lists_every_problem_without_quoting_a_value() {
     }
     assert_eq!(errors.len(), 12, "{errors}");
     let shown = format!("{errors} {errors:?}");
-    assert!(!shown.contains(secret_password) && !shown.contains("xxxx"), "{shown}");
+    assert!(
+        !shown.contains(secret_password) && !shown.contains("xxxx"),
+        "{shown}"
+    );
 
     // `skip_password_checks` needs a password; a timestamp RFC 3339 cannot write is
     // named.
@@ -194,8 +194,14 @@ fn an_invalid_user_lists_every_problem_without_quoting_a_value() {
         .legal_accepted_at(std::time::UNIX_EPOCH + Duration::from_secs(300_000_000_000))
         .build(ApiVersion::LATEST)
         .unwrap_err();
-    assert!(errors.contains("skip_password_checks", "form_param_missing"), "{errors}");
-    assert!(errors.contains("legal_accepted_at", "form_param_format_invalid"), "{errors}");
+    assert!(
+        errors.contains("skip_password_checks", "form_param_missing"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("legal_accepted_at", "form_param_format_invalid"),
+        "{errors}"
+    );
     assert_eq!(errors.len(), 2, "{errors}");
 
     // Tighter rules are honoured.
@@ -205,7 +211,10 @@ fn an_invalid_user_lists_every_problem_without_quoting_a_value() {
         .public_metadata(public(Role::Member))
         .build_with(ApiVersion::LATEST, &rules)
         .unwrap_err();
-    assert!(errors.contains("public_metadata", "metadata_too_large"), "{errors}");
+    assert!(
+        errors.contains("public_metadata", "metadata_too_large"),
+        "{errors}"
+    );
 }
 
 #[test]
@@ -259,7 +268,10 @@ async fn create_returns_the_user_clerk_answers_in_every_version() {
             .await
             .unwrap();
         let id = &user.profile.id;
-        assert!(id.as_str().starts_with("user_") && id.as_str().len() == 32, "{id}");
+        assert!(
+            id.as_str().starts_with("user_") && id.as_str().len() == 32,
+            "{id}"
+        );
         assert_eq!(user.profile.first_name.as_deref(), Some("Ada"));
         assert_eq!(user.public_metadata.value().role, Role::Admin);
         assert_eq!(
@@ -272,10 +284,22 @@ async fn create_returns_the_user_clerk_answers_in_every_version() {
         assert_eq!(stored["username"], format!("ada_{n}"));
         assert_eq!(stored["external_id"], format!("ext-{n}"));
         assert_eq!(stored["password_enabled"], true);
-        assert_eq!(stored["email_addresses"][0]["email_address"], format!("ada{n}@example.com"));
-        assert_eq!(stored["primary_email_address_id"], stored["email_addresses"][0]["id"]);
-        assert_eq!(stored["primary_phone_number_id"], stored["phone_numbers"][0]["id"]);
-        assert_eq!(stored["email_addresses"][0]["verification"]["status"], "verified");
+        assert_eq!(
+            stored["email_addresses"][0]["email_address"],
+            format!("ada{n}@example.com")
+        );
+        assert_eq!(
+            stored["primary_email_address_id"],
+            stored["email_addresses"][0]["id"]
+        );
+        assert_eq!(
+            stored["primary_phone_number_id"],
+            stored["phone_numbers"][0]["id"]
+        );
+        assert_eq!(
+            stored["email_addresses"][0]["verification"]["status"],
+            "verified"
+        );
         assert!(stored["created_at"].as_i64().unwrap() > 1_700_000_000_000);
         assert_eq!(stored["created_at"], stored["updated_at"]);
         assert!(!stored.to_string().contains(password));
@@ -285,7 +309,11 @@ async fn create_returns_the_user_clerk_answers_in_every_version() {
     }
     let posts = fake.requests();
     assert_eq!(posts.len(), 3);
-    assert!(posts.iter().all(|r| r.method() == "POST" && r.path() == "/v1/users"));
+    assert!(
+        posts
+            .iter()
+            .all(|r| r.method() == "POST" && r.path() == "/v1/users")
+    );
     assert_conforms(&fake);
 }
 
@@ -294,7 +322,11 @@ async fn an_invalid_user_sends_nothing() {
     let fake = FakeClerk::start().unwrap();
     let users = fake.client().unwrap().users::<AppUser>();
     let error = users
-        .create(NewUser::new().email_address("ada@example.com").password("short"))
+        .create(
+            NewUser::new()
+                .email_address("ada@example.com")
+                .password("short"),
+        )
         .await
         .unwrap_err();
     let Error::Invalid(errors) = &error else {
@@ -320,19 +352,33 @@ async fn identifiers_another_user_has_are_refused_and_nothing_is_created() {
     let new = || NewUser::<AppUser>::new().public_metadata(public(Role::Member));
     for (user, param) in [
         (new().email_address("ADA@example.com"), "email_address"),
-        (new().email_address("bob@example.com").username("Ada_L"), "username"),
+        (
+            new().email_address("bob@example.com").username("Ada_L"),
+            "username",
+        ),
         (new().external_id("crm-1"), "external_id"),
     ] {
         let error = users.create(user).await.unwrap_err();
         assert_eq!(
             clerk_error(&error),
-            (422, "form_identifier_exists".to_owned(), Some(param.to_owned())),
+            (
+                422,
+                "form_identifier_exists".to_owned(),
+                Some(param.to_owned())
+            ),
             "{param}"
         );
         // A 422 is Clerk refusing: nothing was created, and the create was sent once.
-        let Error::Clerk(failure) = &error else { unreachable!() };
+        let Error::Clerk(failure) = &error else {
+            unreachable!()
+        };
         assert!(!failure.may_have_applied && failure.attempts == 1);
-        assert!(error.to_string().starts_with("nothing was applied: the user creation failed"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .starts_with("nothing was applied: the user creation failed"),
+            "{error}"
+        );
     }
     assert_eq!(fake.requests().len(), 3);
     // Only the seeded user exists.
@@ -364,27 +410,74 @@ async fn the_fake_refuses_what_clerk_refuses() {
     let fake = FakeClerk::start().unwrap();
     let big = "x".repeat(8 * 1024);
     for (body, code, param) in [
-        (json!({"email": ["a@example.com"]}), "form_param_unknown", "email"),
-        (json!({"public_metadata": {"k": big}}), "form_param_exceeds_allowed_size", "public_metadata"),
-        (json!({"private_metadata": []}), "form_param_format_invalid", "private_metadata"),
-        (json!({"email_address": "a@example.com"}), "form_param_format_invalid", "email_address"),
-        (json!({"email_address": ["not-an-address"]}), "form_param_format_invalid", "email_address"),
-        (json!({"email_address": ["a@example.com", "A@example.com"]}), "form_identifier_exists", "email_address"),
+        (
+            json!({"email": ["a@example.com"]}),
+            "form_param_unknown",
+            "email",
+        ),
+        (
+            json!({"public_metadata": {"k": big}}),
+            "form_param_exceeds_allowed_size",
+            "public_metadata",
+        ),
+        (
+            json!({"private_metadata": []}),
+            "form_param_format_invalid",
+            "private_metadata",
+        ),
+        (
+            json!({"email_address": "a@example.com"}),
+            "form_param_format_invalid",
+            "email_address",
+        ),
+        (
+            json!({"email_address": ["not-an-address"]}),
+            "form_param_format_invalid",
+            "email_address",
+        ),
+        (
+            json!({"email_address": ["a@example.com", "A@example.com"]}),
+            "form_identifier_exists",
+            "email_address",
+        ),
         (
             json!({"email_address": ["a@example.com"], "email_address_identification_status": ["verified", "reserved"]}),
             "form_param_value_invalid",
             "email_address_identification_status",
         ),
-        (json!({"password": "short"}), "form_password_length_too_short", "password"),
-        (json!({"password_digest": "$2a$10$x"}), "form_param_missing", "password_hasher"),
-        (json!({"password_digest": "x", "password_hasher": "rot13"}), "form_param_format_invalid", "password_hasher"),
-        (json!({"created_at": "yesterday"}), "form_param_format_invalid", "created_at"),
-        (json!({"banned": "yes"}), "form_param_format_invalid", "banned"),
+        (
+            json!({"password": "short"}),
+            "form_password_length_too_short",
+            "password",
+        ),
+        (
+            json!({"password_digest": "$2a$10$x"}),
+            "form_param_missing",
+            "password_hasher",
+        ),
+        (
+            json!({"password_digest": "x", "password_hasher": "rot13"}),
+            "form_param_format_invalid",
+            "password_hasher",
+        ),
+        (
+            json!({"created_at": "yesterday"}),
+            "form_param_format_invalid",
+            "created_at",
+        ),
+        (
+            json!({"banned": "yes"}),
+            "form_param_format_invalid",
+            "banned",
+        ),
     ] {
         let (status, answer) = raw_create(&fake, &body).await;
         assert_eq!(status, 422, "{body}: {answer}");
         assert_eq!(answer["errors"][0]["code"], code, "{body}: {answer}");
-        assert_eq!(answer["errors"][0]["meta"]["param_name"], param, "{body}: {answer}");
+        assert_eq!(
+            answer["errors"][0]["meta"]["param_name"], param,
+            "{body}: {answer}"
+        );
     }
     // A short password passes with `skip_password_checks`; the bodies above created
     // nothing.
@@ -414,7 +507,10 @@ async fn a_user_can_be_deleted() {
     let response = delete().await.unwrap();
     assert_eq!(response.status().as_u16(), 200);
     let answer: Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
-    assert_eq!(answer, json!({"deleted": true, "id": id.as_str(), "object": "user"}));
+    assert_eq!(
+        answer,
+        json!({"deleted": true, "id": id.as_str(), "object": "user"})
+    );
     let schema = Spec::load(Api::Backend, ApiVersion::LATEST).component("DeletedObject");
     assert!(validate(&schema, &answer).is_empty());
     assert!(fake.user(&id).is_none());
@@ -446,11 +542,18 @@ async fn a_create_is_retried_only_while_it_cannot_have_applied() {
         fake.inject_on("POST", "/v1/users", Fault::status(status), 1);
         let users = quick_retries(&fake, ApiVersion::LATEST).users::<AppUser>();
         let error = users.create(new()).await.unwrap_err();
-        let Error::Clerk(failure) = &error else { panic!("{error:?}") };
+        let Error::Clerk(failure) = &error else {
+            panic!("{error:?}")
+        };
         assert_eq!((failure.step, failure.attempts), (Step::CreateUser, 1));
         assert!(failure.may_have_applied);
         assert!(failure.withheld, "the create wrote private metadata");
-        assert!(error.to_string().starts_with("it may have been applied: the user creation failed"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .starts_with("it may have been applied: the user creation failed"),
+            "{error}"
+        );
         assert_eq!(fake.requests().len(), 1);
     }
     // A connection that broke after the request was sent: not retried either.
@@ -458,7 +561,9 @@ async fn a_create_is_retried_only_while_it_cannot_have_applied() {
     fake.inject_on("POST", "/v1/users", Fault::DropConnection, 1);
     let users = quick_retries(&fake, ApiVersion::LATEST).users::<AppUser>();
     let error = users.create(new()).await.unwrap_err();
-    let Error::Transport(transport) = &error else { panic!("{error:?}") };
+    let Error::Transport(transport) = &error else {
+        panic!("{error:?}")
+    };
     assert_eq!(transport.kind(), TransportKind::Interrupted);
     assert!(transport.may_have_reached_clerk() && transport.attempts() == 1);
     assert_eq!(fake.requests().len(), 1);
@@ -472,7 +577,9 @@ async fn a_create_is_retried_only_while_it_cannot_have_applied() {
         .unwrap()
         .users::<AppUser>();
     let error = users.create(new()).await.unwrap_err();
-    let Error::Transport(transport) = &error else { panic!("{error:?}") };
+    let Error::Transport(transport) = &error else {
+        panic!("{error:?}")
+    };
     assert_eq!(transport.kind(), TransportKind::Timeout);
     assert_eq!(fake.requests().len(), 1);
     // A connection that could not be made never reached Clerk: retried until the
@@ -488,7 +595,9 @@ async fn a_create_is_retried_only_while_it_cannot_have_applied() {
         .unwrap()
         .users::<AppUser>();
     let error = users.create(new()).await.unwrap_err();
-    let Error::Transport(transport) = &error else { panic!("{error:?}") };
+    let Error::Transport(transport) = &error else {
+        panic!("{error:?}")
+    };
     assert_eq!(transport.kind(), TransportKind::Connect);
     assert!(!transport.may_have_reached_clerk() && transport.attempts() == 4);
 }
@@ -498,16 +607,22 @@ async fn a_created_user_the_schema_cannot_read_is_reported_with_its_id() {
     let fake = FakeClerk::start().unwrap();
     // Clerk answers a user whose public metadata lacks the required `role` (another
     // service's hook rewrote it, say): the user exists.
-    let answer = json!({"id": "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb", "object": "user", "public_metadata": {}});
+    let answer =
+        json!({"id": "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb", "object": "user", "public_metadata": {}});
     fake.inject_on("POST", "/v1/users", Fault::raw(200, answer.to_string()), 1);
     let users = fake.client().unwrap().users::<AppUser>();
     let error = users
         .create(NewUser::new().public_metadata(public(Role::Member)))
         .await
         .unwrap_err();
-    let Error::NotAUser(not) = &error else { panic!("{error:?}") };
+    let Error::NotAUser(not) = &error else {
+        panic!("{error:?}")
+    };
     assert_eq!(not.applied, [Step::CreateUser]);
-    assert_eq!(not.user_id, Some(UserId::parse("user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb").unwrap()));
+    assert_eq!(
+        not.user_id,
+        Some(UserId::parse("user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb").unwrap())
+    );
     assert!(
         error
             .to_string()

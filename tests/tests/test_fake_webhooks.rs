@@ -177,7 +177,10 @@ fn new_user(email: &str) -> NewUser<AppUser> {
 }
 
 /// A fake, a receiver and its endpoint, with `schedule`.
-async fn setup(plan: Vec<Plan>, schedule: WebhookSchedule) -> (FakeClerk, Receiver, WebhookEndpoint) {
+async fn setup(
+    plan: Vec<Plan>,
+    schedule: WebhookSchedule,
+) -> (FakeClerk, Receiver, WebhookEndpoint) {
     let fake = FakeClerk::start().unwrap();
     fake.set_webhook_schedule(schedule);
     let receiver = Receiver::start(plan).await;
@@ -204,7 +207,11 @@ async fn a_created_user_reaches_the_receiver_signed() {
     tampered.body[0] = b' ';
     assert!(!signed_with(endpoint.secret(), &tampered));
 
-    assert!(delivery.id.starts_with("msg_") && delivery.id.len() == 31, "{}", delivery.id);
+    assert!(
+        delivery.id.starts_with("msg_") && delivery.id.len() == 31,
+        "{}",
+        delivery.id
+    );
     assert!(delivery.id[4..].bytes().all(|b| b.is_ascii_alphanumeric()));
     let sent_at: i64 = delivery.timestamp.parse().unwrap();
     assert!((sent_at - unix_now()).abs() < 600, "{sent_at}");
@@ -219,11 +226,19 @@ async fn a_created_user_reaches_the_receiver_signed() {
     assert!(event["timestamp"].as_i64().unwrap() / 1000 - unix_now() < 600);
     let request = &event["event_attributes"]["http_request"];
     assert_eq!(request["client_ip"], "127.0.0.1");
-    assert!(request["user_agent"].as_str().unwrap().starts_with("clerk-metadata/"));
+    assert!(
+        request["user_agent"]
+            .as_str()
+            .unwrap()
+            .starts_with("clerk-metadata/")
+    );
     // The user as `GET /v1/users/{id}` answers it, with its private metadata (the
     // backend's webhook route is trusted with it), and no password.
     assert_eq!(event["data"], fake.user(&id).unwrap());
-    assert_eq!(event["data"]["private_metadata"]["stripe_customer_id"], PRIVATE);
+    assert_eq!(
+        event["data"]["private_metadata"]["stripe_customer_id"],
+        PRIVATE
+    );
     assert_eq!(event["data"]["password_enabled"], true);
     assert!(!String::from_utf8_lossy(&delivery.body).contains("correct horse"));
     for version in ApiVersion::ALL {
@@ -233,7 +248,14 @@ async fn a_created_user_reaches_the_receiver_signed() {
     }
     assert_eq!(
         event.as_object().unwrap().keys().collect::<Vec<_>>(),
-        ["data", "event_attributes", "instance_id", "object", "timestamp", "type"]
+        [
+            "data",
+            "event_attributes",
+            "instance_id",
+            "object",
+            "timestamp",
+            "type"
+        ]
     );
 
     let records = fake.webhook_deliveries();
@@ -291,7 +313,10 @@ async fn each_write_delivers_its_event_to_every_endpoint_in_order() {
     let mut replaced = users.get(&seeded).await.unwrap().public_metadata;
     replaced.value_mut().teams = vec!["platform".to_owned()];
     users
-        .update(&seeded, UserUpdate::<Backend>::new().replace_public(replaced))
+        .update(
+            &seeded,
+            UserUpdate::<Backend>::new().replace_public(replaced),
+        )
         .await
         .unwrap();
     expected.push(("user.updated", fake.user(&seeded).unwrap()));
@@ -309,7 +334,10 @@ async fn each_write_delivers_its_event_to_every_endpoint_in_order() {
     ));
     // A refused write sends nothing.
     let refused = users
-        .update(&seeded, UserUpdate::<Backend>::new().primary_email_address_id("idn_none"))
+        .update(
+            &seeded,
+            UserUpdate::<Backend>::new().primary_email_address_id("idn_none"),
+        )
         .await;
     assert!(refused.is_err());
     assert!(fake.settle_webhooks(SETTLE).await);
@@ -321,7 +349,10 @@ async fn each_write_delivers_its_event_to_every_endpoint_in_order() {
             .map(|r| {
                 assert!(signed_with(endpoint.secret(), r));
                 let event = r.event();
-                (event["type"].as_str().unwrap().to_owned(), event["data"].clone())
+                (
+                    event["type"].as_str().unwrap().to_owned(),
+                    event["data"].clone(),
+                )
             })
             .collect();
         let expected: Vec<(String, Value)> = expected
@@ -358,7 +389,12 @@ async fn a_500_is_retried_with_the_same_id_and_a_fresh_signature() {
     };
     let (fake, receiver, endpoint) = setup(vec![Plan::Status(500)], schedule).await;
     let users = fake.client().unwrap().users::<AppUser>();
-    let id = users.create(new_user("ada@example.com")).await.unwrap().profile.id;
+    let id = users
+        .create(new_user("ada@example.com"))
+        .await
+        .unwrap()
+        .profile
+        .id;
     assert!(fake.settle_webhooks(SETTLE).await);
 
     let got = receiver.got();
@@ -371,12 +407,24 @@ async fn a_500_is_retried_with_the_same_id_and_a_fresh_signature() {
     let records = fake.webhook_deliveries();
     let summary: Vec<_> = records
         .iter()
-        .map(|r| (r.attempt(), r.outcome(), r.retry_in(), r.message_id() == got[0].id))
+        .map(|r| {
+            (
+                r.attempt(),
+                r.outcome(),
+                r.retry_in(),
+                r.message_id() == got[0].id,
+            )
+        })
         .collect();
     assert_eq!(
         summary,
         [
-            (1, DeliveryOutcome::Status(500), Some(Duration::from_secs(1)), true),
+            (
+                1,
+                DeliveryOutcome::Status(500),
+                Some(Duration::from_secs(1)),
+                true
+            ),
             (2, DeliveryOutcome::Status(200), None, true),
         ]
     );
@@ -406,7 +454,10 @@ async fn a_receiver_that_does_not_answer_in_time_is_retried() {
         .collect();
     assert_eq!(
         outcomes,
-        [(1, DeliveryOutcome::Timeout), (2, DeliveryOutcome::Status(200))]
+        [
+            (1, DeliveryOutcome::Timeout),
+            (2, DeliveryOutcome::Status(200))
+        ]
     );
 }
 
@@ -442,8 +493,16 @@ fn an_unreachable_endpoint_is_tried_until_the_schedule_ends_and_a_removed_one_no
     assert_eq!(
         records,
         [
-            (1, DeliveryOutcome::ConnectionFailed, Some(Duration::from_millis(10))),
-            (2, DeliveryOutcome::ConnectionFailed, Some(Duration::from_millis(20))),
+            (
+                1,
+                DeliveryOutcome::ConnectionFailed,
+                Some(Duration::from_millis(10))
+            ),
+            (
+                2,
+                DeliveryOutcome::ConnectionFailed,
+                Some(Duration::from_millis(20))
+            ),
             (3, DeliveryOutcome::ConnectionFailed, None),
         ]
     );
@@ -476,10 +535,16 @@ async fn the_api_answers_without_waiting_for_deliveries() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     assert_eq!(receiver.got().len(), 1);
-    assert!(fake.webhook_deliveries().is_empty(), "the attempt is in flight");
+    assert!(
+        fake.webhook_deliveries().is_empty(),
+        "the attempt is in flight"
+    );
     gate.notify_one();
     assert!(fake.settle_webhooks(SETTLE).await);
-    assert_eq!(fake.webhook_deliveries()[0].outcome(), DeliveryOutcome::Status(200));
+    assert_eq!(
+        fake.webhook_deliveries()[0].outcome(),
+        DeliveryOutcome::Status(200)
+    );
 }
 
 /// Creates a user named `w1`, renames it `w2`, `w3`, `w4` under `chaos`, and returns
@@ -514,7 +579,11 @@ async fn chaotic_run(chaos: WebhookChaos) -> Vec<(String, String)> {
     for (record, received) in records.iter().zip(&got) {
         assert_eq!(record.message_id(), received.id);
         let twice = got.iter().filter(|r| r.id == received.id).count();
-        assert!(got.iter().filter(|r| r.id == received.id).all(|r| r.body == received.body));
+        assert!(
+            got.iter()
+                .filter(|r| r.id == received.id)
+                .all(|r| r.body == received.body)
+        );
         assert!(record.copy() < twice as u32);
     }
     got.iter()
@@ -569,15 +638,33 @@ async fn shuffle_and_duplicates_are_reproducible_with_a_seed() {
 fn only_http_endpoints_on_this_machine_are_taken() {
     let fake = FakeClerk::start().unwrap();
     for (url, error) in [
-        ("http://example.com/api/webhooks", WebhookEndpointError::NotLoopback),
-        ("http://10.0.0.1/api/webhooks", WebhookEndpointError::NotLoopback),
+        (
+            "http://example.com/api/webhooks",
+            WebhookEndpointError::NotLoopback,
+        ),
+        (
+            "http://10.0.0.1/api/webhooks",
+            WebhookEndpointError::NotLoopback,
+        ),
         ("http://0.0.0.0:3000/", WebhookEndpointError::NotLoopback),
-        ("http://[::ffff:127.0.0.1]:3000/", WebhookEndpointError::NotLoopback),
-        ("http://localhost.example.com/", WebhookEndpointError::NotLoopback),
-        ("http://127.0.0.1.nip.io/", WebhookEndpointError::NotLoopback),
+        (
+            "http://[::ffff:127.0.0.1]:3000/",
+            WebhookEndpointError::NotLoopback,
+        ),
+        (
+            "http://localhost.example.com/",
+            WebhookEndpointError::NotLoopback,
+        ),
+        (
+            "http://127.0.0.1.nip.io/",
+            WebhookEndpointError::NotLoopback,
+        ),
         ("https://127.0.0.1:3000/", WebhookEndpointError::NotHttp),
         ("ftp://127.0.0.1/", WebhookEndpointError::NotHttp),
-        ("http://user:pass@127.0.0.1:3000/", WebhookEndpointError::Credentials),
+        (
+            "http://user:pass@127.0.0.1:3000/",
+            WebhookEndpointError::Credentials,
+        ),
         ("127.0.0.1:3000/api/webhooks", WebhookEndpointError::NotAUrl),
         ("/api/webhooks", WebhookEndpointError::NotAUrl),
         ("not a url", WebhookEndpointError::NotAUrl),
@@ -596,7 +683,10 @@ fn only_http_endpoints_on_this_machine_are_taken() {
     ] {
         taken.push(fake.add_webhook_endpoint(url).unwrap());
     }
-    assert_eq!(taken[0].url(), "http://127.0.0.1:3000/api/webhooks?source=clerk");
+    assert_eq!(
+        taken[0].url(),
+        "http://127.0.0.1:3000/api/webhooks?source=clerk"
+    );
     assert_eq!(taken[3].url(), "http://localhost:3000/");
     assert_eq!(fake.webhook_endpoints(), taken);
     for endpoint in &taken {
@@ -611,7 +701,8 @@ fn only_http_endpoints_on_this_machine_are_taken() {
 
 #[tokio::test]
 async fn records_and_endpoints_show_no_secret_in_debug() {
-    let (fake, receiver, endpoint) = setup(vec![Plan::Status(503)], WebhookSchedule::default()).await;
+    let (fake, receiver, endpoint) =
+        setup(vec![Plan::Status(503)], WebhookSchedule::default()).await;
     let users = fake.client().unwrap().users::<AppUser>();
     users.create(new_user("ada@example.com")).await.unwrap();
     assert!(fake.settle_webhooks(SETTLE).await);
@@ -621,7 +712,10 @@ async fn records_and_endpoints_show_no_secret_in_debug() {
     assert!(String::from_utf8_lossy(records[0].body()).contains(PRIVATE));
     // … and no Debug shows it, the secret or a signature.
     let secret = endpoint.secret().strip_prefix("whsec_").unwrap();
-    let shown = format!("{records:?} {endpoint:?} {:?} {fake:?}", fake.webhook_endpoints());
+    let shown = format!(
+        "{records:?} {endpoint:?} {:?} {fake:?}",
+        fake.webhook_endpoints()
+    );
     assert!(!shown.contains(PRIVATE), "{shown}");
     assert!(!shown.contains(secret), "{shown}");
     for received in receiver.got() {

@@ -28,6 +28,9 @@
 //!   failures; `Retry-After` honoured).
 //! - If a later request fails after an earlier one was applied, the error is
 //!   [`Error::Partial`], which says which steps were applied.
+//! - [`Users::create`] creates a user from a [`NewUser`], validated the
+//!   same way; a create is not idempotent, so it is retried only while no attempt can
+//!   have been applied, and its error says whether the user may exist.
 //! - Each attempt is a `tracing` event at debug level (target `clerk_metadata::client`)
 //!   with the method, the path, the status, the attempt and Clerk's trace ID; never a
 //!   body, the key or a header value.

@@ -152,18 +152,21 @@ const CREATE_USER_FIELDS: [&str; 30] = [
 /// The kind of a webhook event a write emits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum EventType {
-    UserCreated,
-    UserUpdated,
-    UserDeleted,
+    /// `user.created`.
+    Created,
+    /// `user.updated`.
+    Updated,
+    /// `user.deleted`.
+    Deleted,
 }
 
 impl EventType {
     /// Clerk's name of the event: `user.created`, ….
     pub(crate) const fn as_str(self) -> &'static str {
         match self {
-            EventType::UserCreated => "user.created",
-            EventType::UserUpdated => "user.updated",
-            EventType::UserDeleted => "user.deleted",
+            EventType::Created => "user.created",
+            EventType::Updated => "user.updated",
+            EventType::Deleted => "user.deleted",
         }
     }
 }
@@ -258,16 +261,16 @@ impl Users {
         match (call.method, segments.as_slice()) {
             ("GET", ["v1", "jwks"]) => (Answer::json(200, &self.jwks), None),
             ("GET", ["v1", "users", id]) => (self.get(id, call), None),
-            ("POST", ["v1", "users"]) => applied(self.create(call), EventType::UserCreated),
-            ("DELETE", ["v1", "users", id]) => applied(self.delete(id, call), EventType::UserDeleted),
+            ("POST", ["v1", "users"]) => applied(self.create(call), EventType::Created),
+            ("DELETE", ["v1", "users", id]) => applied(self.delete(id, call), EventType::Deleted),
             ("PATCH", ["v1", "users", id]) => {
-                applied(self.write(id, call, update_user), EventType::UserUpdated)
+                applied(self.write(id, call, update_user), EventType::Updated)
             }
             ("PATCH", ["v1", "users", id, "metadata"]) => {
-                applied(self.write(id, call, merge_metadata), EventType::UserUpdated)
+                applied(self.write(id, call, merge_metadata), EventType::Updated)
             }
             ("PUT", ["v1", "users", id, "metadata"]) => {
-                applied(self.write(id, call, replace_metadata), EventType::UserUpdated)
+                applied(self.write(id, call, replace_metadata), EventType::Updated)
             }
             _ => {
                 let answer = error(
@@ -319,10 +322,7 @@ impl Users {
             return Err(answer);
         }
         writes.push_back(now);
-        let body = match json_body(call) {
-            Ok(body) => body,
-            Err(answer) => return Err(answer),
-        };
+        let body = json_body(call)?;
         let Some(mut updated) = self.users.get(id).cloned() else {
             return Err(not_found(call.trace));
         };
@@ -330,9 +330,7 @@ impl Users {
             .into_iter()
             .filter(|t| body.contains_key(*t))
             .collect();
-        if let Err(answer) = apply(&mut updated, body, call) {
-            return Err(answer);
-        }
+        apply(&mut updated, body, call)?;
         // A username this request sets must be one no other user has.
         let stored = self.users.get(id).and_then(|u| u.get("username"));
         if let Some(username) = updated.get("username").and_then(Value::as_str)

@@ -81,15 +81,31 @@
 //!
 //! ```
 //! # use std::time::Duration;
-//! # use clerk_metadata::testing::FakeClerk;
+//! # use clerk_metadata::{NewUser, UserMetadata};
+//! # use clerk_metadata::testing::{DeliveryOutcome, FakeClerk, WebhookSchedule};
+//! # #[derive(UserMetadata)]
+//! # pub struct AppUser { #[metadata(public)] pub role: Option<String> }
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let closed = std::net::TcpListener::bind("127.0.0.1:0")?;
+//! # let app_route = format!("http://{}/api/webhooks", closed.local_addr()?);
+//! # drop(closed);
 //! let fake = FakeClerk::start()?;
-//! // The app's webhook route would listen here; this one refuses connections.
-//! let endpoint = fake.add_webhook_endpoint("http://127.0.0.1:9/api/webhooks")?;
-//! # let _ = &endpoint;
-//! assert!(fake.settle_webhooks(Duration::from_secs(10)).await);
-//! assert!(fake.webhook_deliveries().is_empty()); // no write yet
+//! // The app's webhook route (here nothing listens: every attempt fails).
+//! let endpoint = fake.add_webhook_endpoint(&app_route)?;
+//! fake.set_webhook_schedule(WebhookSchedule {
+//!     backoff: vec![Duration::from_millis(10)],
+//!     timeout: Duration::from_secs(5),
+//! });
+//! let users = fake.client()?.users::<AppUser>();
+//! let user = users.create(NewUser::new().email_address("ada@example.com")).await?;
+//! assert!(fake.settle_webhooks(Duration::from_secs(30)).await);
+//! let deliveries = fake.webhook_deliveries(); // the attempt and its one retry
+//! assert_eq!(deliveries.len(), 2);
+//! assert_eq!(deliveries[0].event_type(), "user.created");
+//! assert_eq!(deliveries[0].user_id(), &user.profile.id);
+//! assert_eq!(deliveries[0].endpoint_id(), endpoint.id());
+//! assert_eq!(deliveries[1].outcome(), DeliveryOutcome::ConnectionFailed);
 //! # Ok(()) }
 //! ```
 //!
@@ -480,6 +496,9 @@ impl FakeClerk {
     /// `primary_email_address_id` included: the fake checks them against the other
     /// users on writes through the API, not here. [`FakeClerk::add_email_address`]
     /// adds an email address in Clerk's shape.
+    ///
+    /// Seeding sets up what existed before the test: it sends no webhook (a
+    /// `POST /v1/users` through the API sends `user.created`).
     pub fn insert_user(&self, user: Value) -> Result<UserId, SeedError> {
         let (id, user) = api::seed(user).map_err(SeedError)?;
         self.shared
@@ -489,7 +508,8 @@ impl FakeClerk {
         Ok(id)
     }
 
-    /// Adds a new user with a fresh ID, no names and empty metadata.
+    /// Adds a new user with a fresh ID, no names and empty metadata. Seeding, as
+    /// [`insert_user`](Self::insert_user): no webhook is sent.
     pub fn create_user(&self) -> UserId {
         let n = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
         // `user_` and ASCII letters and digits: a valid ID.
@@ -506,7 +526,7 @@ impl FakeClerk {
     /// `primary_email_address_id` may then name. The user's first address becomes its
     /// primary one. An address another user has (compared without regard to ASCII
     /// case) is refused, as Clerk keeps email addresses unique per instance, and so is
-    /// text that is not `local@domain`.
+    /// text that is not `local@domain`. Seeding: no webhook is sent.
     ///
     /// ```
     /// # use clerk_metadata::testing::FakeClerk;
@@ -522,11 +542,7 @@ impl FakeClerk {
         let n = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
         // `idn_` and ASCII letters and digits, as Clerk's identification IDs.
         let email_id = format!("idn_fake{n:020}");
-        let shaped = address
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty())
-            && !address.chars().any(|c| c.is_whitespace() || c.is_control());
-        if !shaped {
+        if !crate::update::create::is_email_address(address) {
             return Err(SeedError(
                 "an email address is `local@domain`, without spaces",
             ));

@@ -145,10 +145,18 @@ impl WebhookSchedule {
         const MIN: u64 = 60;
         const HOUR: u64 = 60 * MIN;
         WebhookSchedule {
-            backoff: [5, 5 * MIN, 30 * MIN, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR]
-                .into_iter()
-                .map(Duration::from_secs)
-                .collect(),
+            backoff: [
+                5,
+                5 * MIN,
+                30 * MIN,
+                2 * HOUR,
+                5 * HOUR,
+                10 * HOUR,
+                10 * HOUR,
+            ]
+            .into_iter()
+            .map(Duration::from_secs)
+            .collect(),
             timeout: Duration::from_secs(15),
         }
     }
@@ -564,7 +572,7 @@ impl Hub {
             return;
         }
         let copies = match state.chaos.duplicate_every {
-            Some(n) if n > 0 && state.events % u64::from(n) == 0 => 2,
+            Some(n) if n > 0 && state.events.is_multiple_of(u64::from(n)) => 2,
             _ => 1,
         };
         let envelope = json!({
@@ -668,7 +676,10 @@ impl Hub {
 
     /// Waits until no delivery is left, or `timeout` passes (on the fake's own clock),
     /// after releasing held deliveries. Whether every delivery finished.
-    pub(crate) fn settle(self: &Arc<Self>, timeout: Duration) -> tokio::sync::oneshot::Receiver<bool> {
+    pub(crate) fn settle(
+        self: &Arc<Self>,
+        timeout: Duration,
+    ) -> tokio::sync::oneshot::Receiver<bool> {
         let (done, settled) = tokio::sync::oneshot::channel();
         {
             let mut state = self.state();
@@ -812,7 +823,11 @@ impl Hub {
             Some(wait) => {
                 let seq = state.seq;
                 state.seq += 1;
-                if let Some(endpoint) = state.endpoints.iter_mut().find(|e| e.public.id == endpoint_id) {
+                if let Some(endpoint) = state
+                    .endpoints
+                    .iter_mut()
+                    .find(|e| e.public.id == endpoint_id)
+                {
                     endpoint.queue.push(Delivery {
                         attempt: attempt + 1,
                         due: Instant::now() + wait,

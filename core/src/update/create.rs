@@ -397,8 +397,20 @@ impl<S: UserMetadata> NewUser<S> {
         // `{…}` → `{…,"public_metadata":{…},…}`
         out.pop();
         self.write_tier(TierKind::Public, &self.public, &mut out, rules, &mut errors);
-        self.write_tier(TierKind::Private, &self.private, &mut out, rules, &mut errors);
-        self.write_tier(TierKind::Unsafe, &self.unsafe_, &mut out, rules, &mut errors);
+        self.write_tier(
+            TierKind::Private,
+            &self.private,
+            &mut out,
+            rules,
+            &mut errors,
+        );
+        self.write_tier(
+            TierKind::Unsafe,
+            &self.unsafe_,
+            &mut out,
+            rules,
+            &mut errors,
+        );
         out.push(b'}');
         ValidationErrors::from_vec(errors)?;
         Ok(out)
@@ -476,8 +488,7 @@ impl<S: UserMetadata> NewUser<S> {
                 ));
             }
         }
-        if f.skip_password_checks.is_some() && f.password.is_none() && f.password_digest.is_none()
-        {
+        if f.skip_password_checks.is_some() && f.password.is_none() && f.password_digest.is_none() {
             errors.push(ValidationError::new(
                 "skip_password_checks",
                 codes::FORM_PARAM_MISSING,
