@@ -631,3 +631,82 @@ async fn a_created_user_the_schema_cannot_read_is_reported_with_its_id() {
     );
     assert_eq!(error.applied(), [Step::CreateUser]);
 }
+
+#[tokio::test]
+async fn every_field_is_stored_as_clerk_shows_it() {
+    let fake = FakeClerk::start().unwrap();
+    let users = fake.client().unwrap().users::<AppUser>();
+    let signed_up = Timestamp::parse_rfc3339("2012-10-20T07:15:20.902Z").unwrap();
+    let user = users
+        .create(
+            NewUser::new()
+                .reserved_email_address("ada@example.com")
+                .email_address("ada@example.org")
+                .phone_number("+15550001234")
+                .web3_wallet("0x0123456789abcdef0123456789abcdef01234567")
+                .username("ada_l")
+                .locale("en-GB")
+                .password_digest("$2a$10$N9qo8uLOickgx2ZMRZoMye", PasswordHasher::Bcrypt)
+                .skip_password_checks(true)
+                .totp_secret("JBSWY3DPEHPK3PXP")
+                .backup_codes(["one", "two"])
+                .created_at(signed_up)
+                .legal_accepted_at(signed_up)
+                .skip_legal_checks(true)
+                .skip_user_requirement(true)
+                .delete_self_enabled(false)
+                .create_organization_enabled(false)
+                .create_organizations_limit(3)
+                .bypass_client_trust(true)
+                .banned(false)
+                .locked(false)
+                .public_metadata(public(Role::Member))
+                .unsafe_metadata(unsafe_()),
+        )
+        .await
+        .unwrap();
+    let stored = fake.user(&user.profile.id).unwrap();
+    assert_eq!(stored["created_at"], 1_350_717_320_902_i64);
+    assert_eq!(stored["legal_accepted_at"], 1_350_717_320_902_i64);
+    assert_eq!(stored["email_addresses"][0]["reserved"], true);
+    assert_eq!(
+        stored["email_addresses"][1]["verification"]["status"],
+        "verified"
+    );
+    assert_eq!(
+        stored["primary_email_address_id"],
+        stored["email_addresses"][0]["id"]
+    );
+    assert_eq!(
+        stored["web3_wallets"][0]["web3_wallet"],
+        "0x0123456789abcdef0123456789abcdef01234567"
+    );
+    assert_eq!(
+        stored["primary_web3_wallet_id"],
+        stored["web3_wallets"][0]["id"]
+    );
+    assert_eq!(stored["locale"], "en-GB");
+    for (field, value) in [
+        ("password_enabled", true),
+        ("totp_enabled", true),
+        ("two_factor_enabled", true),
+        ("backup_code_enabled", true),
+        ("delete_self_enabled", false),
+        ("create_organization_enabled", false),
+        ("bypass_client_trust", true),
+    ] {
+        assert_eq!(stored[field], value, "{field}");
+    }
+    assert_eq!(stored["create_organizations_limit"], 3);
+    assert_eq!(stored["private_metadata"], json!({}));
+    let text = stored.to_string();
+    for secret in ["N9qo8uLOickgx2ZMRZoMye", "JBSWY3DPEHPK3PXP", "\"one\""] {
+        assert!(!text.contains(secret), "{secret}");
+    }
+    for version in ApiVersion::ALL {
+        let schema = Spec::load(Api::Backend, version).component("User");
+        let problems = validate(&schema, &stored);
+        assert!(problems.is_empty(), "{version}: {problems:?}");
+    }
+    assert_conforms(&fake);
+}
