@@ -176,6 +176,15 @@ fn new_user(email: &str) -> NewUser<AppUser> {
         })
 }
 
+/// A quick schedule whose timeout no receiver on a busy machine reaches, so each
+/// delivery is attempted exactly as the test plans.
+fn patient() -> WebhookSchedule {
+    WebhookSchedule {
+        backoff: vec![Duration::from_millis(10), Duration::from_millis(50)],
+        timeout: Duration::from_secs(60),
+    }
+}
+
 /// A fake, a receiver and its endpoint, with `schedule`.
 async fn setup(
     plan: Vec<Plan>,
@@ -190,7 +199,7 @@ async fn setup(
 
 #[tokio::test]
 async fn a_created_user_reaches_the_receiver_signed() {
-    let (fake, receiver, endpoint) = setup(vec![], WebhookSchedule::default()).await;
+    let (fake, receiver, endpoint) = setup(vec![], patient()).await;
     let users = fake.client().unwrap().users::<AppUser>();
     let user = users.create(new_user("ada@example.com")).await.unwrap();
     let id = user.profile.id.clone();
@@ -277,6 +286,7 @@ async fn a_created_user_reaches_the_receiver_signed() {
 #[tokio::test]
 async fn each_write_delivers_its_event_to_every_endpoint_in_order() {
     let fake = FakeClerk::start().unwrap();
+    fake.set_webhook_schedule(patient());
     let first = Receiver::start(vec![]).await;
     let second = Receiver::start(vec![]).await;
     let one = fake.add_webhook_endpoint(&first.url).unwrap();
@@ -433,8 +443,10 @@ async fn a_500_is_retried_with_the_same_id_and_a_fresh_signature() {
 
 #[tokio::test]
 async fn a_receiver_that_does_not_answer_in_time_is_retried() {
+    // The first attempt is never answered; a later one on a busy machine may be slow
+    // too, so there are attempts to spare.
     let schedule = WebhookSchedule {
-        backoff: vec![Duration::from_secs(1)],
+        backoff: vec![Duration::from_secs(1); 4],
         timeout: Duration::from_millis(300),
     };
     let (fake, receiver, endpoint) = setup(vec![Plan::Hang], schedule).await;
@@ -443,22 +455,20 @@ async fn a_receiver_that_does_not_answer_in_time_is_retried() {
     assert!(fake.settle_webhooks(SETTLE).await);
 
     let got = receiver.got();
-    assert_eq!(got.len(), 2, "{got:?}");
-    assert_eq!(got[0].id, got[1].id);
+    assert!(got.len() >= 2, "{got:?}");
+    assert!(got.iter().all(|r| r.id == got[0].id));
     assert_ne!(got[0].signature, got[1].signature);
     assert!(got.iter().all(|r| signed_with(endpoint.secret(), r)));
-    let outcomes: Vec<_> = fake
-        .webhook_deliveries()
-        .iter()
-        .map(|r| (r.attempt(), r.outcome()))
-        .collect();
-    assert_eq!(
-        outcomes,
-        [
-            (1, DeliveryOutcome::Timeout),
-            (2, DeliveryOutcome::Status(200))
-        ]
+    let records = fake.webhook_deliveries();
+    let (last, earlier) = records.split_last().unwrap();
+    assert_eq!(earlier[0].outcome(), DeliveryOutcome::Timeout);
+    assert!(
+        earlier
+            .iter()
+            .all(|r| r.outcome() == DeliveryOutcome::Timeout)
     );
+    assert_eq!(last.outcome(), DeliveryOutcome::Status(200));
+    assert_eq!(last.attempt() as usize, records.len());
 }
 
 // Settling blocks a thread that runs no receiver; the writes go through a runtime of
@@ -550,7 +560,7 @@ async fn the_api_answers_without_waiting_for_deliveries() {
 /// Creates a user named `w1`, renames it `w2`, `w3`, `w4` under `chaos`, and returns
 /// the names the receiver saw, in order, with the message IDs.
 async fn chaotic_run(chaos: WebhookChaos) -> Vec<(String, String)> {
-    let (fake, receiver, endpoint) = setup(vec![], WebhookSchedule::default()).await;
+    let (fake, receiver, endpoint) = setup(vec![], patient()).await;
     fake.set_webhook_chaos(chaos);
     let users = fake.client().unwrap().users::<AppUser>();
     let id: UserId = users
@@ -701,8 +711,7 @@ fn only_http_endpoints_on_this_machine_are_taken() {
 
 #[tokio::test]
 async fn records_and_endpoints_show_no_secret_in_debug() {
-    let (fake, receiver, endpoint) =
-        setup(vec![Plan::Status(503)], WebhookSchedule::default()).await;
+    let (fake, receiver, endpoint) = setup(vec![Plan::Status(503)], patient()).await;
     let users = fake.client().unwrap().users::<AppUser>();
     users.create(new_user("ada@example.com")).await.unwrap();
     assert!(fake.settle_webhooks(SETTLE).await);

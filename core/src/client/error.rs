@@ -73,7 +73,7 @@ impl fmt::Display for Step {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The update failed validation: **nothing was sent**.
+    /// The update (or the new user) failed validation: **nothing was sent**.
     Invalid(ValidationErrors),
     /// Clerk answered a request with an error. If it was not the call's first request,
     /// the error is inside [`Error::Partial`] instead.
@@ -123,7 +123,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Invalid(errors) => {
-                write!(f, "nothing was sent: the update is invalid: {errors}")
+                write!(f, "nothing was sent: the request is invalid: {errors}")
             }
             Error::Clerk(failure) => {
                 if failure.step.writes() {

@@ -117,7 +117,9 @@ impl std::error::Error for WebhookEndpointError {}
 /// attempt, with a fresh `svix-timestamp` and signature.
 ///
 /// [`Default`] is a compressed schedule for tests: 5 attempts, 10 ms, 50 ms, 200 ms and
-/// 500 ms apart, 2 s each. [`WebhookSchedule::clerk`] is Clerk's own (through Svix).
+/// 500 ms apart, 10 s each (long enough that a receiver on a busy test machine is not
+/// taken for a slow one; set a shorter `timeout` to test one).
+/// [`WebhookSchedule::clerk`] is Clerk's own (through Svix).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookSchedule {
     /// The wait before each retry; as many retries as waits.
@@ -133,7 +135,7 @@ impl Default for WebhookSchedule {
                 .into_iter()
                 .map(Duration::from_millis)
                 .collect(),
-            timeout: Duration::from_secs(2),
+            timeout: Duration::from_secs(10),
         }
     }
 }
