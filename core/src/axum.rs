@@ -409,6 +409,7 @@ fn step_name(step: Step) -> &'static str {
         Step::ReplaceMetadata => "replace_metadata",
         Step::MergeMetadata => "merge_metadata",
         Step::GetJwks => "get_jwks",
+        Step::CreateUser => "create_user",
     }
 }
 

@@ -47,6 +47,7 @@ pub use schema::unknown::UnknownKeys;
 pub use schema::writer::{Backend, CanWrite, Frontend, Within, Writer};
 pub use serde_json;
 pub use update::UserUpdate;
+pub use update::create::NewUser;
 pub use update::rules::Rules;
 pub use update::table::{CanSet, fields};
 pub use validation::{ValidationError, ValidationErrors, codes};

@@ -67,15 +67,18 @@ impl Spec {
             serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"))
         };
         let mut doc = read(&file);
-        // The Backend API's read operations (GET user, GET JWKS) are a second extract.
+        // The Backend API's read operations (GET user, GET JWKS) are a second extract,
+        // and the user's deletion a third.
         if api == Api::Backend {
-            let reads = read(&format!("bapi-{}-reads.yml", version.as_str()));
-            for path in [
-                &["paths"][..],
-                &["components", "schemas"],
-                &["components", "responses"],
-            ] {
-                merge_objects(&mut doc, &reads, path);
+            for extract in ["reads", "delete"] {
+                let more = read(&format!("bapi-{}-{extract}.yml", version.as_str()));
+                for path in [
+                    &["paths"][..],
+                    &["components", "schemas"],
+                    &["components", "responses"],
+                ] {
+                    merge_objects(&mut doc, &more, path);
+                }
             }
         }
         Spec { api, doc }

@@ -6,6 +6,7 @@ use core::time::Duration;
 use crate::read::ReadError;
 use crate::validation::ValidationErrors;
 use crate::wire::clerk_error::ApiError;
+use crate::wire::id::UserId;
 
 /// One request of a client call, by what it does to the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -21,6 +22,8 @@ pub enum Step {
     MergeMetadata,
     /// `GET /v1/jwks`: reads the instance's session-token keys.
     GetJwks,
+    /// `POST /v1/users`: creates a user.
+    CreateUser,
 }
 
 impl Step {
@@ -32,6 +35,7 @@ impl Step {
             Step::ReplaceMetadata => "the metadata replace",
             Step::MergeMetadata => "the metadata merge",
             Step::GetJwks => "the JWKS read",
+            Step::CreateUser => "the user creation",
         }
     }
 
@@ -39,8 +43,16 @@ impl Step {
     pub const fn writes(self) -> bool {
         matches!(
             self,
-            Step::UpdateProfile | Step::ReplaceMetadata | Step::MergeMetadata
+            Step::UpdateProfile | Step::ReplaceMetadata | Step::MergeMetadata | Step::CreateUser
         )
+    }
+
+    /// Whether sending the step twice leaves Clerk as sending it once: every step but
+    /// [`CreateUser`](Step::CreateUser), which would create a second user. A step that
+    /// is not idempotent is retried only when no attempt can have been applied (see
+    /// [`RetryPolicy`](super::RetryPolicy)).
+    pub const fn idempotent(self) -> bool {
+        !matches!(self, Step::CreateUser)
     }
 }
 
@@ -61,7 +73,7 @@ impl fmt::Display for Step {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The update failed validation: **nothing was sent**.
+    /// The update (or the new user) failed validation: **nothing was sent**.
     Invalid(ValidationErrors),
     /// Clerk answered a request with an error. If it was not the call's first request,
     /// the error is inside [`Error::Partial`] instead.
@@ -111,7 +123,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Invalid(errors) => {
-                write!(f, "nothing was sent: the update is invalid: {errors}")
+                write!(f, "nothing was sent: the request is invalid: {errors}")
             }
             Error::Clerk(failure) => {
                 if failure.step.writes() {
@@ -360,16 +372,25 @@ fn later_fate(may_have_applied: bool) -> &'static str {
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct NotAUser {
-    /// The steps Clerk applied (every step of an update).
+    /// The steps Clerk applied (every step of an update; `CreateUser` for a create).
     pub applied: Vec<Step>,
     /// Why the answer could not be read; it names the JSON path and never quotes a
     /// private value.
     pub error: ReadError,
+    /// For a create, the new user's ID, if the answer has a valid one: **the user was
+    /// created**, and this is the ID to read, fix or delete it by.
+    pub user_id: Option<UserId>,
 }
 
 impl fmt::Display for NotAUser {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.applied.iter().any(|step| step.writes()) {
+        if self.applied.contains(&Step::CreateUser) {
+            f.write_str("the user was created")?;
+            if let Some(id) = &self.user_id {
+                write!(f, " (`{id}`)")?;
+            }
+            f.write_str(", but ")?;
+        } else if self.applied.iter().any(|step| step.writes()) {
             f.write_str("the update was applied, but ")?;
         }
         write!(

@@ -28,6 +28,9 @@
 //!   failures; `Retry-After` honoured).
 //! - If a later request fails after an earlier one was applied, the error is
 //!   [`Error::Partial`], which says which steps were applied.
+//! - [`Users::create`] creates a user from a [`NewUser`], validated the
+//!   same way; a create is not idempotent, so it is retried only while no attempt can
+//!   have been applied, and its error says whether the user may exist.
 //! - Each attempt is a `tracing` event at debug level (target `clerk_metadata::client`)
 //!   with the method, the path, the status, the attempt and Clerk's trace ID; never a
 //!   body, the key or a header value.
@@ -46,7 +49,7 @@ mod error;
 mod key;
 mod retry;
 mod send;
-mod transport;
+pub(crate) mod transport;
 
 use core::fmt;
 use core::marker::PhantomData;
@@ -64,6 +67,7 @@ use crate::schema::metadata::UserMetadata;
 use crate::schema::patch::MetadataPatch;
 use crate::schema::writer::{Backend, Within};
 use crate::update::UserUpdate;
+use crate::update::create::NewUser;
 use crate::update::rules::Rules;
 use crate::wire::id::UserId;
 use crate::wire::request::Method;
@@ -338,6 +342,7 @@ impl<S: UserMetadata> Users<S> {
             Error::NotAUser(NotAUser {
                 applied: Vec::new(),
                 error,
+                user_id: None,
             })
         })
     }
@@ -383,10 +388,13 @@ impl<S: UserMetadata> Users<S> {
                 (Method::Patch, false) => Step::UpdateProfile,
                 (Method::Put, _) => Step::ReplaceMetadata,
                 (Method::Patch, true) => Step::MergeMetadata,
+                // An update builds no `POST`.
+                (Method::Post, _) => Step::CreateUser,
             };
             let method = match request.method() {
                 Method::Patch => http::Method::PATCH,
                 Method::Put => http::Method::PUT,
+                Method::Post => http::Method::POST,
             };
             let content_type = request.body_kind().content_type();
             let path = request.path().to_owned();
@@ -418,7 +426,82 @@ impl<S: UserMetadata> Users<S> {
         }
         // `build` refuses an update that sends nothing, so there is an answer.
         let body = last.unwrap_or_default();
-        User::from_json(&body).map_err(|error| Error::NotAUser(NotAUser { applied, error }))
+        User::from_json(&body).map_err(|error| {
+            Error::NotAUser(NotAUser {
+                applied,
+                error,
+                user_id: None,
+            })
+        })
+    }
+
+    /// Creates a user (`POST /v1/users`), as `clerkClient.users.createUser` does, and
+    /// returns it as Clerk's answer shows it.
+    ///
+    /// The user is validated first ([`Error::Invalid`]: nothing sent). A create is not
+    /// idempotent, so it is retried only while no attempt can have reached Clerk (a
+    /// `429`, a `503`, a connection that could not be made; see [`RetryPolicy`]). After
+    /// any other failure the error says whether the user may have been created
+    /// ([`ClerkFailure::may_have_applied`], [`TransportError::may_have_reached_clerk`]):
+    /// look the user up by an identifier you sent (its email address or `external_id`)
+    /// before creating it again. If Clerk created the user but its answer is not a user
+    /// of the schema, the error is [`Error::NotAUser`] with the new user's ID.
+    ///
+    /// As with [`update`](Self::update), an error of a request that wrote private
+    /// metadata keeps Clerk's codes and withholds its text; the password is never kept.
+    ///
+    /// ```no_run
+    /// # use clerk_metadata::{NewUser, UserMetadata};
+    /// # use clerk_metadata::client::Clerk;
+    /// # #[derive(UserMetadata)] struct AppUser { #[metadata(public)] role: Option<String> }
+    /// # async fn run(clerk: Clerk) -> Result<(), clerk_metadata::client::Error> {
+    /// let user = clerk
+    ///     .users::<AppUser>()
+    ///     .create(NewUser::new().email_address("ada@example.com").first_name("Ada"))
+    ///     .await?;
+    /// println!("created {}", user.profile.id);
+    /// # Ok(()) }
+    /// ```
+    pub async fn create(&self, user: NewUser<S>) -> Result<User<S>, Error> {
+        let rules = &self.clerk.inner.rules;
+        let request = user.build_with(self.clerk.inner.version, rules)?;
+        for warning in user.warnings(rules) {
+            tracing::warn!(
+                target: "clerk_metadata::client",
+                field = warning.field(), code = warning.code(), "{}", warning.message()
+            );
+        }
+        drop(user);
+        let content_type = request.body_kind().content_type();
+        let bytes: bytes::Bytes = request.into_body().into();
+        let private_keys = send::private_metadata_keys(&bytes);
+        let body = Body {
+            content_type,
+            bytes,
+            private_keys,
+        };
+        let start = tokio::time::Instant::now();
+        let answer = self
+            .clerk
+            .send(
+                Step::CreateUser,
+                http::Method::POST,
+                "/v1/users",
+                Some(&body),
+                start,
+            )
+            .await?;
+        User::from_json(&answer).map_err(|error| {
+            let user_id = serde_json::from_slice::<serde_json::Value>(&answer)
+                .ok()
+                .and_then(|v| v.get("id").and_then(|id| id.as_str()).map(UserId::parse))
+                .and_then(Result::ok);
+            Error::NotAUser(NotAUser {
+                applied: vec![Step::CreateUser],
+                error,
+                user_id,
+            })
+        })
     }
 
     /// Deep-merges a typed metadata patch into user `user_id` (`PATCH

@@ -6,9 +6,15 @@ use std::time::SystemTime;
 /// How the client retries a request that failed in a way that may pass.
 ///
 /// Retried: `429 Too Many Requests`, `502`, `503` and `504`, a connection that could
-/// not be made, and a connection that broke before the answer came (every request
-/// this crate sends is idempotent: sending it twice leaves the user as sending it
-/// once). Not retried: any other status, and a timeout (the time was spent).
+/// not be made, and a connection that broke before the answer came (every update and
+/// read is idempotent: sending it twice leaves the user as sending it once). Not
+/// retried: any other status, and a timeout (the time was spent).
+///
+/// A create (`POST /v1/users`) is not idempotent: sending it twice could create two
+/// users. The client retries it only while no attempt can have been applied: after a
+/// `429`, a `503` or a connection that could not be made, and never after a `502` or
+/// `504` (a gateway may answer after the user was created), a broken connection or a
+/// timeout; the error then says the user may have been created.
 ///
 /// The wait is an exponential backoff with jitter: for attempt *n*, half of
 /// `min(max_backoff, initial_backoff × 2ⁿ⁻¹)` plus a random part of the other half; or

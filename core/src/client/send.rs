@@ -264,6 +264,12 @@ impl Clerk {
             let Some(outcome) = outcome else {
                 return Err(error);
             };
+            // A step that is not idempotent (a create) is sent again only while no
+            // attempt can have been applied: a second user is worse than an error that
+            // says the first may exist.
+            if !step.idempotent() && maybe_applied {
+                return Err(error);
+            }
             match inner
                 .retry
                 .decide(attempt, outcome, start.elapsed(), jitter())

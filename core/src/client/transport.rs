@@ -69,6 +69,21 @@ pub(crate) fn http_client() -> Result<HttpClient, ConfigError> {
     Ok(Client::builder(TokioExecutor::new()).build(connector))
 }
 
+/// A plain-HTTP client: FakeClerk's webhook deliveries, to loopback endpoints only.
+#[cfg(feature = "testing")]
+pub(crate) type LoopbackClient = Client<HttpConnector<Resolver>, Full<Bytes>>;
+
+/// The same hyper client and resolver as [`http_client`], without TLS: it refuses
+/// `https` URLs, and `localhost` is 127.0.0.1. FakeClerk checks that every webhook
+/// endpoint is `http://` to a loopback address before it sends anything there.
+#[cfg(feature = "testing")]
+pub(crate) fn loopback_http_client() -> LoopbackClient {
+    let mut http = HttpConnector::new_with_resolver(Resolver(GaiResolver::new()));
+    http.enforce_http(true);
+    http.set_nodelay(true);
+    Client::builder(TokioExecutor::new()).build(http)
+}
+
 #[cfg(not(feature = "native-tls"))]
 fn tls(http: HttpConnector<Resolver>) -> Result<Connector, ConfigError> {
     use rustls_platform_verifier::BuilderVerifierExt;

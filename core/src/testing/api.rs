@@ -1,12 +1,14 @@
 //! What the fake does with a request: Clerk's documented semantics for the user
-//! endpoints this crate calls, over users held as JSON.
+//! endpoints this crate calls, over users held as JSON, and the events its writes emit.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
 
+use crate::update::create::is_email_address;
 use crate::wire::id::UserId;
+use crate::wire::values::PasswordHasher;
 use crate::wire::version::ApiVersion;
 
 /// The largest metadata tier Clerk stores, in bytes of JSON.
@@ -97,6 +99,8 @@ pub(crate) struct Users {
     pub(crate) limit: RateLimit,
     writes: HashMap<String, VecDeque<Instant>>,
     pub(crate) jwks: Value,
+    /// Numbers the IDs of the users and identifications the API creates.
+    created: u64,
 }
 
 /// A request, as the fake's logic sees it.
@@ -108,6 +112,130 @@ pub(crate) struct Call<'a> {
     pub(crate) version: ApiVersion,
     pub(crate) body: &'a [u8],
     pub(crate) trace: u64,
+}
+
+/// The `POST /v1/users` body fields (`CreateUser`; the same in the three API
+/// versions).
+const CREATE_USER_FIELDS: [&str; 30] = [
+    "external_id",
+    "first_name",
+    "last_name",
+    "locale",
+    "email_address",
+    "email_address_identification_status",
+    "phone_number",
+    "phone_number_identification_status",
+    "web3_wallet",
+    "username",
+    "password",
+    "password_digest",
+    "password_hasher",
+    "skip_password_checks",
+    "skip_password_requirement",
+    "totp_secret",
+    "backup_codes",
+    "public_metadata",
+    "private_metadata",
+    "unsafe_metadata",
+    "delete_self_enabled",
+    "legal_accepted_at",
+    "skip_legal_checks",
+    "skip_user_requirement",
+    "create_organization_enabled",
+    "create_organizations_limit",
+    "created_at",
+    "bypass_client_trust",
+    "banned",
+    "locked",
+];
+
+/// The kind of a webhook event a write emits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EventType {
+    /// `user.created`.
+    Created,
+    /// `user.updated`.
+    Updated,
+    /// `user.deleted`.
+    Deleted,
+}
+
+impl EventType {
+    /// Clerk's name of the event: `user.created`, ….
+    pub(crate) const fn as_str(self) -> &'static str {
+        match self {
+            EventType::Created => "user.created",
+            EventType::Updated => "user.updated",
+            EventType::Deleted => "user.deleted",
+        }
+    }
+}
+
+/// A write the fake applied, for its webhooks: the event's type, the user's ID, and the
+/// event's `data` (the user as `GET` answers it; for a deletion, Clerk's deleted
+/// object).
+pub(crate) struct Event {
+    pub(crate) kind: EventType,
+    pub(crate) user_id: UserId,
+    pub(crate) data: Object,
+    /// When the write was applied, in milliseconds since the epoch.
+    pub(crate) at_ms: i64,
+}
+
+/// The answer to a write that applied and stored `user` (or refused, with its answer),
+/// and the event it emits.
+fn applied(result: Result<Object, Answer>, kind: EventType) -> (Answer, Option<Event>) {
+    let data = match result {
+        Ok(data) => data,
+        Err(answer) => return (answer, None),
+    };
+    let answer = Answer::json(200, &Value::Object(data.clone()));
+    let user_id = data
+        .get("id")
+        .and_then(Value::as_str)
+        .and_then(|id| UserId::parse(id).ok());
+    let event = user_id.map(|user_id| Event {
+        kind,
+        user_id,
+        data,
+        at_ms: now_ms(),
+    });
+    (answer, event)
+}
+
+/// The JSON object a write sends, or the answer that refuses it: 415 for another
+/// content type, 400 for text that is not JSON, 422 for JSON that is not an object.
+fn json_body(call: &Call<'_>) -> Result<Object, Answer> {
+    let json = call
+        .content_type
+        .and_then(|t| t.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
+    if !json {
+        return Err(error(
+            415,
+            "unsupported_media_type",
+            "The request body must be application/json",
+            None,
+            call.trace,
+        ));
+    }
+    match serde_json::from_slice::<Value>(call.body) {
+        Ok(Value::Object(body)) => Ok(body),
+        Ok(_) => Err(error(
+            422,
+            "form_param_format_invalid",
+            "The request body must be a JSON object",
+            None,
+            call.trace,
+        )),
+        Err(_) => Err(error(
+            400,
+            "malformed_request",
+            "The request body is not valid JSON",
+            None,
+            call.trace,
+        )),
+    }
 }
 
 fn now_ms() -> i64 {
@@ -123,25 +251,37 @@ impl Users {
             limit,
             writes: HashMap::new(),
             jwks: json!({"keys": []}),
+            created: 0,
         }
     }
 
-    /// Answers an authenticated request.
-    pub(crate) fn answer(&mut self, call: &Call<'_>) -> Answer {
+    /// Answers an authenticated request, with the event a write it applied emits.
+    pub(crate) fn answer(&mut self, call: &Call<'_>) -> (Answer, Option<Event>) {
         let segments: Vec<&str> = call.path.trim_start_matches('/').split('/').collect();
         match (call.method, segments.as_slice()) {
-            ("GET", ["v1", "jwks"]) => Answer::json(200, &self.jwks),
-            ("GET", ["v1", "users", id]) => self.get(id, call),
-            ("PATCH", ["v1", "users", id]) => self.write(id, call, update_user),
-            ("PATCH", ["v1", "users", id, "metadata"]) => self.write(id, call, merge_metadata),
-            ("PUT", ["v1", "users", id, "metadata"]) => self.write(id, call, replace_metadata),
-            _ => error(
-                404,
-                "resource_not_found",
-                "The requested resource was not found (the fake serves the user endpoints and /v1/jwks)",
-                None,
-                call.trace,
-            ),
+            ("GET", ["v1", "jwks"]) => (Answer::json(200, &self.jwks), None),
+            ("GET", ["v1", "users", id]) => (self.get(id, call), None),
+            ("POST", ["v1", "users"]) => applied(self.create(call), EventType::Created),
+            ("DELETE", ["v1", "users", id]) => applied(self.delete(id, call), EventType::Deleted),
+            ("PATCH", ["v1", "users", id]) => {
+                applied(self.write(id, call, update_user), EventType::Updated)
+            }
+            ("PATCH", ["v1", "users", id, "metadata"]) => {
+                applied(self.write(id, call, merge_metadata), EventType::Updated)
+            }
+            ("PUT", ["v1", "users", id, "metadata"]) => {
+                applied(self.write(id, call, replace_metadata), EventType::Updated)
+            }
+            _ => {
+                let answer = error(
+                    404,
+                    "resource_not_found",
+                    "The requested resource was not found (the fake serves the user endpoints and /v1/jwks)",
+                    None,
+                    call.trace,
+                );
+                (answer, None)
+            }
         }
     }
 
@@ -152,10 +292,11 @@ impl Users {
         }
     }
 
-    /// A write: rate-limited per user, applied to a copy, checked, then stored.
-    fn write(&mut self, id: &str, call: &Call<'_>, apply: Apply) -> Answer {
+    /// A write: rate-limited per user, applied to a copy, checked, then stored. Returns
+    /// the user stored, or the answer that refuses the write.
+    fn write(&mut self, id: &str, call: &Call<'_>, apply: Apply) -> Result<Object, Answer> {
         if !self.users.contains_key(id) {
-            return not_found(call.trace);
+            return Err(not_found(call.trace));
         }
         let now = Instant::now();
         let window = self.limit.window;
@@ -178,78 +319,208 @@ impl Users {
                 call.trace,
             );
             answer.retry_after = Some(wait.as_secs() + u64::from(wait.subsec_nanos() > 0));
-            return answer;
+            return Err(answer);
         }
         writes.push_back(now);
-        let json = call
-            .content_type
-            .and_then(|t| t.split(';').next())
-            .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
-        if !json {
-            return error(
-                415,
-                "unsupported_media_type",
-                "The request body must be application/json",
-                None,
-                call.trace,
-            );
-        }
-        let body = match serde_json::from_slice::<Value>(call.body) {
-            Ok(Value::Object(body)) => body,
-            Ok(_) => {
-                return error(
-                    422,
-                    "form_param_format_invalid",
-                    "The request body must be a JSON object",
-                    None,
-                    call.trace,
-                );
-            }
-            Err(_) => {
-                return error(
-                    400,
-                    "malformed_request",
-                    "The request body is not valid JSON",
-                    None,
-                    call.trace,
-                );
-            }
-        };
+        let body = json_body(call)?;
         let Some(mut updated) = self.users.get(id).cloned() else {
-            return not_found(call.trace);
+            return Err(not_found(call.trace));
         };
         let written: Vec<&str> = TIERS
             .into_iter()
             .filter(|t| body.contains_key(*t))
             .collect();
-        if let Err(answer) = apply(&mut updated, body, call) {
-            return answer;
-        }
+        apply(&mut updated, body, call)?;
         // A username this request sets must be one no other user has.
         let stored = self.users.get(id).and_then(|u| u.get("username"));
         if let Some(username) = updated.get("username").and_then(Value::as_str)
             && stored != updated.get("username")
             && self.username_taken_by_other(username, id)
         {
-            return username_taken(call.trace);
+            return Err(username_taken(call.trace));
         }
         // Only the tiers this request writes are held to the limit.
         for tier in TIERS.into_iter().filter(|t| written.contains(t)) {
             let size = updated.get(tier).map_or(0, |t| t.to_string().len());
             if size > TIER_LIMIT {
-                return error(
-                    422,
-                    "form_param_exceeds_allowed_size",
-                    "Metadata may not exceed 8 KB per tier",
-                    Some(tier),
-                    call.trace,
-                );
+                return Err(too_large(tier, call.trace));
             }
         }
         updated.insert("updated_at".to_owned(), json!(now_ms()));
-        let answer = Answer::json(200, &Value::Object(updated.clone()));
-        self.users.insert(id.to_owned(), updated);
-        answer
+        self.users.insert(id.to_owned(), updated.clone());
+        Ok(updated)
+    }
+
+    /// `DELETE /v1/users/{user_id}`: removes the user; answers Clerk's deleted object.
+    fn delete(&mut self, id: &str, call: &Call<'_>) -> Result<Object, Answer> {
+        if self.users.remove(id).is_none() {
+            return Err(not_found(call.trace));
+        }
+        self.writes.remove(id);
+        let mut deleted = Object::new();
+        deleted.insert("deleted".to_owned(), Value::Bool(true));
+        deleted.insert("id".to_owned(), Value::String(id.to_owned()));
+        deleted.insert("object".to_owned(), Value::String("user".to_owned()));
+        Ok(deleted)
+    }
+
+    /// `POST /v1/users`: checks the body as Clerk does (see the module docs), then
+    /// stores and returns the new user.
+    fn create(&mut self, call: &Call<'_>) -> Result<Object, Answer> {
+        let body = json_body(call)?;
+        let new = NewUserBody::read(&body, call.trace)?;
+        let trace = call.trace;
+        // Unique across the instance: identifications compared without regard to
+        // ASCII case, and within the request too.
+        for (list, items) in [
+            ("email_address", &new.emails),
+            ("phone_number", &new.phones),
+            ("web3_wallet", &new.wallets),
+        ] {
+            for (i, item) in items.iter().enumerate() {
+                let repeated = items[..i].iter().any(|o| o.eq_ignore_ascii_case(item));
+                if repeated || self.identification_taken(list, item) {
+                    return Err(identifier_exists(list, trace));
+                }
+            }
+        }
+        if let Some(username) = &new.username
+            && self.username_taken_by_other(username, "")
+        {
+            return Err(username_taken(trace));
+        }
+        if let Some(external_id) = &new.external_id {
+            let taken = self.users.values().any(|user| {
+                user.get("external_id").and_then(Value::as_str) == Some(external_id.as_str())
+            });
+            if taken {
+                return Err(identifier_exists("external_id", trace));
+            }
+        }
+        let id = loop {
+            let id = self.new_id("user_");
+            if !self.users.contains_key(&id) {
+                break id;
+            }
+        };
+        let now = now_ms();
+        let mut user = blank_user(&id);
+        let mut set = |key: &str, value: Value| {
+            user.insert(key.to_owned(), value);
+        };
+        for (key, value) in [
+            ("external_id", &new.external_id),
+            ("first_name", &new.first_name),
+            ("last_name", &new.last_name),
+            ("locale", &new.locale),
+            ("username", &new.username),
+        ] {
+            if let Some(value) = value {
+                set(key, Value::String(value.clone()));
+            }
+        }
+        for (key, value) in &new.flags {
+            set(key, Value::Bool(*value));
+        }
+        if let Some(limit) = new.create_organizations_limit {
+            set("create_organizations_limit", json!(limit));
+        }
+        if let Some(at) = new.legal_accepted_at {
+            set("legal_accepted_at", json!(at));
+        }
+        if new.password {
+            set("password_enabled", Value::Bool(true));
+            set("password_last_updated_at", json!(now));
+        }
+        if new.totp {
+            set("totp_enabled", Value::Bool(true));
+            set("two_factor_enabled", Value::Bool(true));
+        }
+        if new.backup_codes {
+            set("backup_code_enabled", Value::Bool(true));
+        }
+        for (tier, value) in new.tiers {
+            set(tier, Value::Object(value));
+        }
+        set("created_at", json!(new.created_at.unwrap_or(now)));
+        set("updated_at", json!(now));
+        let mut emails = Vec::new();
+        for (address, reserved) in new.emails.iter().zip(&new.email_reserved) {
+            let mut email = email_address(&self.new_id("idn_"), address);
+            if *reserved {
+                email["reserved"] = Value::Bool(true);
+                email["verification"] = Value::Null;
+            }
+            emails.push(email);
+        }
+        let mut phones = Vec::new();
+        for (number, reserved) in new.phones.iter().zip(&new.phone_reserved) {
+            let mut phone = phone_number(&self.new_id("idn_"), number);
+            if *reserved {
+                phone["reserved"] = Value::Bool(true);
+                phone["verification"] = Value::Null;
+            }
+            phones.push(phone);
+        }
+        let wallets: Vec<Value> = new
+            .wallets
+            .iter()
+            .map(|wallet| web3_wallet(&self.new_id("idn_"), wallet))
+            .collect();
+        for (list, primary, items) in [
+            ("email_addresses", "primary_email_address_id", emails),
+            ("phone_numbers", "primary_phone_number_id", phones),
+            ("web3_wallets", "primary_web3_wallet_id", wallets),
+        ] {
+            if let Some(first) = items.first() {
+                user.insert(primary.to_owned(), first["id"].clone());
+            }
+            user.insert(list.to_owned(), Value::Array(items));
+        }
+        self.users.insert(id, user.clone());
+        Ok(user)
+    }
+
+    /// A new ID with `prefix` (`user_`, `idn_`) and 27 letters and digits, as Clerk's
+    /// IDs look; unique within the fake.
+    fn new_id(&mut self, prefix: &str) -> String {
+        self.created += 1;
+        let mut state = self.created;
+        let mut id = String::with_capacity(prefix.len() + 27);
+        id.push_str(prefix);
+        // The first 11 characters are a bijection of the counter (62^11 > 2^64); the
+        // rest only look random.
+        let mut chars = 0;
+        while chars < 27 {
+            let mut bits = splitmix64(&mut state);
+            for _ in 0..11 {
+                if chars == 27 {
+                    break;
+                }
+                id.push(char::from(BASE62[(bits % 62) as usize]));
+                bits /= 62;
+                chars += 1;
+            }
+        }
+        id
+    }
+
+    /// Whether some user has `item` in its identification list `list`
+    /// (`email_address`, `phone_number`, `web3_wallet`), compared without regard to
+    /// ASCII case.
+    fn identification_taken(&self, list: &str, item: &str) -> bool {
+        let (objects, key) = match list {
+            "email_address" => ("email_addresses", "email_address"),
+            "phone_number" => ("phone_numbers", "phone_number"),
+            _ => ("web3_wallets", "web3_wallet"),
+        };
+        self.users.values().any(|user| {
+            identifications(user, objects).any(|held| {
+                held.get(key)
+                    .and_then(Value::as_str)
+                    .is_some_and(|held| held.eq_ignore_ascii_case(item))
+            })
+        })
     }
 
     /// Whether a user other than `id` has the username `username`, compared without
@@ -279,12 +550,259 @@ impl Users {
     }
 }
 
+/// ASCII letters and digits, for IDs.
+const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// SplitMix64: the next number of the sequence `state` is at.
+pub(crate) fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A `CreateUser` body, read and checked field by field.
+struct NewUserBody {
+    external_id: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    locale: Option<String>,
+    username: Option<String>,
+    emails: Vec<String>,
+    email_reserved: Vec<bool>,
+    phones: Vec<String>,
+    phone_reserved: Vec<bool>,
+    wallets: Vec<String>,
+    /// Whether a password (or its digest) was set: the fake keeps nothing else of it.
+    password: bool,
+    totp: bool,
+    backup_codes: bool,
+    /// The boolean fields stored on the user, as sent.
+    flags: Vec<(&'static str, bool)>,
+    create_organizations_limit: Option<u64>,
+    legal_accepted_at: Option<i64>,
+    created_at: Option<i64>,
+    tiers: Vec<(&'static str, Object)>,
+}
+
+impl NewUserBody {
+    fn read(body: &Object, trace: u64) -> Result<NewUserBody, Answer> {
+        if let Some(key) = body
+            .keys()
+            .find(|k| !CREATE_USER_FIELDS.contains(&k.as_str()))
+        {
+            return Err(unknown(key, trace));
+        }
+        let string = |key: &str| match body.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text.clone())),
+            Some(_) => Err(format_invalid(key, trace)),
+        };
+        let strings = |key: &str| match body.get(key) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| item.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| format_invalid(key, trace)),
+            Some(_) => Err(format_invalid(key, trace)),
+        };
+        let flag = |key: &str| match body.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(flag)) => Ok(Some(*flag)),
+            Some(_) => Err(format_invalid(key, trace)),
+        };
+        let time = |key: &str| -> Result<Option<i64>, Answer> {
+            let Some(text) = string(key)? else {
+                return Ok(None);
+            };
+            let at = humantime::parse_rfc3339(&text).map_err(|_| format_invalid(key, trace))?;
+            let ms = at
+                .duration_since(UNIX_EPOCH)
+                .map_err(|_| format_invalid(key, trace))?
+                .as_millis();
+            Ok(Some(i64::try_from(ms).unwrap_or(i64::MAX)))
+        };
+        // `…_identification_status`: empty, or one `verified` or `reserved` per item.
+        let statuses = |key: &str, count: usize| -> Result<Vec<bool>, Answer> {
+            let statuses = strings(key)?;
+            if statuses.is_empty() {
+                return Ok(vec![false; count]);
+            }
+            if statuses.len() != count {
+                return Err(error(
+                    422,
+                    "form_param_value_invalid",
+                    "must have one item per identification",
+                    Some(key),
+                    trace,
+                ));
+            }
+            statuses
+                .iter()
+                .map(|s| match s.as_str() {
+                    "verified" => Ok(false),
+                    "reserved" => Ok(true),
+                    _ => Err(format_invalid(key, trace)),
+                })
+                .collect()
+        };
+
+        let emails = strings("email_address")?;
+        if !emails.iter().all(|e| is_email_address(e)) {
+            return Err(format_invalid("email_address", trace));
+        }
+        let email_reserved = statuses("email_address_identification_status", emails.len())?;
+        let phones = strings("phone_number")?;
+        if phones.iter().any(String::is_empty) {
+            return Err(format_invalid("phone_number", trace));
+        }
+        let phone_reserved = statuses("phone_number_identification_status", phones.len())?;
+        let wallets = strings("web3_wallet")?;
+        if wallets.iter().any(String::is_empty) {
+            return Err(format_invalid("web3_wallet", trace));
+        }
+
+        let password = string("password")?;
+        let skip_checks = flag("skip_password_checks")?.unwrap_or(false);
+        if let Some(password) = &password
+            && !skip_checks
+        {
+            if password.chars().count() < 8 {
+                return Err(error(
+                    422,
+                    "form_password_length_too_short",
+                    "Passwords must be 8 characters or more.",
+                    Some("password"),
+                    trace,
+                ));
+            }
+            if password.len() > 72 {
+                return Err(error(
+                    422,
+                    "form_password_size_in_bytes_exceeded",
+                    "Passwords may not exceed 72 bytes.",
+                    Some("password"),
+                    trace,
+                ));
+            }
+        }
+        let digest = string("password_digest")?;
+        let hasher = string("password_hasher")?;
+        if let Some(hasher) = &hasher
+            && !PasswordHasher::ALL.iter().any(|h| h.as_str() == hasher)
+        {
+            return Err(format_invalid("password_hasher", trace));
+        }
+        if digest.is_some() != hasher.is_some() {
+            let missing = if digest.is_some() {
+                "password_hasher"
+            } else {
+                "password_digest"
+            };
+            return Err(error(
+                422,
+                "form_param_missing",
+                "is missing",
+                Some(missing),
+                trace,
+            ));
+        }
+
+        let mut flags = Vec::new();
+        for key in [
+            "delete_self_enabled",
+            "create_organization_enabled",
+            "bypass_client_trust",
+            "banned",
+            "locked",
+        ] {
+            if let Some(value) = flag(key)? {
+                flags.push((key, value));
+            }
+        }
+        // Read to check their type; they change nothing the fake shows.
+        for key in [
+            "skip_password_requirement",
+            "skip_legal_checks",
+            "skip_user_requirement",
+        ] {
+            flag(key)?;
+        }
+        let create_organizations_limit = match body.get("create_organizations_limit") {
+            None | Some(Value::Null) => None,
+            Some(value) => Some(
+                value
+                    .as_u64()
+                    .ok_or_else(|| format_invalid("create_organizations_limit", trace))?,
+            ),
+        };
+        let mut tiers = Vec::new();
+        for tier in TIERS {
+            match body.get(tier) {
+                None | Some(Value::Null) => {}
+                Some(Value::Object(value)) => {
+                    if Value::Object(value.clone()).to_string().len() > TIER_LIMIT {
+                        return Err(too_large(tier, trace));
+                    }
+                    tiers.push((tier, value.clone()));
+                }
+                Some(_) => return Err(format_invalid(tier, trace)),
+            }
+        }
+        Ok(NewUserBody {
+            external_id: string("external_id")?,
+            first_name: string("first_name")?,
+            last_name: string("last_name")?,
+            locale: string("locale")?,
+            username: string("username")?.filter(|u| !u.is_empty()),
+            emails,
+            email_reserved,
+            phones,
+            phone_reserved,
+            wallets,
+            password: password.is_some() || digest.is_some(),
+            totp: string("totp_secret")?.is_some(),
+            backup_codes: !strings("backup_codes")?.is_empty(),
+            flags,
+            create_organizations_limit,
+            legal_accepted_at: time("legal_accepted_at")?,
+            created_at: time("created_at")?,
+            tiers,
+        })
+    }
+}
+
+/// An identification another user has (or the request lists twice): Clerk's
+/// `FormIdentifierExists`, naming the parameter.
+fn identifier_exists(param: &str, trace: u64) -> Answer {
+    let what = match param {
+        "email_address" => "That email address is taken. Please try another.",
+        "phone_number" => "That phone number is taken. Please try another.",
+        "web3_wallet" => "That web3 wallet is taken. Please try another.",
+        _ => "That identifier is taken. Please try another.",
+    };
+    error(422, "form_identifier_exists", what, Some(param), trace)
+}
+
 fn not_found(trace: u64) -> Answer {
     error(
         404,
         "resource_not_found",
         "The requested resource was not found",
         None,
+        trace,
+    )
+}
+
+/// A metadata tier over Clerk's 8 KB.
+fn too_large(tier: &str, trace: u64) -> Answer {
+    error(
+        422,
+        "form_param_exceeds_allowed_size",
+        "Metadata may not exceed 8 KB per tier",
+        Some(tier),
         trace,
     )
 }
@@ -539,6 +1057,49 @@ pub(crate) fn email_address(id: &str, address: &str) -> Value {
         },
         "linked_to": [],
         "matches_sso_connection": false,
+        "created_at": now,
+        "updated_at": now,
+    })
+}
+
+/// A verified phone number as Clerk shows it in a user's `phone_numbers`.
+pub(crate) fn phone_number(id: &str, number: &str) -> Value {
+    let now = now_ms();
+    json!({
+        "id": id,
+        "object": "phone_number",
+        "phone_number": number,
+        "reserved_for_second_factor": false,
+        "default_second_factor": false,
+        "reserved": false,
+        "verification": {
+            "object": "verification_admin",
+            "status": "verified",
+            "strategy": "admin",
+            "attempts": null,
+            "expire_at": null,
+        },
+        "linked_to": [],
+        "backup_codes": null,
+        "created_at": now,
+        "updated_at": now,
+    })
+}
+
+/// A verified web3 wallet as Clerk shows it in a user's `web3_wallets`.
+pub(crate) fn web3_wallet(id: &str, wallet: &str) -> Value {
+    let now = now_ms();
+    json!({
+        "id": id,
+        "object": "web3_wallet",
+        "web3_wallet": wallet,
+        "verification": {
+            "object": "verification_admin",
+            "status": "verified",
+            "strategy": "admin",
+            "attempts": null,
+            "expire_at": null,
+        },
         "created_at": now,
         "updated_at": now,
     })

@@ -9,10 +9,28 @@
 //! | request | what the fake does |
 //! |---|---|
 //! | `GET /v1/users/{user_id}` | the user, or 404 |
+//! | `POST /v1/users` | creates a user (below) and answers it |
 //! | `PATCH /v1/users/{user_id}` | sets the profile fields sent; unknown fields are 422; metadata is refused on 2026-05-12 and replaces each tier sent before |
 //! | `PATCH /v1/users/{user_id}/metadata` | deep merge: nested objects merge, `null` deletes a key at any level |
 //! | `PUT /v1/users/{user_id}/metadata` | replaces each tier sent, leaves the others |
+//! | `DELETE /v1/users/{user_id}` | removes the user; answers `{"deleted": true, "id": …, "object": "user"}`, or 404 |
 //! | `GET /v1/jwks` | the instance's session-token keys |
+//!
+//! `POST /v1/users` takes the `CreateUser` body of the spec (the same in the three API
+//! versions; any other field is 422 `form_param_unknown`) and answers the new user with
+//! a fresh `user_…` ID and `created_at`/`updated_at` of now (or the `created_at` sent).
+//! Email addresses, phone numbers and web3 wallets are created verified (or reserved,
+//! as `…_identification_status` says), the first of each primary. An email address, phone
+//! number, web3 wallet or username another user has (compared without regard to ASCII
+//! case), or listed twice, and an `external_id` another user has, are 422
+//! `form_identifier_exists` naming the parameter; an email address that is not
+//! `local@domain` is 422 `form_param_format_invalid`; a password shorter than 8
+//! characters or longer than 72 bytes is 422 `form_password_length_too_short` or
+//! `form_password_size_in_bytes_exceeded` (unless `skip_password_checks`); a
+//! `password_digest` without `password_hasher` (or the reverse) is 422
+//! `form_param_missing`. The password is not kept: the user shows `password_enabled`.
+//! The instance's settings (required identifiers, password policy beyond length, the
+//! list of breached passwords) are not modelled.
 //!
 //! `PATCH /v1/users/{user_id}` holds a user to what Clerk holds it to across the
 //! instance: a `username` another user has (compared without regard to ASCII case) is
@@ -29,6 +47,67 @@
 //! with `Retry-After`. Errors come in Clerk's `ClerkErrors` envelope with a trace ID.
 //! The instance-wide limit (1,000 requests per 10 s; 100 on development instances) is
 //! not modelled.
+//!
+//! # Webhooks
+//!
+//! [`add_webhook_endpoint`](FakeClerk::add_webhook_endpoint) registers an endpoint (an
+//! `http://` URL on a loopback address: the fake sends nothing off the machine) and
+//! gives its signing secret, `whsec_…`. From then on every write the fake applies
+//! through its API is posted to every endpoint as Clerk posts it, through Svix: a
+//! `POST /v1/users` as `user.created`, a `PATCH` of the user and a `PATCH` or `PUT` of
+//! its metadata as `user.updated`, a `DELETE` as `user.deleted`. The body is Clerk's
+//! event, `{"data": …, "event_attributes": {"http_request": {"client_ip", "user_agent"}},
+//! "instance_id": "ins_…", "object": "event", "timestamp": <ms>, "type": "user.created"}`,
+//! whose `data` is the user as `GET /v1/users/{user_id}` answers it after the write
+//! (for `user.deleted`, `{"deleted": true, "id": …, "object": "user"}`); the headers are
+//! Standard Webhooks': `svix-id` (`msg_…`, one per message), `svix-timestamp` (Unix
+//! seconds of the attempt) and `svix-signature` (`v1,` and the base64 HMAC-SHA256 of
+//! `{svix-id}.{svix-timestamp}.{body}`, keyed with the secret's bytes after `whsec_`).
+//! Seeding ([`insert_user`](FakeClerk::insert_user),
+//! [`create_user`](FakeClerk::create_user),
+//! [`add_email_address`](FakeClerk::add_email_address)) sends nothing: it sets up what
+//! existed before the test.
+//!
+//! Deliveries are asynchronous: the API answers without waiting for them. A 2xx answer
+//! takes the message; any other status, no answer within the schedule's timeout, or no
+//! connection is tried again after the schedule's backoff ([`WebhookSchedule`]; the
+//! default is compressed to under a second), with the same `svix-id` and a fresh
+//! timestamp and signature. Each endpoint gets its messages one at a time, in the order
+//! of the writes; a retried one arrives after later ones. [`WebhookChaos`] shuffles and
+//! duplicates them on purpose, reproducibly, to test a handler against what Clerk
+//! promises (at least once, in no order). [`webhook_deliveries`](FakeClerk::webhook_deliveries)
+//! records every attempt and how it ended, and [`settle_webhooks`](FakeClerk::settle_webhooks)
+//! waits until every delivery has ended, so a test needs no sleep:
+//!
+//! ```
+//! # use std::time::Duration;
+//! # use clerk_metadata::{NewUser, UserMetadata};
+//! # use clerk_metadata::testing::{DeliveryOutcome, FakeClerk, WebhookSchedule};
+//! # #[derive(UserMetadata)]
+//! # pub struct AppUser { #[metadata(public)] pub role: Option<String> }
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let closed = std::net::TcpListener::bind("127.0.0.1:0")?;
+//! # let app_route = format!("http://{}/api/webhooks", closed.local_addr()?);
+//! # drop(closed);
+//! let fake = FakeClerk::start()?;
+//! // The app's webhook route (here nothing listens: every attempt fails).
+//! let endpoint = fake.add_webhook_endpoint(&app_route)?;
+//! fake.set_webhook_schedule(WebhookSchedule {
+//!     backoff: vec![Duration::from_millis(10)],
+//!     timeout: Duration::from_secs(5),
+//! });
+//! let users = fake.client()?.users::<AppUser>();
+//! let user = users.create(NewUser::new().email_address("ada@example.com")).await?;
+//! assert!(fake.settle_webhooks(Duration::from_secs(30)).await);
+//! let deliveries = fake.webhook_deliveries(); // the attempt and its one retry
+//! assert_eq!(deliveries.len(), 2);
+//! assert_eq!(deliveries[0].event_type(), "user.created");
+//! assert_eq!(deliveries[0].user_id(), &user.profile.id);
+//! assert_eq!(deliveries[0].endpoint_id(), endpoint.id());
+//! assert_eq!(deliveries[1].outcome(), DeliveryOutcome::ConnectionFailed);
+//! # Ok(()) }
+//! ```
 //!
 //! It is also the instance's session-token issuer: [`session_token`](FakeClerk::session_token)
 //! signs a signed-in user's token (with custom claims: [`session_token_with`](FakeClerk::session_token_with)),
@@ -65,6 +144,12 @@
 mod api;
 mod keys;
 mod server;
+mod webhooks;
+
+pub use webhooks::{
+    DeliveryOutcome, DeliveryRecord, WebhookChaos, WebhookEndpoint, WebhookEndpointError,
+    WebhookSchedule,
+};
 
 use core::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -106,6 +191,8 @@ pub(crate) struct Shared {
     azp: Mutex<Option<String>>,
     /// The session token customization, rendered into every token.
     template: Mutex<Option<Map<String, Value>>>,
+    /// The webhook endpoints, and the deliveries of the events writes emit.
+    pub(crate) webhooks: Arc<webhooks::Hub>,
 }
 
 /// Locks a mutex, whether or not a panicking thread poisoned it (the data is plain
@@ -367,6 +454,7 @@ impl FakeClerk {
             }]),
             azp: Mutex::new(None),
             template: Mutex::new(None),
+            webhooks: Arc::new(webhooks::Hub::new()),
         });
         let (url, stop, thread) = server::spawn(shared.clone())?;
         let fake = FakeClerk {
@@ -408,6 +496,9 @@ impl FakeClerk {
     /// `primary_email_address_id` included: the fake checks them against the other
     /// users on writes through the API, not here. [`FakeClerk::add_email_address`]
     /// adds an email address in Clerk's shape.
+    ///
+    /// Seeding sets up what existed before the test: it sends no webhook (a
+    /// `POST /v1/users` through the API sends `user.created`).
     pub fn insert_user(&self, user: Value) -> Result<UserId, SeedError> {
         let (id, user) = api::seed(user).map_err(SeedError)?;
         self.shared
@@ -417,7 +508,8 @@ impl FakeClerk {
         Ok(id)
     }
 
-    /// Adds a new user with a fresh ID, no names and empty metadata.
+    /// Adds a new user with a fresh ID, no names and empty metadata. Seeding, as
+    /// [`insert_user`](Self::insert_user): no webhook is sent.
     pub fn create_user(&self) -> UserId {
         let n = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
         // `user_` and ASCII letters and digits: a valid ID.
@@ -434,7 +526,7 @@ impl FakeClerk {
     /// `primary_email_address_id` may then name. The user's first address becomes its
     /// primary one. An address another user has (compared without regard to ASCII
     /// case) is refused, as Clerk keeps email addresses unique per instance, and so is
-    /// text that is not `local@domain`.
+    /// text that is not `local@domain`. Seeding: no webhook is sent.
     ///
     /// ```
     /// # use clerk_metadata::testing::FakeClerk;
@@ -450,11 +542,7 @@ impl FakeClerk {
         let n = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
         // `idn_` and ASCII letters and digits, as Clerk's identification IDs.
         let email_id = format!("idn_fake{n:020}");
-        let shaped = address
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty())
-            && !address.chars().any(|c| c.is_whitespace() || c.is_control());
-        if !shaped {
+        if !crate::update::create::is_email_address(address) {
             return Err(SeedError(
                 "an email address is `local@domain`, without spaces",
             ));
@@ -516,6 +604,90 @@ impl FakeClerk {
     /// Every request received so far, in order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.shared.requests).clone()
+    }
+
+    /// Registers a webhook endpoint, as the Clerk Dashboard does, and returns it with
+    /// its signing secret. From now on, every user write the fake applies through its
+    /// API is posted there as a signed event (see the [module docs](self#webhooks)).
+    ///
+    /// The URL must be `http://` to a loopback address (`127.0.0.1` or another
+    /// 127.x.y.z, `[::1]`, `localhost`), without credentials: the fake sends nothing
+    /// off the machine. Anything else is refused, saying why.
+    ///
+    /// ```
+    /// # use clerk_metadata::testing::{FakeClerk, WebhookEndpointError};
+    /// let fake = FakeClerk::start()?;
+    /// let endpoint = fake.add_webhook_endpoint("http://127.0.0.1:3000/api/webhooks")?;
+    /// assert!(endpoint.secret().starts_with("whsec_"));
+    /// assert!(!format!("{endpoint:?}").contains(endpoint.secret()));
+    /// assert_eq!(
+    ///     fake.add_webhook_endpoint("http://example.com/api/webhooks"),
+    ///     Err(WebhookEndpointError::NotLoopback)
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_webhook_endpoint(&self, url: &str) -> Result<WebhookEndpoint, WebhookEndpointError> {
+        self.shared.webhooks.add_endpoint(url)
+    }
+
+    /// Removes endpoint `id`: nothing more is sent to it, and its waiting deliveries
+    /// are dropped. Whether the fake had it.
+    pub fn remove_webhook_endpoint(&self, id: &str) -> bool {
+        self.shared.webhooks.remove_endpoint(id)
+    }
+
+    /// The registered webhook endpoints, oldest first.
+    pub fn webhook_endpoints(&self) -> Vec<WebhookEndpoint> {
+        self.shared.webhooks.endpoints()
+    }
+
+    /// Sets when failed deliveries are tried again, for the messages of later writes
+    /// (default: [`WebhookSchedule::default`], compressed for tests).
+    pub fn set_webhook_schedule(&self, schedule: WebhookSchedule) {
+        self.shared.webhooks.set_schedule(schedule);
+    }
+
+    /// Makes deliveries as disorderly as Clerk's may be: shuffled and duplicated,
+    /// reproducibly (see [`WebhookChaos`]); `WebhookChaos::default()` turns it off
+    /// (and sends what the shuffle held, in order).
+    pub fn set_webhook_chaos(&self, chaos: WebhookChaos) {
+        self.shared.webhooks.set_chaos(chaos);
+    }
+
+    /// Every delivery attempt so far, in the order they ended.
+    pub fn webhook_deliveries(&self) -> Vec<DeliveryRecord> {
+        self.shared.webhooks.records()
+    }
+
+    /// Sends what the shuffle holds (see [`WebhookChaos`]), then waits until every
+    /// delivery has ended: taken by its endpoint, out of attempts, or its endpoint
+    /// removed. Whether they all ended within `timeout` (measured on the fake's own
+    /// clock, so a test's paused tokio clock does not cut it short).
+    ///
+    /// It waits without blocking the caller's runtime, so a receiver running on the
+    /// same runtime keeps answering.
+    pub async fn settle_webhooks(&self, timeout: Duration) -> bool {
+        self.shared.webhooks.settle(timeout).await.unwrap_or(false)
+    }
+
+    /// [`settle_webhooks`](Self::settle_webhooks) for code that is not async. It blocks
+    /// the calling thread: a receiver running on that thread's runtime cannot answer
+    /// meanwhile (use `settle_webhooks` there).
+    pub fn settle_webhooks_blocking(&self, timeout: Duration) -> bool {
+        let settled = self.shared.webhooks.settle(timeout);
+        let (done, wait) = std::sync::mpsc::channel();
+        let Some(runtime) = self.shared.webhooks.runtime() else {
+            return false;
+        };
+        runtime.spawn(async move {
+            let _ = done.send(settled.await.unwrap_or(false));
+        });
+        wait.recv().unwrap_or(false)
+    }
+
+    /// The instance's ID, `ins_…`, as the `instance_id` of every webhook event.
+    pub fn instance_id(&self) -> &str {
+        self.shared.webhooks.instance_id()
     }
 
     /// Sets the JSON that `GET /v1/jwks` answers, in place of the fake's own keys

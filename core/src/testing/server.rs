@@ -30,6 +30,8 @@ pub(crate) fn spawn(
         .enable_io()
         .enable_time()
         .build()?;
+    // Webhook deliveries run beside the server.
+    shared.webhooks.set_runtime(runtime.handle().clone());
     let (stop, stopped) = oneshot::channel::<()>();
     let thread = std::thread::Builder::new()
         .name("fake-clerk".to_owned())
@@ -227,7 +229,16 @@ fn process(shared: &Shared, recorded: &RecordedRequest) -> Response<Full<Bytes>>
         body: &recorded.body,
         trace,
     };
-    reply(shared.users().answer(&call))
+    let mut users = shared.users();
+    let (answer, event) = users.answer(&call);
+    // Published while the users are locked, so events are queued in the order their
+    // writes were applied; delivering them is never waited for.
+    if let Some(event) = event {
+        let user_agent = recorded.header("user-agent").unwrap_or_default();
+        shared.webhooks.publish(event, user_agent);
+    }
+    drop(users);
+    reply(answer)
 }
 
 /// The HTTP response of one of the fake's answers.

@@ -1,10 +1,12 @@
 //! `UserUpdate<C>`: a typed, validated update of one Clerk user.
 //!
 //! `table` declares every field once; `validate` checks them; `body` writes metadata
-//! into request bodies; `backend` and `frontend` build each API's requests.
+//! into request bodies; `backend` and `frontend` build each API's requests. `create`
+//! is `NewUser`, the body of `POST /v1/users`, checked by the same rules.
 
 mod backend;
 mod body;
+pub(crate) mod create;
 mod frontend;
 pub(crate) mod rules;
 pub(crate) mod table;

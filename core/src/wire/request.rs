@@ -7,13 +7,15 @@ use crate::wire::version::ApiVersion;
 /// The name of the header that carries the API version, lower case as HTTP/2 sends it.
 pub const CLERK_API_VERSION: &str = "clerk-api-version";
 
-/// The HTTP methods of Clerk's user update endpoints.
+/// The HTTP methods of Clerk's user write endpoints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Method {
     /// `PATCH`: update fields, or deep-merge metadata.
     Patch,
     /// `PUT`: replace metadata tiers.
     Put,
+    /// `POST`: create a user.
+    Post,
 }
 
 impl Method {
@@ -22,6 +24,7 @@ impl Method {
         match self {
             Method::Patch => "PATCH",
             Method::Put => "PUT",
+            Method::Post => "POST",
         }
     }
 }
@@ -85,7 +88,7 @@ impl ApiRequest {
         }
     }
 
-    /// `PATCH` or `PUT`.
+    /// `PATCH`, `PUT` or `POST`.
     pub fn method(&self) -> Method {
         self.method
     }
@@ -146,6 +149,7 @@ impl ApiRequest {
         *request.method_mut() = match self.method {
             Method::Patch => http::Method::PATCH,
             Method::Put => http::Method::PUT,
+            Method::Post => http::Method::POST,
         };
         for (name, value) in self.headers() {
             request
