@@ -410,6 +410,7 @@ fn step_name(step: Step) -> &'static str {
         Step::MergeMetadata => "merge_metadata",
         Step::GetJwks => "get_jwks",
         Step::CreateUser => "create_user",
+        Step::DeleteUser => "delete_user",
     }
 }
 

@@ -3,3 +3,4 @@
 
 pub mod axum_app;
 pub mod tour;
+pub mod webhook_sync;

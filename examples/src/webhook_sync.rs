@@ -258,7 +258,11 @@ async fn clerk_webhook(
     ClerkWebhook(delivery): ClerkWebhook<AppUser>,
 ) -> Result<StatusCode, Failed> {
     let failed = |e: &dyn std::fmt::Display| Failed(e.to_string());
-    if !app.db.claim(&delivery.delivery_id).map_err(|e| failed(&e))? {
+    if !app
+        .db
+        .claim(&delivery.delivery_id)
+        .map_err(|e| failed(&e))?
+    {
         return Ok(StatusCode::OK); // seen before: at-least-once delivery
     }
     let applied = apply(&app, &delivery.event, delivery.timestamp).await;
@@ -282,7 +286,11 @@ async fn apply(
         }
         WebhookEvent::UserUpdated(user) => app.db.upsert(user).map_err(|e| failed(&e)),
         WebhookEvent::UserDeleted(deleted) => {
-            let at = timestamp.map_or(i64::MAX, |t| t.as_millis());
+            let at = timestamp
+                .and_then(|t| t.into_inner().duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(i64::MAX, |d| {
+                    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+                });
             app.db.delete(&deleted.id, at).map_err(|e| failed(&e))
         }
         _ => Ok(()),
@@ -307,10 +315,15 @@ async fn promote(app: &App, user: &User<AppUser>) -> Result<(), Failed> {
     let patch = AppUserPatch::<Backend>::new()
         .plan(Some(granted(requested)))
         .remove_requested_plan();
-    app.clerk
+    match app
+        .clerk
         .users::<AppUser>()
         .update_metadata(&user.profile.id, patch)
         .await
-        .map(drop)
-        .map_err(|e| Failed(e.to_string()))
+    {
+        Ok(_) => Ok(()),
+        // Deleted since it signed up: there is no one to promote.
+        Err(error) if error.status() == Some(404) => Ok(()),
+        Err(error) => Err(Failed(error.to_string())),
+    }
 }

@@ -201,7 +201,13 @@ mod tests {
         assert_eq!(words("user-Role"), ["user", "role"]);
         assert_eq!(words("HTTPServer2"), ["httpserver2"]);
         assert_eq!(authorization_word(["planet", "explanation"]), None);
-        assert_eq!(authorization_word(["theme", "isAdmin"]).as_deref(), Some("admin"));
-        assert_eq!(authorization_word(["credits_left"]).as_deref(), Some("credits"));
+        assert_eq!(
+            authorization_word(["theme", "isAdmin"]).as_deref(),
+            Some("admin")
+        );
+        assert_eq!(
+            authorization_word(["credits_left"]).as_deref(),
+            Some("credits")
+        );
     }
 }

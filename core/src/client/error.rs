@@ -24,6 +24,8 @@ pub enum Step {
     GetJwks,
     /// `POST /v1/users`: creates a user.
     CreateUser,
+    /// `DELETE /v1/users/{user_id}`: deletes a user.
+    DeleteUser,
 }
 
 impl Step {
@@ -36,6 +38,7 @@ impl Step {
             Step::MergeMetadata => "the metadata merge",
             Step::GetJwks => "the JWKS read",
             Step::CreateUser => "the user creation",
+            Step::DeleteUser => "the user deletion",
         }
     }
 
@@ -43,7 +46,11 @@ impl Step {
     pub const fn writes(self) -> bool {
         matches!(
             self,
-            Step::UpdateProfile | Step::ReplaceMetadata | Step::MergeMetadata | Step::CreateUser
+            Step::UpdateProfile
+                | Step::ReplaceMetadata
+                | Step::MergeMetadata
+                | Step::CreateUser
+                | Step::DeleteUser
         )
     }
 

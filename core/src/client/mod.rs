@@ -504,6 +504,19 @@ impl<S: UserMetadata> Users<S> {
         })
     }
 
+    /// Deletes user `user_id` (`DELETE /v1/users/{user_id}`), as
+    /// `clerkClient.users.deleteUser` does. Retried as an update is; a retry whose
+    /// earlier attempt was applied meets Clerk's 404 for a user that is gone, and the
+    /// error says the deletion may have been applied.
+    pub async fn delete(&self, user_id: &UserId) -> Result<(), Error> {
+        let path = format!("/v1/users/{user_id}");
+        let start = tokio::time::Instant::now();
+        self.clerk
+            .send(Step::DeleteUser, http::Method::DELETE, &path, None, start)
+            .await
+            .map(drop)
+    }
+
     /// Deep-merges a typed metadata patch into user `user_id` (`PATCH
     /// /v1/users/{user_id}/metadata`): the same as [`update`](Self::update) with
     /// `UserUpdate::new().metadata(patch)`.

@@ -346,7 +346,13 @@ impl Users {
                 return Err(too_large(tier, call.trace));
             }
         }
-        updated.insert("updated_at".to_owned(), json!(now_ms()));
+        // Strictly later than the last write, as an app ordering events by
+        // `updated_at` needs, even for two writes within a millisecond.
+        let before = updated
+            .get("updated_at")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        updated.insert("updated_at".to_owned(), json!(now_ms().max(before + 1)));
         self.users.insert(id.to_owned(), updated.clone());
         Ok(updated)
     }

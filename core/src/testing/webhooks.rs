@@ -173,10 +173,10 @@ impl WebhookSchedule {
 /// message at least once, in no guaranteed order. Set it with
 /// [`set_webhook_chaos`](super::FakeClerk::set_webhook_chaos); the default is none.
 ///
-/// - `shuffle`: messages are held, and delivered when
-///   [`settle_webhooks`](super::FakeClerk::settle_webhooks) is called, to each endpoint
-///   in an order picked with `seed` that is never the order of the writes (when two or
-///   more are held).
+/// - `shuffle`: messages are held, and delivered while
+///   [`settle_webhooks`](super::FakeClerk::settle_webhooks) runs (those written
+///   meanwhile too, a batch at a time), to each endpoint in an order picked with `seed`
+///   that is never the order of the writes (when two or more are held).
 /// - `duplicate_every: Some(n)`: every `n`-th message (counted from when the chaos was
 ///   set) is delivered twice to each endpoint, with the same `svix-id` and body
 ///   ([`DeliveryRecord::copy`] tells them apart). `Some(0)` and `None` duplicate
@@ -683,16 +683,28 @@ impl Hub {
         timeout: Duration,
     ) -> tokio::sync::oneshot::Receiver<bool> {
         let (done, settled) = tokio::sync::oneshot::channel();
-        {
-            let mut state = self.state();
-            let shuffle = state.chaos.shuffle;
-            self.release(&mut state, shuffle);
-        }
         let mut outstanding = self.outstanding.subscribe();
+        let this = Arc::clone(self);
         if let Some(runtime) = self.runtime.get() {
             runtime.spawn(async move {
-                let idle = tokio::time::timeout(timeout, outstanding.wait_for(|n| *n == 0)).await;
-                let _ = done.send(matches!(idle, Ok(Ok(_))));
+                // Messages written while settling (a receiver that writes back, say) are
+                // held too, and released on the next turn.
+                let idle = tokio::time::timeout(timeout, async {
+                    loop {
+                        {
+                            let mut state = this.state();
+                            let shuffle = state.chaos.shuffle;
+                            this.release(&mut state, shuffle);
+                        }
+                        if *outstanding.borrow_and_update() == 0 {
+                            return;
+                        }
+                        let turn = Duration::from_millis(5);
+                        let _ = tokio::time::timeout(turn, outstanding.changed()).await;
+                    }
+                })
+                .await;
+                let _ = done.send(idle.is_ok());
             });
         }
         settled
