@@ -3,13 +3,16 @@
 //! metadata.
 //!
 //! Clerk delivers at least once, retries, and does not keep order. So the handler:
-//! - claims the delivery ID first (`deliveries` table): a delivery seen before is
-//!   answered 200 and changes nothing, and a delivery that fails is released, so
-//!   Clerk's retry runs it again;
+//! - answers a delivery whose ID it applied before with 200 and changes nothing; it
+//!   records the ID only once the delivery is applied, so an attempt that failed, timed
+//!   out or was cut off is applied again by Clerk's retry (every step is idempotent);
 //! - writes a user's row only if the event is newer than the row (`updated_at`, Unix
 //!   milliseconds): a late `user.updated` never overwrites a newer one;
-//! - keeps a deleted user as a tombstone stamped with the deletion's time, so a late
-//!   `user.updated` does not bring the user back.
+//! - keeps a deleted user as a tombstone for good (Clerk never reuses a user ID), so a
+//!   late `user.updated` does not bring the user back;
+//! - promotes from the user as Clerk holds it when the promotion runs, not from the
+//!   event's snapshot, which a retried or late delivery may carry long after the plan
+//!   changed.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -142,23 +145,28 @@ impl Db {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Claims delivery `id`: `false` if it was claimed before (a duplicate).
-    fn claim(&self, id: &str) -> rusqlite::Result<bool> {
-        let inserted = self.lock().execute(
+    /// Whether delivery `id` was applied before.
+    fn applied(&self, id: &str) -> rusqlite::Result<bool> {
+        self.lock()
+            .query_row(
+                "SELECT 1 FROM deliveries WHERE id = ?1",
+                params![id],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|row| row.is_some())
+    }
+
+    /// Records delivery `id` as applied.
+    fn record(&self, id: &str) -> rusqlite::Result<()> {
+        self.lock().execute(
             "INSERT OR IGNORE INTO deliveries (id) VALUES (?1)",
             params![id],
         )?;
-        Ok(inserted == 1)
+        Ok(())
     }
 
-    /// Gives delivery `id` back, so that Clerk's retry runs it again.
-    fn release(&self, id: &str) {
-        let _ = self
-            .lock()
-            .execute("DELETE FROM deliveries WHERE id = ?1", params![id]);
-    }
-
-    /// Writes `user`'s row, unless the row is as new or newer.
+    /// Writes `user`'s row, unless the row is as new or newer, or the user was deleted.
     fn upsert(&self, user: &User<AppUser>) -> rusqlite::Result<()> {
         let public = &user.public_metadata;
         self.lock().execute(
@@ -166,8 +174,8 @@ impl Db {
              VALUES (?1, ?2, ?3, ?4, ?5, 0)
              ON CONFLICT (id) DO UPDATE SET
                  first_name = excluded.first_name, role = excluded.role,
-                 plan = excluded.plan, updated_at = excluded.updated_at, deleted = 0
-             WHERE excluded.updated_at > users.updated_at",
+                 plan = excluded.plan, updated_at = excluded.updated_at
+             WHERE users.deleted = 0 AND excluded.updated_at > users.updated_at",
             params![
                 user.profile.id.as_str(),
                 user.profile.first_name,
@@ -179,12 +187,12 @@ impl Db {
         Ok(())
     }
 
-    /// Marks user `id` deleted at `at` (Unix ms), unless the row is newer.
+    /// Marks user `id` deleted, for good: Clerk never reuses a user ID. `at` (Unix ms,
+    /// the deletion's time) stamps the tombstone of a user never seen before.
     fn delete(&self, id: &UserId, at: i64) -> rusqlite::Result<()> {
         self.lock().execute(
             "INSERT INTO users (id, role, updated_at, deleted) VALUES (?1, 'member', ?2, 1)
-             ON CONFLICT (id) DO UPDATE SET deleted = 1, updated_at = excluded.updated_at
-             WHERE excluded.updated_at >= users.updated_at",
+             ON CONFLICT (id) DO UPDATE SET deleted = 1",
             params![id.as_str(), at],
         )?;
         Ok(())
@@ -258,18 +266,19 @@ async fn clerk_webhook(
     ClerkWebhook(delivery): ClerkWebhook<AppUser>,
 ) -> Result<StatusCode, Failed> {
     let failed = |e: &dyn std::fmt::Display| Failed(e.to_string());
-    if !app
+    if app
         .db
-        .claim(&delivery.delivery_id)
+        .applied(&delivery.delivery_id)
         .map_err(|e| failed(&e))?
     {
-        return Ok(StatusCode::OK); // seen before: at-least-once delivery
+        return Ok(StatusCode::OK); // applied before: at-least-once delivery
     }
-    let applied = apply(&app, &delivery.event, delivery.timestamp).await;
-    if let Err(error) = applied {
-        app.db.release(&delivery.delivery_id);
-        return Err(error);
-    }
+    // Recorded only once applied: a failed, timed-out or cut-off attempt leaves no
+    // record, and Clerk's retry applies it again (each step is idempotent).
+    apply(&app, &delivery.event, delivery.timestamp).await?;
+    app.db
+        .record(&delivery.delivery_id)
+        .map_err(|e| failed(&e))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -300,17 +309,30 @@ async fn apply(
 /// Check, then promote: the plan a new user asked for in unsafe metadata, checked,
 /// written to public metadata, and the request removed, in one merge patch (one
 /// request: both land, or neither).
+///
+/// It decides from the user as Clerk holds it now: the event is a snapshot from
+/// sign-up, and a retried or late delivery may come after billing set a plan, or after
+/// this promotion ran. (Clerk has no conditional write, so a plan written between this
+/// read and the patch can still be overwritten: the window is one round trip.)
 async fn promote(app: &App, user: &User<AppUser>) -> Result<(), Failed> {
-    let requested = match &user.unsafe_metadata {
+    if !matches!(&user.unsafe_metadata, TierRead::Typed(t) if t.requested_plan.is_some()) {
+        return Ok(()); // nothing asked for, or the user's own junk
+    }
+    let now = match app.clerk.users::<AppUser>().get(&user.profile.id).await {
+        Ok(now) => now,
+        // Deleted since it signed up: there is no one to promote.
+        Err(error) if error.status() == Some(404) => return Ok(()),
+        Err(error) => return Err(Failed(error.to_string())),
+    };
+    let requested = match &now.unsafe_metadata {
         TierRead::Typed(tier) => tier.requested_plan,
-        // The user's own junk: nothing to promote.
         _ => None,
     };
     let Some(requested) = requested else {
-        return Ok(());
+        return Ok(()); // promoted already (this is a retry), or the request withdrawn
     };
-    if user.public_metadata.plan.is_some() {
-        return Ok(()); // granted already (this is a retry)
+    if now.public_metadata.plan.is_some() {
+        return Ok(()); // a plan was set since (by billing, say): keep it
     }
     let patch = AppUserPatch::<Backend>::new()
         .plan(Some(granted(requested)))

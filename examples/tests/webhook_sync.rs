@@ -256,3 +256,116 @@ async fn forged_stale_and_tampered_deliveries_change_nothing() {
         Some("trial")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_sign_up_event_never_overrides_a_plan_set_since() {
+    // Deliveries held until settled: billing's plan lands before `user.created` is
+    // applied, whose snapshot still asks for a plan.
+    let h = start(Some(WebhookChaos {
+        shuffle: true,
+        duplicate_every: None,
+        seed: 1,
+    }))
+    .await;
+    let users = h.app.clerk.users::<AppUser>();
+    let grace = users
+        .create(
+            NewUser::new()
+                .email_address("grace@example.com")
+                .unsafe_metadata(AppUserUnsafe {
+                    requested_plan: Some(Plan::Pro),
+                }),
+        )
+        .await
+        .unwrap();
+    users
+        .update_metadata(
+            &grace.profile.id,
+            AppUserPatch::<Backend>::new().plan(Some(Plan::Pro)),
+        )
+        .await
+        .unwrap();
+    settle(&h).await;
+    let stored = h.fake.user(&grace.profile.id).unwrap();
+    assert_eq!(
+        stored["public_metadata"]["plan"], "pro",
+        "billing's plan kept"
+    );
+    assert_eq!(
+        h.db.row(grace.profile.id.as_str())
+            .unwrap()
+            .unwrap()
+            .plan
+            .as_deref(),
+        Some("pro")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delivery_that_failed_is_applied_by_the_retry() {
+    let h = start(None).await;
+    // The promotion's write fails once: the app answers 500, records nothing, and
+    // Clerk's retry of the same message promotes.
+    h.fake.inject_on(
+        "PATCH",
+        "/metadata",
+        clerk_metadata::testing::Fault::status(500),
+        1,
+    );
+    let users = h.app.clerk.users::<AppUser>();
+    let ada = users
+        .create(
+            NewUser::new()
+                .email_address("ada@example.com")
+                .unsafe_metadata(AppUserUnsafe {
+                    requested_plan: Some(Plan::Trial),
+                }),
+        )
+        .await
+        .unwrap();
+    settle(&h).await;
+    let stored = h.fake.user(&ada.profile.id).unwrap();
+    assert_eq!(stored["public_metadata"]["plan"], "trial");
+    assert_eq!(stored["unsafe_metadata"].get("requested_plan"), None);
+    let created: Vec<_> = h
+        .fake
+        .webhook_deliveries()
+        .into_iter()
+        .filter(|r| r.event_type() == "user.created")
+        .collect();
+    assert!(created.len() >= 2, "{created:?}");
+    assert!(
+        created
+            .iter()
+            .all(|r| r.message_id() == created[0].message_id())
+    );
+    assert_eq!(
+        h.db.row(ada.profile.id.as_str())
+            .unwrap()
+            .unwrap()
+            .plan
+            .as_deref(),
+        Some("trial")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_user_stays_deleted_whatever_arrives_later() {
+    let h = start(None).await;
+    let ids = story(&h).await;
+    settle(&h).await;
+    // A `user.updated` of the deleted user, newer by its own clock, arriving late.
+    let record = h
+        .fake
+        .webhook_deliveries()
+        .into_iter()
+        .find(|r| r.event_type() == "user.created" && r.user_id() == &ids[2])
+        .unwrap();
+    let mut event: Value = serde_json::from_slice(record.body()).unwrap();
+    event["type"] = json!("user.updated");
+    event["data"]["updated_at"] = json!(i64::MAX / 2);
+    let body = serde_json::to_vec(&event).unwrap();
+    let late = signed(&h.secret, "msg_late_update1", now(), &body);
+    assert_eq!(post(h.addr, &late, &body).await, 204);
+    assert!(h.db.row(ids[2].as_str()).unwrap().unwrap().deleted);
+}
