@@ -737,6 +737,11 @@ mod webhook {
             if !is_json(request.headers()) {
                 return Err(WebhookRejection::UnsupportedMediaType);
             }
+            // The headers first: a request without a signature to check, or out of
+            // the tolerance, is refused before its body is read.
+            webhooks
+                .check_headers(request.headers(), std::time::SystemTime::now())
+                .map_err(WebhookRejection::Refused)?;
             let (parts, body) = request.into_parts();
             let limit = webhooks.body_limit();
             let body = match Limited::new(body, limit).collect().await {

@@ -30,7 +30,7 @@ pub use crate::schema::field::FieldInfo;
 pub use crate::schema::metadata::TierSeal;
 pub use crate::schema::patch::{
     At, FieldPatch, MergeFields, NoMerge, ObjectFields, PartsMutOf, PartsOf, PatchParts,
-    PatchPartsMut, Redacted, RedactedPatch, Removable, merge_nested, serialize_object,
-    serialize_patch,
+    PatchPartsMut, Redacted, RedactedPatch, Removable, first_authorization_field, merge_nested,
+    serialize_object, serialize_patch,
 };
 pub use crate::schema::tier::Denied;

@@ -29,24 +29,19 @@ const CLERK_CLAIMS: &[&str] = &[
 /// `user-role` each have one).
 pub(crate) const AUTHORIZATION_WORDS: &[&str] = &[
     "admin",
-    "admins",
+    "administrator",
     "banned",
     "credit",
-    "credits",
     "entitlement",
-    "entitlements",
     "moderator",
     "owner",
     "paid",
     "permission",
-    "permissions",
     "plan",
     "premium",
     "privilege",
-    "privileges",
     "quota",
     "role",
-    "roles",
     "staff",
     "subscription",
     "superuser",
@@ -54,34 +49,63 @@ pub(crate) const AUTHORIZATION_WORDS: &[&str] = &[
     "verified",
 ];
 
-/// The words of a name: split at `_`, `-`, `.`, spaces and lower-to-upper case changes,
-/// lower-cased.
+/// The words of a name: split at `_`, `-`, `.`, `:`, `/`, spaces, lower-to-upper case
+/// changes and the end of an upper-case run (`PLANId` is `plan`, `id`), lower-cased.
 fn words(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
     let mut words = Vec::new();
     let mut word = String::new();
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if matches!(c, '_' | '-' | '.' | ' ') {
+    for (i, &c) in chars.iter().enumerate() {
+        if matches!(c, '_' | '-' | '.' | ':' | '/' | ' ') {
             words.extend((!word.is_empty()).then(|| std::mem::take(&mut word)));
-            previous_lower = false;
             continue;
         }
-        if c.is_uppercase() && previous_lower {
+        let previous = i.checked_sub(1).map(|p| chars[p]);
+        let next = chars.get(i + 1);
+        let boundary = c.is_uppercase()
+            && previous.is_some_and(|p| {
+                p.is_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_uppercase() && next.is_some_and(|n| n.is_lowercase()))
+            });
+        if boundary && !word.is_empty() {
             words.push(std::mem::take(&mut word));
         }
-        previous_lower = c.is_lowercase() || c.is_ascii_digit();
         word.extend(c.to_lowercase());
     }
     words.extend((!word.is_empty()).then_some(word));
     words
 }
 
-/// The first word of `names` that reads like an authorization fact.
-fn authorization_word<'n>(names: impl IntoIterator<Item = &'n str>) -> Option<String> {
-    names
-        .into_iter()
-        .flat_map(words)
-        .find(|w| AUTHORIZATION_WORDS.contains(&w.as_str()))
+/// Whether `word` is an authorization word, or one of them glued to what such names
+/// often carry: a plural `s`, an `is` or `user` before it, digits after it
+/// (`isadmin`, `userrole`, `plans`, `admin2`).
+fn reads_like_authorization(word: &str) -> bool {
+    let listed = |w: &str| AUTHORIZATION_WORDS.contains(&w);
+    let stem = word.trim_end_matches(|c: char| c.is_ascii_digit());
+    [
+        Some(stem),
+        stem.strip_prefix("is"),
+        stem.strip_prefix("user"),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|s| !s.is_empty())
+    .any(|s| listed(s) || s.strip_suffix('s').is_some_and(listed))
+}
+
+/// The first word of `names`, or pair of adjacent words written apart (`super_user`),
+/// that reads like an authorization fact.
+pub(crate) fn authorization_word<'n>(names: impl IntoIterator<Item = &'n str>) -> Option<String> {
+    names.into_iter().find_map(|name| {
+        let words = words(name);
+        let pairs = words.windows(2).map(|pair| pair.concat());
+        words
+            .iter()
+            .cloned()
+            .chain(pairs)
+            .find(|w| reads_like_authorization(w))
+    })
 }
 
 pub fn check(cx: &Ctxt, schema: &Schema) {
@@ -199,7 +223,43 @@ mod tests {
         assert_eq!(words("is_admin"), ["is", "admin"]);
         assert_eq!(words("requestedPlan"), ["requested", "plan"]);
         assert_eq!(words("user-Role"), ["user", "role"]);
-        assert_eq!(words("HTTPServer2"), ["httpserver2"]);
+        assert_eq!(words("HTTPServer2"), ["http", "server2"]);
+        assert_eq!(words("PLANId"), ["plan", "id"]);
+        assert_eq!(words("isADMIN"), ["is", "admin"]);
+        assert_eq!(words("app:role"), ["app", "role"]);
+        for name in [
+            "isadmin",
+            "userrole",
+            "admin2",
+            "role1",
+            "PLANId",
+            "ADMINFlag",
+            "app:role",
+            "https://x.com/role",
+            "plans",
+            "tiers",
+            "owners",
+            "subscriptions",
+            "quotas",
+            "moderators",
+            "administrator",
+            "super_user",
+            "superusers",
+            "credits_left",
+        ] {
+            assert!(authorization_word([name]).is_some(), "{name}");
+        }
+        for name in [
+            "theme",
+            "planet",
+            "explanation",
+            "badminton",
+            "roller",
+            "tierra",
+            "isolate",
+        ] {
+            assert_eq!(authorization_word([name]), None, "{name}");
+        }
         assert_eq!(authorization_word(["planet", "explanation"]), None);
         assert_eq!(
             authorization_word(["theme", "isAdmin"]).as_deref(),

@@ -221,7 +221,7 @@ impl<'a> Field<'a> {
             }
         }
         if let Some(path) = &attrs.user_controlled
-            && tier != Some(TierName::Unsafe)
+            && tier.is_some_and(|t| t != TierName::Unsafe)
         {
             cx.error_spanned_by(
                 path,

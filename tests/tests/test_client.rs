@@ -1125,3 +1125,56 @@ fn the_fakes_users_are_spec_shaped() {
     assert!(fake.insert_user(json!({"id": "org_1"})).is_err());
     assert!(fake.insert_user(json!(["user_1"])).is_err());
 }
+
+/// A password (or a digest, a TOTP secret, backup codes) is as secret as private
+/// metadata: Clerk's text in an error to a request that carried one is withheld too, in
+/// an update and in a create.
+#[tokio::test]
+async fn clerks_text_is_withheld_when_the_request_carried_a_password() {
+    let (fake, id) = fake_with_user();
+    let users = no_retries(&fake).users::<AppUser>();
+    let password = "EchoedPassword-77";
+    let envelope = json!({
+        "errors": [{"code": "form_password_pwned", "message": format!("{password} was found in a breach"),
+            "long_message": format!("the password {password} was found in a breach")}],
+        "clerk_trace_id": "trace_pw",
+    });
+    fake.inject_on(
+        "PATCH",
+        id.as_str(),
+        Fault::raw(422, envelope.to_string()),
+        1,
+    );
+    let error = users
+        .update(&id, UserUpdate::<Backend>::new().password(password))
+        .await
+        .unwrap_err();
+    let Error::Clerk(failure) = &error else {
+        panic!("{error:?}")
+    };
+    assert!(failure.withheld);
+    assert_eq!(
+        failure.error.codes().collect::<Vec<_>>(),
+        ["form_password_pwned"]
+    );
+    for text in every_text(&error) {
+        assert!(!text.contains(password), "{text}");
+    }
+    fake.inject_on(
+        "POST",
+        "/v1/users",
+        Fault::raw(422, envelope.to_string()),
+        1,
+    );
+    let error = users
+        .create(
+            clerk_metadata::NewUser::new()
+                .email_address("pw@example.com")
+                .password(password),
+        )
+        .await
+        .unwrap_err();
+    for text in every_text(&error) {
+        assert!(!text.contains(password), "{text}");
+    }
+}

@@ -733,3 +733,34 @@ async fn records_and_endpoints_show_no_secret_in_debug() {
     }
     assert!(shown.contains(records[0].message_id()) && shown.contains("bytes"));
 }
+
+/// A backoff too long to add to the clock is a retry that never comes, not a panic of
+/// the endpoint's worker: the fake goes on delivering to its other endpoints.
+#[test]
+fn a_backoff_too_long_for_the_clock_never_retries_and_never_panics() {
+    let fake = FakeClerk::start().unwrap();
+    fake.set_webhook_schedule(WebhookSchedule {
+        backoff: vec![Duration::MAX],
+        timeout: Duration::from_secs(5),
+    });
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", closed.local_addr().unwrap());
+    drop(closed);
+    let endpoint = fake.add_webhook_endpoint(&url).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let users = fake.client().unwrap().users::<AppUser>();
+    runtime
+        .block_on(users.create(new_user("ada@example.com")))
+        .unwrap();
+    // The retry is due in decades: not settled within a moment.
+    assert!(!fake.settle_webhooks_blocking(Duration::from_millis(300)));
+    let records = fake.webhook_deliveries();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].outcome(), DeliveryOutcome::ConnectionFailed);
+    // Removing the endpoint drops the retry; the fake settles.
+    assert!(fake.remove_webhook_endpoint(endpoint.id()));
+    assert!(fake.settle_webhooks_blocking(SETTLE));
+}

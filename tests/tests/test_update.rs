@@ -523,3 +523,38 @@ fn parse_errors_and_build_errors_share_one_error_type() {
     let errors = update("user_../../admin").unwrap_err();
     assert!(errors.contains("user_id", codes::FORM_PARAM_FORMAT_INVALID));
 }
+
+/// Clerk counts a password's length in characters, and bcrypt's limit in bytes: five
+/// two-byte characters are too short, as Clerk says, though they are ten bytes.
+#[test]
+fn a_password_is_at_least_eight_characters_and_at_most_72_bytes() {
+    let id = clerk_metadata::UserId::parse("user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb").unwrap();
+    let short = clerk_metadata::UserUpdate::<clerk_metadata::Backend>::new()
+        .password("ééééé")
+        .build(&id, clerk_metadata::ApiVersion::LATEST)
+        .unwrap_err();
+    assert!(
+        short.contains(
+            "password",
+            clerk_metadata::codes::FORM_PASSWORD_LENGTH_TOO_SHORT
+        ),
+        "{short}"
+    );
+    let long = clerk_metadata::UserUpdate::<clerk_metadata::Backend>::new()
+        .password("é".repeat(40))
+        .build(&id, clerk_metadata::ApiVersion::LATEST)
+        .unwrap_err();
+    assert!(
+        long.contains(
+            "password",
+            clerk_metadata::codes::FORM_PASSWORD_SIZE_IN_BYTES_EXCEEDED
+        ),
+        "{long}"
+    );
+    assert!(
+        clerk_metadata::UserUpdate::<clerk_metadata::Backend>::new()
+            .password("éééééééé")
+            .build(&id, clerk_metadata::ApiVersion::LATEST)
+            .is_ok()
+    );
+}

@@ -74,7 +74,8 @@ impl fmt::Display for Step {
 /// No variant holds or prints the secret key (or any `sk_live_…`/`sk_test_…` token:
 /// they are scrubbed from Clerk's answers) or a request body, and none prints a
 /// response body that is not Clerk's error envelope; Clerk's messages are escaped and
-/// cut. When the failed request wrote private metadata, Clerk's messages, `meta` and
+/// cut. When the failed request carried private metadata or a password (a digest, a TOTP
+/// secret, backup codes), Clerk's messages, `meta` and
 /// any other body are not kept at all, only its error codes (see
 /// [`ClerkFailure::withheld`]): they may quote the value sent.
 #[derive(Debug)]
@@ -195,8 +196,9 @@ pub struct ClerkFailure {
     /// broke off or timed out, or a gateway answered 500, 502 or 504 (which may come
     /// after the write landed). Always `false` for a read.
     pub may_have_applied: bool,
-    /// Whether Clerk's text was withheld because the request wrote private metadata
-    /// (which Clerk's messages may quote): each error keeps its code, and its
+    /// Whether Clerk's text was withheld because the request carried private metadata
+    /// or a password, digest, TOTP secret or backup codes (which Clerk's messages may
+    /// quote): each error keeps its code, and its
     /// `meta.param_name` if that is a top-level field of the request (such as
     /// `private_metadata`), but its message reads "message withheld", its long message
     /// and other `meta` are dropped, and a body that is not Clerk's envelope is
@@ -224,7 +226,9 @@ impl fmt::Display for ClerkFailure {
             write!(f, " (retry after {} s)", after.as_secs())?;
         }
         if self.withheld && matches!(self.error, ApiError::Unrecognized { .. }) {
-            f.write_str(" (its body withheld: the request wrote private metadata)")?;
+            f.write_str(
+                " (its body withheld: the request carried private metadata or a password)",
+            )?;
         }
         Ok(())
     }

@@ -23,7 +23,7 @@ pub(crate) const ANSWER_LIMIT: usize = 4 * 1024 * 1024;
 pub(crate) struct Body {
     pub(crate) content_type: &'static str,
     pub(crate) bytes: Bytes,
-    /// If the body writes private metadata, its top-level keys (see
+    /// If the body carries private metadata or another secret, its top-level keys (see
     /// [`private_metadata_keys`]): Clerk's text in an error answer is then withheld.
     pub(crate) private_keys: Option<Vec<String>>,
 }
@@ -41,17 +41,30 @@ fn status_may_have_applied(status: u16) -> bool {
     matches!(status, 500 | 502 | 504)
 }
 
-/// If a JSON request body writes private metadata (has a top-level
-/// `private_metadata`), its top-level keys; a body that is not a JSON object counts
-/// as writing it if it names it anywhere.
+/// The top-level keys of a request body that carry secrets: private metadata, and the
+/// password and second-factor secrets of a profile update or a create.
+const SECRET_FIELDS: [&str; 5] = [
+    "private_metadata",
+    "password",
+    "password_digest",
+    "totp_secret",
+    "backup_codes",
+];
+
+/// If a JSON request body carries a secret (a top-level key of [`SECRET_FIELDS`]:
+/// private metadata, a password, a digest, a TOTP secret, backup codes), its top-level
+/// keys; a body that is not a JSON object counts as carrying one if it names one
+/// anywhere. Clerk's text in an error answer to such a request is withheld: it may
+/// quote what was sent.
 pub(crate) fn private_metadata_keys(body: &[u8]) -> Option<Vec<String>> {
     match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(body) {
-        Ok(map) => map
-            .contains_key("private_metadata")
+        Ok(map) => SECRET_FIELDS
+            .iter()
+            .any(|field| map.contains_key(*field))
             .then(|| map.keys().cloned().collect()),
-        Err(_) => body
-            .windows(b"private_metadata".len())
-            .any(|w| w == b"private_metadata")
+        Err(_) => SECRET_FIELDS
+            .iter()
+            .any(|field| body.windows(field.len()).any(|w| w == field.as_bytes()))
             .then(Vec::new),
     }
 }

@@ -84,15 +84,20 @@ pub trait MetadataTier: TierSeal {
 ///   `user_controlled`. There is no default tier.
 /// - The signed-in user writes unsafe metadata (through Clerk's Frontend API too), so
 ///   an unsafe field whose Rust name, JSON key or alias reads like an authorization
-///   fact is a compile error: any of the words `role(s)`, `admin(s)`, `superuser`,
-///   `permission(s)`, `privilege(s)`, `plan`, `tier`, `subscription`, `paid`,
-///   `premium`, `verified`, `banned`, `credit(s)`, `quota`, `owner`, `staff`,
-///   `moderator`, `entitlement(s)` (words as split at `_`, `-` and case changes:
-///   `is_admin`, `requestedPlan`). Move such a field to public metadata, or, when it is
+///   fact is a compile error: any of the words `role`, `admin`, `administrator`,
+///   `superuser`, `permission`, `privilege`, `plan`, `tier`, `subscription`, `paid`,
+///   `premium`, `verified`, `banned`, `credit`, `quota`, `owner`, `staff`,
+///   `moderator`, `entitlement`, in the plural too, glued to `is` or `user` before or
+///   digits after (`isadmin`, `userrole`, `admin2`), or written as two words
+///   (`super_user`); words are split at `_`, `-`, `.`, `:`, `/` and case changes
+///   (`is_admin`, `requestedPlan`, `PLANId`, `app:role`). Fields of an object nested in
+///   unsafe metadata (`nested`, at any depth) are checked too, unless the schema is
+///   generic; a field of a plain (not `nested`) struct type is not looked into. Move such a field to public metadata, or, when it is
 ///   only the user's request that the backend checks before acting on it (a sign-up's
 ///   requested plan, written to public metadata once checked, in one merge patch:
 ///   `.plan(checked).remove_requested_plan()`), mark it
-///   `#[metadata(unsafe, user_controlled)]`.
+///   `#[metadata(unsafe, user_controlled)]` (in a nested object, the nested field
+///   `#[metadata(user_controlled)]`).
 /// - On the struct, optionally `#[metadata(derive(...))]`: derives (any path, such as
 ///   `PartialEq` or `schemars::JsonSchema`) to put on the tier structs; a `Debug` derive
 ///   is not put on the private tier, whose `Debug` is always redacted.

@@ -184,6 +184,25 @@ pub trait MetadataObject: Serialize + DeserializeOwned {
     /// The nested patch's fields.
     #[doc(hidden)]
     fn __into_fields(patch: Self::Patch) -> Self::__Fields;
+
+    /// The first field of the object, or of an object nested in it, whose name reads
+    /// like an authorization fact and is not marked `user_controlled`: a schema that
+    /// nests the object in unsafe metadata does not compile.
+    #[doc(hidden)]
+    const __AUTHORIZATION_FIELD: Option<&'static str> = None;
+}
+
+/// The first `Some` of `fields`, in a constant.
+#[doc(hidden)]
+pub const fn first_authorization_field(fields: &[Option<&'static str>]) -> Option<&'static str> {
+    let mut i = 0;
+    while i < fields.len() {
+        if fields[i].is_some() {
+            return fields[i];
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The storage of a patch, as [`MetadataPatch`] hands it out: the public and private

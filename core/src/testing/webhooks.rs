@@ -844,7 +844,8 @@ impl Hub {
                 {
                     endpoint.queue.push(Delivery {
                         attempt: attempt + 1,
-                        due: Instant::now() + wait,
+                        // A backoff too long to add is as good as never.
+                        due: Instant::now().checked_add(wait).unwrap_or_else(far_future),
                         seq,
                         ..delivery
                     });
@@ -858,4 +859,13 @@ impl Hub {
             }
         }
     }
+}
+
+/// A moment no test reaches: about thirty years from now.
+fn far_future() -> Instant {
+    let now = Instant::now();
+    [30 * 365 * 24 * 3600, 24 * 3600, 1]
+        .into_iter()
+        .find_map(|secs| now.checked_add(Duration::from_secs(secs)))
+        .unwrap_or(now)
 }

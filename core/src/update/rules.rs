@@ -18,8 +18,9 @@ pub struct Rules {
     pub username_max_chars: usize,
     /// Most characters in `first_name` and `last_name`. Clerk: 256.
     pub name_max_chars: usize,
-    /// Fewest bytes of UTF-8 in a password. Clerk's default: 8.
-    pub password_min_bytes: usize,
+    /// Fewest characters in a password, counted as Clerk counts them (Unicode scalar
+    /// values). Clerk's default: 8.
+    pub password_min_chars: usize,
     /// Most bytes of UTF-8 in a password: bcrypt's limit, 72.
     pub password_max_bytes: usize,
     /// Most bytes in one metadata object as sent (its JSON). Clerk documents 8 KiB.
@@ -38,7 +39,7 @@ impl Default for Rules {
             username_min_chars: 4,
             username_max_chars: 64,
             name_max_chars: 256,
-            password_min_bytes: 8,
+            password_min_chars: 8,
             password_max_bytes: 72,
             metadata_max_bytes: 8 * 1024,
             claims_budget: crate::claims::ClaimsBudget::default(),

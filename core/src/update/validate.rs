@@ -90,20 +90,21 @@ pub(super) fn language_tag(
     }
 }
 
-/// `password`: its length in bytes of UTF-8 within the rules.
+/// `password`: at least the rules' characters, at most their bytes of UTF-8 (bcrypt's
+/// limit is in bytes; Clerk's minimum is in characters).
 pub(super) fn password(
     field: &'static str,
     password: &str,
     rules: &Rules,
     errors: &mut Vec<ValidationError>,
 ) {
-    if password.len() < rules.password_min_bytes {
+    if password.chars().count() < rules.password_min_chars {
         errors.push(ValidationError::new(
             field,
             codes::FORM_PASSWORD_LENGTH_TOO_SHORT,
             format!(
-                "password must be at least {} bytes",
-                rules.password_min_bytes
+                "password must be at least {} characters",
+                rules.password_min_chars
             ),
         ));
     }

@@ -77,6 +77,10 @@ pub enum WebhookError {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// The signature header holds no well-formed `v1` entry (`v1,` and 32 bytes of
+    /// standard base64): a header mangled on its way (a proxy that changed `+` or `/`),
+    /// or signed by a scheme this crate does not know.
+    NoSignature,
     /// No `v1` signature in the header matches the body under any of the secrets: a
     /// forged or altered delivery, a body changed on its way (re-serialized JSON), or a
     /// secret that is not the endpoint's.
@@ -103,6 +107,7 @@ impl WebhookError {
             WebhookError::TooOld => "timestamp_too_old",
             WebhookError::TooNew => "timestamp_too_new",
             WebhookError::TooLarge { .. } => "body_too_large",
+            WebhookError::NoSignature => "signature_missing",
             WebhookError::NoMatchingSignature => "signature_mismatch",
             WebhookError::NotJson => "body_not_json",
             WebhookError::NotAnEvent => "not_an_event",
@@ -119,7 +124,9 @@ impl WebhookError {
             WebhookError::InvalidTimestamp | WebhookError::TooOld | WebhookError::TooNew => {
                 Some(WebhookHeader::Timestamp)
             }
-            WebhookError::NoMatchingSignature => Some(WebhookHeader::Signature),
+            WebhookError::NoSignature | WebhookError::NoMatchingSignature => {
+                Some(WebhookHeader::Signature)
+            }
             _ => None,
         }
     }
@@ -131,7 +138,10 @@ impl WebhookError {
     pub const fn is_unauthenticated(&self) -> bool {
         matches!(
             self,
-            WebhookError::NoMatchingSignature | WebhookError::TooOld | WebhookError::TooNew
+            WebhookError::NoSignature
+                | WebhookError::NoMatchingSignature
+                | WebhookError::TooOld
+                | WebhookError::TooNew
         )
     }
 }
@@ -161,6 +171,9 @@ impl fmt::Display for WebhookError {
             }
             WebhookError::TooLarge { limit } => {
                 write!(f, "the delivery's body is larger than {limit} bytes")
+            }
+            WebhookError::NoSignature => {
+                f.write_str("the delivery's signature header holds no well-formed `v1` signature")
             }
             WebhookError::NoMatchingSignature => {
                 f.write_str("no signature of the delivery matches its body and the secret")

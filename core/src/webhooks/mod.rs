@@ -54,12 +54,16 @@
 //! - the signed content is `{id}.{timestamp}.{body}`, with the body exactly as received:
 //!   verify the raw bytes, before any JSON is parsed (a body parsed and serialized
 //!   again no longer matches);
-//! - HMAC-SHA256 keyed with the base64 secret after `whsec_`, computed and compared in
-//!   constant time by *ring* (no cryptography is written here);
+//! - HMAC-SHA256 keyed with the base64 secret after `whsec_`, computed by *ring* and
+//!   compared in constant time by `subtle` (no cryptography is written here);
 //! - the signature header is a space-separated list of `v1,<base64>` entries, any one
 //!   of which may match (Svix signs with the old and the new secret during a rotation);
-//!   other versions (`v1a`, `v2`) and malformed entries are skipped, and at most 8
-//!   `v1` entries are checked;
+//!   other versions (`v1a`, `v2`) and malformed entries are skipped, at most 8 `v1`
+//!   entries are checked, and the HMAC is computed once per secret whatever their
+//!   number, each entry compared with it in constant time (`subtle`); a header with no
+//!   well-formed `v1` entry is its own refusal;
+//! - a `user.deleted` event whose data has no user ID (Clerk's deleted object may lack
+//!   it) is kept as an other event, never refused;
 //! - the timestamp (Unix seconds, plain decimal) must be within the tolerance, 5
 //!   minutes either way by default ([`Webhooks::with_tolerance`], at most an hour);
 //! - the body may be at most 1 MiB by default ([`Webhooks::with_body_limit`]);
@@ -89,6 +93,7 @@
 //! | `timestamp_too_old` | [`WebhookError::TooOld`] | 401 |
 //! | `timestamp_too_new` | [`WebhookError::TooNew`] | 401 |
 //! | `body_too_large` | [`WebhookError::TooLarge`] | 413 |
+//! | `signature_missing` | [`WebhookError::NoSignature`] | 401 |
 //! | `signature_mismatch` | [`WebhookError::NoMatchingSignature`] | 401 |
 //! | `body_not_json` | [`WebhookError::NotJson`] | 400 |
 //! | `not_an_event` | [`WebhookError::NotAnEvent`] | 400 |

@@ -8,7 +8,7 @@ use http::{HeaderMap, HeaderName};
 
 use super::Webhooks;
 use super::error::{WebhookError, WebhookHeader};
-use super::secret::signed_content;
+use subtle::ConstantTimeEq;
 
 /// The longest delivery ID accepted; Svix's are 31 bytes (`msg_` and 27 characters).
 const MAX_ID_LEN: usize = 256;
@@ -156,6 +156,40 @@ impl Webhooks {
         now: SystemTime,
     ) -> Result<Verified<'a>, WebhookError> {
         let inner = &*self.inner;
+        let signed = self.check_headers(headers, now)?;
+        if body.len() > inner.body_limit {
+            return Err(WebhookError::TooLarge {
+                limit: inner.body_limit,
+            });
+        }
+        // One HMAC per secret, whatever the number of entries; each entry compared in
+        // constant time (`subtle`).
+        let matched = inner.secrets.iter().any(|secret| {
+            let tag = secret.tag(signed.id, signed.timestamp_text, body);
+            signed
+                .candidates
+                .iter()
+                .any(|candidate| bool::from(candidate.ct_eq(&tag)))
+        });
+        if !matched {
+            return Err(WebhookError::NoMatchingSignature);
+        }
+        let (id, timestamp) = (signed.id, signed.timestamp);
+        Ok(Verified {
+            id,
+            attempted_at: timestamp,
+            body,
+        })
+    }
+
+    /// Everything that can be checked before the body is read: the headers, the
+    /// timestamp's tolerance, and that there is a signature to check (so an endpoint
+    /// refuses a request without one before reading its body).
+    pub(crate) fn check_headers<'a>(
+        &self,
+        headers: &'a HeaderMap,
+        now: SystemTime,
+    ) -> Result<SignedHeaders<'a>, WebhookError> {
         let id = delivery_id(headers)?;
         let timestamp_text = header(headers, WebhookHeader::Timestamp)?;
         let timestamp = parse_timestamp(timestamp_text)?;
@@ -163,37 +197,35 @@ impl Webhooks {
         if signatures.len() > MAX_SIGNATURE_HEADER {
             return Err(WebhookError::InvalidHeader(WebhookHeader::Signature));
         }
-        if body.len() > inner.body_limit {
-            return Err(WebhookError::TooLarge {
-                limit: inner.body_limit,
-            });
-        }
         let now = now
             .duration_since(UNIX_EPOCH)
             .map_or(0, |since| since.as_secs());
-        let tolerance = inner.tolerance.as_secs();
+        let tolerance = self.inner.tolerance.as_secs();
         if now.saturating_sub(timestamp) > tolerance {
             return Err(WebhookError::TooOld);
         }
         if timestamp.saturating_sub(now) > tolerance {
             return Err(WebhookError::TooNew);
         }
-        let content = signed_content(id, timestamp_text, body);
-        let matched = v1_signatures(signatures).any(|tag| {
-            inner
-                .secrets
-                .iter()
-                .any(|secret| secret.matches(&content, &tag))
-        });
-        if !matched {
-            return Err(WebhookError::NoMatchingSignature);
+        let candidates: Vec<[u8; TAG_LEN]> = v1_signatures(signatures).collect();
+        if candidates.is_empty() {
+            return Err(WebhookError::NoSignature);
         }
-        Ok(Verified {
+        Ok(SignedHeaders {
             id,
-            attempted_at: timestamp,
-            body,
+            timestamp_text,
+            timestamp,
+            candidates,
         })
     }
+}
+
+/// What a delivery's headers say, checked: see [`Webhooks::check_headers`].
+pub(crate) struct SignedHeaders<'a> {
+    id: &'a str,
+    timestamp_text: &'a str,
+    timestamp: u64,
+    candidates: Vec<[u8; TAG_LEN]>,
 }
 
 #[cfg(test)]

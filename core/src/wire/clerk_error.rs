@@ -71,7 +71,7 @@ pub struct ClerkErrors {
 /// A failed Clerk response, read from its status and body. A body that is not
 /// `ClerkErrors` is kept as it came by [`ApiError::from_response`]; the client scrubs
 /// secret keys from every error it returns, and withholds Clerk's text when the request
-/// wrote private metadata (see
+/// carried private metadata or a password (see
 /// [`ClerkFailure::withheld`](crate::client::ClerkFailure::withheld)).
 ///
 /// `Display` and `Debug` show Clerk's codes and messages with control and invisible
@@ -91,7 +91,8 @@ pub enum ApiError {
         /// The HTTP status.
         status: u16,
         /// The body as received, except that the client scrubs secret keys from it
-        /// (`[redacted]`) and empties it when the request wrote private metadata (see
+        /// (`[redacted]`) and empties it when the request carried private metadata
+        /// or a password (see
         /// [`ClerkFailure::withheld`](crate::client::ClerkFailure::withheld)).
         body: Vec<u8>,
     },
@@ -194,7 +195,8 @@ impl ApiError {
 
 /// The message that replaces Clerk's when the request wrote private metadata.
 #[cfg(feature = "client")]
-pub(crate) const WITHHELD: &str = "(message withheld: the request wrote private metadata)";
+pub(crate) const WITHHELD: &str =
+    "(message withheld: the request carried private metadata or a password)";
 
 impl ClerkErrors {
     /// Calls `f` on every text of the response: codes, messages, `meta` keys and string

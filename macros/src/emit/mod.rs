@@ -24,6 +24,7 @@ pub fn schema(schema: &Schema) -> TokenStream {
     let user_metadata = g.user_metadata_impl();
     let patch = g.patch();
     let claims = g.claims_struct();
+    let nested_checks = g.nested_authorization_checks();
     quote! {
         #markers
         #(#tiers)*
@@ -31,6 +32,7 @@ pub fn schema(schema: &Schema) -> TokenStream {
         #user_metadata
         #patch
         #claims
+        #nested_checks
     }
 }
 
@@ -184,6 +186,33 @@ impl<'s, 'a> Gen<'s, 'a> {
                 type_name: #type_name,
             }
         }
+    }
+
+    /// For each unsafe field holding a nested object (not `user_controlled`): a constant
+    /// that fails to compile when a field of that object, at any depth, reads like an
+    /// authorization fact. Constants cannot name a generic schema's parameters, so a
+    /// generic schema is not checked this way.
+    fn nested_authorization_checks(&self) -> TokenStream {
+        if !self.s.generics().params.is_empty() {
+            return TokenStream::new();
+        }
+        let support = &self.support;
+        let checks = self
+            .group(Some(TierName::Unsafe))
+            .filter(|f| !f.user_controlled)
+            .filter_map(|f| f.nested.map(|inner| (f, inner)))
+            .map(|(f, inner)| {
+                let message = format!(
+                    "a field of the object nested in unsafe field `{}` reads like an authorization fact, but the signed-in user writes unsafe metadata, from your frontend or straight through Clerk's Frontend API: put it in public metadata, or mark that nested field `#[metadata(user_controlled)]` if it is only the user's request that the backend checks",
+                    f.name
+                );
+                quote_spanned! {f.ident.span()=>
+                    const _: () = if <#inner as #support::MetadataObject>::__AUTHORIZATION_FIELD.is_some() {
+                        ::core::panic!(#message)
+                    };
+                }
+            });
+        quote!(#(#checks)*)
     }
 
     /// One uninhabited marker type per field, named after the field, so that the write

@@ -24,6 +24,28 @@ impl Gen<'_, '_> {
         let names: Vec<_> = self.s.fields.iter().map(|f| f.ident).collect();
         let labels: Vec<_> = self.s.fields.iter().map(|f| &f.name).collect();
         let patch_name = patch.to_string();
+        // The first field named like an authorization fact, here or in a nested object.
+        let checked = self.s.fields.iter().filter(|f| !f.user_controlled);
+        let own = checked.clone().find(|f| {
+            crate::check::authorization_word(
+                std::iter::once(f.name.as_str())
+                    .chain(std::iter::once(f.key.as_str()))
+                    .chain(f.aliases.iter().map(String::as_str)),
+            )
+            .is_some()
+        });
+        let authorization = match own {
+            Some(f) => {
+                let name = format!("{}.{}", object, f.name);
+                quote!(#support::Option::Some(#name))
+            }
+            None => {
+                let inner = checked.filter_map(|f| f.nested).map(
+                    |inner| quote!(<#inner as #support::MetadataObject>::__AUTHORIZATION_FIELD),
+                );
+                quote!(#support::first_authorization_field(&[#(#inner),*]))
+            }
+        };
         let doc = format!(
             "A typed patch of a [`{object}`] nested in metadata: the nested keys to set or remove, \
              sent as an object that Clerk merges key by key into the stored one.\n\n\
@@ -102,6 +124,8 @@ impl Gen<'_, '_> {
                 fn __into_fields(patch: Self::Patch) -> Self::__Fields {
                     patch.__fields
                 }
+
+                const __AUTHORIZATION_FIELD: #support::Option<&'static str> = #authorization;
             }
 
             #[automatically_derived]

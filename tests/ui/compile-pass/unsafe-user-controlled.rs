@@ -21,3 +21,26 @@ fn main() {
         .plan(Some("pro".to_owned()))
         .remove_requested_plan();
 }
+
+// The same inside a nested object: acknowledged on the nested field.
+mod nested {
+    use clerk_metadata::{MetadataObject, UnknownKeys, UserMetadata};
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Default, Serialize, Deserialize, MetadataObject)]
+    #[serde(default)]
+    pub struct SignUp {
+        #[metadata(user_controlled)]
+        pub requested_plan: Option<String>,
+        pub referrer: Option<String>,
+        #[serde(flatten)]
+        pub unknown: UnknownKeys,
+    }
+
+    #[derive(UserMetadata)]
+    pub struct AppUser {
+        #[metadata(unsafe, nested)]
+        #[serde(default)]
+        pub sign_up: Option<SignUp>,
+    }
+}
