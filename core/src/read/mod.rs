@@ -8,6 +8,7 @@
 //! fails naming the path ([`User::lenient`] tolerates those too).
 
 mod error;
+mod organization;
 mod parts;
 mod profile;
 
@@ -20,11 +21,14 @@ use serde_json::value::RawValue;
 use serde_path_to_error::Segment;
 
 pub use error::{ReadError, private_read_error};
+pub use organization::{
+    Membership, MembershipPage, MembershipProfile, Organization, OrganizationProfile,
+};
 use profile::serialize_profile;
 pub use profile::{OtherFields, UserProfile};
 
 use crate::schema::field::FieldInfo;
-use crate::schema::metadata::{MetadataTier, UserMetadata};
+use crate::schema::metadata::{Metadata, MetadataTier, UserMetadata};
 use crate::schema::stored::Stored;
 use crate::schema::tier::TierKind;
 pub(crate) use parts::Parts;
@@ -34,7 +38,7 @@ use parts::Tracked;
 
 /// A `User` object's parts as [`User::from_json`] reads them.
 pub(crate) type UserParts<'de, S> =
-    Parts<Stored<<S as UserMetadata>::Public>, Stored<<S as UserMetadata>::Private>, &'de RawValue>;
+    Parts<Stored<<S as Metadata>::Public>, Stored<<S as Metadata>::Private>, &'de RawValue>;
 
 /// A Backend API `User` with its metadata typed by the schema `S`.
 ///
