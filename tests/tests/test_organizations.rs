@@ -1141,7 +1141,7 @@ fn the_spec_check_rejects_what_clerk_would() {
     assert!(
         spec.check(
             &request(
-                &"POST",
+                "POST",
                 &format!("{org}/invitations"),
                 r#"{"email_address":"a@b.c"}"#
             ),

@@ -28,7 +28,7 @@ use profile::serialize_profile;
 pub use profile::{OtherFields, UserProfile};
 
 use crate::schema::field::FieldInfo;
-use crate::schema::metadata::{Metadata, MetadataTier, UserMetadata};
+use crate::schema::metadata::{MetadataTier, UserMetadata};
 use crate::schema::stored::Stored;
 use crate::schema::tier::TierKind;
 pub(crate) use parts::Parts;
@@ -38,7 +38,7 @@ use parts::Tracked;
 
 /// A `User` object's parts as [`User::from_json`] reads them.
 pub(crate) type UserParts<'de, S> =
-    Parts<Stored<<S as Metadata>::Public>, Stored<<S as Metadata>::Private>, &'de RawValue>;
+    Parts<Stored<<S as UserMetadata>::Public>, Stored<<S as UserMetadata>::Private>, &'de RawValue>;
 
 /// A Backend API `User` with its metadata typed by the schema `S`.
 ///

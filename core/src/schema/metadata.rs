@@ -31,9 +31,10 @@ pub trait MetadataTier: TierSeal {
 
 /// A user metadata schema: one app struct split into three typed tiers.
 ///
-/// Implemented by `#[derive(UserMetadata)]`, with [`Metadata`] (its `Public` and
-/// `Private` tier types). Organizations and memberships have schemas of their own,
-/// with two tiers: [`OrganizationMetadata`], [`MembershipMetadata`].
+/// Implemented by `#[derive(UserMetadata)]`, which also implements [`Metadata`] with
+/// the same `Public` and `Private` tier types, for code generic over every kind of
+/// schema. Organizations and memberships have schemas of their own, with two tiers:
+/// [`OrganizationMetadata`], [`MembershipMetadata`].
 ///
 /// # What the derive generates
 ///
@@ -117,7 +118,11 @@ pub trait MetadataTier: TierSeal {
 /// struct, is a compile error pointing at the offending tokens, all reported at once.
 /// The generated code always names this crate as `::clerk_metadata`; if you renamed the
 /// dependency, add `extern crate <name> as clerk_metadata;` to your crate root.
-pub trait UserMetadata: Metadata {
+pub trait UserMetadata: Sized {
+    /// The struct of the schema's public fields (`…Public`).
+    type Public: MetadataTier<Tier = Public> + Serialize + DeserializeOwned;
+    /// The struct of the schema's private fields (`…Private`).
+    type Private: MetadataTier<Tier = Private> + Serialize + DeserializeOwned;
     /// The struct of the schema's unsafe fields (`…Unsafe`).
     type Unsafe: MetadataTier<Tier = Unsafe> + Serialize + DeserializeOwned;
     /// The schema's typed merge patch (`…Patch<C>`), written in context `C`.
@@ -131,9 +136,11 @@ pub trait UserMetadata: Metadata {
     fn into_tiers(self) -> (Self::Public, Self::Private, Self::Unsafe);
 }
 
-/// What every metadata schema has: a public and a private tier. The supertrait of
-/// [`UserMetadata`], [`OrganizationMetadata`] and [`MembershipMetadata`]; implemented
-/// by their derives.
+/// What every metadata schema has: a public and a private tier. Implemented by all
+/// three schema derives; the supertrait of [`OrganizationMetadata`] and
+/// [`MembershipMetadata`]. A user schema implements it with the same tier types as its
+/// [`UserMetadata`] impl ([`UserMetadata`] keeps its own `Public` and `Private`, so
+/// `<S as UserMetadata>::Public` keeps working).
 pub trait Metadata: Sized {
     /// The struct of the schema's public fields (`…Public`).
     type Public: MetadataTier<Tier = Public> + Serialize + DeserializeOwned;

@@ -161,7 +161,7 @@ struct UserInvitationFields {
 /// ```
 pub struct UserInvitation<S: UserMetadata> {
     fields: UserInvitationFields,
-    public: Option<<S as Metadata>::Public>,
+    public: Option<S::Public>,
     schema: PhantomData<fn() -> S>,
 }
 

@@ -130,6 +130,9 @@ pub(super) fn check_token(field: &'static str, value: &str, errors: &mut Vec<Val
     }
 }
 
+/// The bodies of `PUT …/metadata` and `PATCH …/metadata`, each if it sends something.
+type MetadataBodies = (Option<Vec<u8>>, Option<Vec<u8>>);
+
 /// Writes the metadata of an organization or a membership: the public and private
 /// tiers, a replace into `put` and a patch into `patch`. A patch that touches unsafe
 /// metadata (only a hand-written one can) is an error: these owners have none.
@@ -138,7 +141,7 @@ fn metadata_bodies(
     owner: &str,
     rules: &Rules,
     errors: &mut Vec<ValidationError>,
-) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+) -> MetadataBodies {
     meta.check_conflicts(errors);
     if meta.patches(TierKind::Unsafe) || meta.replaces(TierKind::Unsafe) {
         errors.push(ValidationError::new(
@@ -301,10 +304,7 @@ impl OrganizationUpdate {
         self.bodies(rules).map(drop)
     }
 
-    fn bodies(
-        &self,
-        rules: &Rules,
-    ) -> Result<(Option<Vec<u8>>, Option<Vec<u8>>), ValidationErrors> {
+    fn bodies(&self, rules: &Rules) -> Result<MetadataBodies, ValidationErrors> {
         let mut errors = Vec::new();
         self.fields.check(rules, &mut errors);
         if self.is_empty() {

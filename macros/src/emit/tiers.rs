@@ -233,6 +233,8 @@ impl Gen<'_, '_> {
             #[automatically_derived]
             #[allow(unused_qualifications)]
             impl #impl_generics #support::UserMetadata for #ident #ty_generics #predicates {
+                type Public = #public;
+                type Private = #private;
                 type Unsafe = #unsafe_;
                 type Patch<#ctx: #support::Writer> = #patch<#ctx #(, #args)*>;
 
