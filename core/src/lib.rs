@@ -34,12 +34,17 @@ mod wire;
 #[path = "private.rs"]
 pub mod __private_0_1;
 
-pub use clerk_metadata_macros::{MetadataObject, UserMetadata};
-pub use read::{
-    Drift, FrontendUser, LenientUser, OtherFields, ReadError, TierRead, User, UserProfile,
-    WithPrivateMetadata,
+pub use clerk_metadata_macros::{
+    MembershipMetadata, MetadataObject, OrganizationMetadata, UserMetadata,
 };
-pub use schema::metadata::{MetadataTier, UserMetadata};
+pub use read::{
+    Drift, FrontendUser, LenientUser, Membership, MembershipPage, MembershipProfile, Organization,
+    OrganizationProfile, OtherFields, ReadError, TierRead, User, UserProfile, WithPrivateMetadata,
+};
+pub use schema::metadata::{
+    MembershipMetadata, MembershipPatch, Metadata, MetadataTier, OrganizationMetadata,
+    OrganizationPatch, UserMetadata,
+};
 pub use schema::patch::{MetadataObject, MetadataPatch, TierPatch};
 pub use schema::stored::Stored;
 pub use schema::tier::{Private, Public, Tier, TierKind, Unsafe};
@@ -48,12 +53,14 @@ pub use schema::writer::{Backend, CanWrite, Frontend, Within, Writer};
 pub use serde_json;
 pub use update::UserUpdate;
 pub use update::create::NewUser;
+pub use update::invitation::{InvitationTemplate, OrganizationInvitation, UserInvitation};
+pub use update::organization::{MembershipUpdate, OrganizationUpdate};
 pub use update::rules::Rules;
 pub use update::table::{CanSet, fields};
 pub use validation::{ValidationError, ValidationErrors, codes};
 pub use value::IntoValue;
 pub use wire::clerk_error::{ApiError, ClerkError, ClerkErrors};
-pub use wire::id::UserId;
+pub use wire::id::{InvitationId, OrganizationId, OrganizationInvitationId, UserId};
 pub use wire::request::{ApiRequest, BodyKind, CLERK_API_VERSION, Method};
 pub use wire::values::{PasswordHasher, Timestamp};
 pub use wire::version::{ApiVersion, UnknownApiVersion};

@@ -18,7 +18,8 @@ pub use core::result::Result;
 pub use serde;
 
 pub use crate::{
-    Backend, CanWrite, Frontend, IntoValue, MetadataObject, MetadataPatch, MetadataTier, Private,
+    Backend, CanWrite, Frontend, IntoValue, MembershipMetadata, MembershipPatch, Metadata,
+    MetadataObject, MetadataPatch, MetadataTier, OrganizationMetadata, OrganizationPatch, Private,
     Public, TierKind, Unsafe, UserMetadata, Within, Writer,
 };
 

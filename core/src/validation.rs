@@ -171,4 +171,7 @@ pub mod codes {
     pub const EMPTY_UPDATE: &str = "empty_update";
     /// The session-token claims a public write sets are over the budget.
     pub const CLAIMS_OVER_BUDGET: &str = "claims_over_budget";
+    /// A metadata write names a tier its owner does not have (unsafe metadata of an
+    /// organization or a membership, from a hand-written patch).
+    pub const METADATA_TIER_UNSUPPORTED: &str = "metadata_tier_unsupported";
 }

@@ -1,4 +1,5 @@
-//! The derives of `clerk-metadata`: `#[derive(UserMetadata)]` and
+//! The derives of `clerk-metadata`: `#[derive(UserMetadata)]`,
+//! `#[derive(OrganizationMetadata)]`, `#[derive(MembershipMetadata)]` and
 //! `#[derive(MetadataObject)]`.
 //!
 //! Depend on `clerk-metadata`, which re-exports these derives and documents them; the
@@ -26,6 +27,18 @@ pub fn derive_user_metadata(input: TokenStream) -> TokenStream {
     derive(input, Kind::Schema)
 }
 
+/// Derives `clerk_metadata::OrganizationMetadata`; see the `clerk-metadata` crate docs.
+#[proc_macro_derive(OrganizationMetadata, attributes(metadata, serde))]
+pub fn derive_organization_metadata(input: TokenStream) -> TokenStream {
+    derive(input, Kind::Organization)
+}
+
+/// Derives `clerk_metadata::MembershipMetadata`; see the `clerk-metadata` crate docs.
+#[proc_macro_derive(MembershipMetadata, attributes(metadata, serde))]
+pub fn derive_membership_metadata(input: TokenStream) -> TokenStream {
+    derive(input, Kind::Membership)
+}
+
 /// Derives `clerk_metadata::MetadataObject` for a struct nested in metadata, so the
 /// field that holds it (`#[metadata(<tier>, nested)]`) takes a patch of its keys.
 #[proc_macro_derive(MetadataObject, attributes(metadata, serde))]
@@ -47,7 +60,7 @@ fn expand(input: &syn::DeriveInput, kind: Kind) -> proc_macro2::TokenStream {
     }
     match (cx.finish(), schema) {
         (Ok(()), Some(schema)) => match kind {
-            Kind::Schema => emit::schema(&schema),
+            Kind::Schema | Kind::Organization | Kind::Membership => emit::schema(&schema),
             Kind::Object => emit::object(&schema),
         },
         (Err(errors), _) => errors.into_compile_error(),
@@ -79,7 +92,16 @@ mod tests {
             "#[serde(default)] pub struct Notifications { pub email: bool, #[metadata(nested)] pub inner: Option<Inner>, #[serde(flatten)] pub unknown: UnknownKeys }",
         )
         .unwrap();
-        for (input, kind) in [(&schema, Kind::Schema), (&object, Kind::Object)] {
+        let organization: syn::DeriveInput = syn::parse_str(
+            "pub struct Org<T> { #[metadata(public)] pub plan: T, #[metadata(private, nested)] #[serde(default)] pub billing: Billing }",
+        )
+        .unwrap();
+        for (input, kind) in [
+            (&schema, Kind::Schema),
+            (&object, Kind::Object),
+            (&organization, Kind::Organization),
+            (&organization, Kind::Membership),
+        ] {
             let expansion = expand(input, kind);
             let file: syn::File = syn::parse2(expansion.clone()).unwrap();
             assert!(file.items.len() > 5, "{expansion}");

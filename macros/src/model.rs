@@ -11,12 +11,48 @@ use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
 use crate::syntax::{self, SerDe, TierName};
 
-/// What is derived: a user metadata schema (fields in tiers), or an object nested in
-/// one (fields without tiers).
+/// What is derived: a user metadata schema (fields in three tiers), an organization or
+/// membership schema (fields in the public and private tiers, written by the backend
+/// only), or an object nested in one (fields without tiers).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Schema,
+    Organization,
+    Membership,
     Object,
+}
+
+impl Kind {
+    /// The derive's name, for messages.
+    pub fn derive_name(self) -> &'static str {
+        match self {
+            Kind::Schema => "UserMetadata",
+            Kind::Organization => "OrganizationMetadata",
+            Kind::Membership => "MembershipMetadata",
+            Kind::Object => "MetadataObject",
+        }
+    }
+
+    /// Whether each field has a tier: every kind but a nested object.
+    pub fn has_tiers(self) -> bool {
+        self != Kind::Object
+    }
+
+    /// Whether only the backend writes the schema (no unsafe tier, no `Frontend`
+    /// patch): organization and membership metadata, which Clerk's Frontend API
+    /// cannot write.
+    pub fn backend_only(self) -> bool {
+        matches!(self, Kind::Organization | Kind::Membership)
+    }
+
+    /// What the schema's metadata belongs to, for messages: `an organization`.
+    pub fn owner(self) -> &'static str {
+        match self {
+            Kind::Organization => "an organization",
+            Kind::Membership => "an organization membership",
+            Kind::Schema | Kind::Object => "a user",
+        }
+    }
 }
 
 pub struct Schema<'a> {
@@ -61,10 +97,7 @@ pub struct Field<'a> {
 impl<'a> Schema<'a> {
     pub fn from_input(cx: &Ctxt, input: &'a DeriveInput, kind: Kind) -> Option<Self> {
         let container = syntax::container_attrs(cx, &input.attrs);
-        let what = match kind {
-            Kind::Schema => "UserMetadata",
-            Kind::Object => "MetadataObject",
-        };
+        let what = kind.derive_name();
         let named = match &input.data {
             Data::Struct(data) => {
                 match &data.fields {
@@ -167,26 +200,39 @@ impl<'a> Field<'a> {
         let attrs = syntax::field_attrs(cx, &field.attrs);
         let ident = field.ident.as_ref()?;
         let name = ident.unraw().to_string();
-        let tier = match (kind, attrs.tiers.as_slice()) {
-            (Kind::Object, []) => None,
-            (Kind::Object, [(_, path), ..]) => {
+        let tier = match (kind.has_tiers(), attrs.tiers.as_slice()) {
+            (false, []) => None,
+            (false, [(_, path), ..]) => {
                 cx.error_spanned_by(
                     path,
                     "a field of a nested object has no tier of its own: it belongs to the tier of the field that holds the object",
                 );
                 return None;
             }
-            (Kind::Schema, []) => {
+            (true, []) => {
+                let tiers = if kind.backend_only() {
+                    "`#[metadata(public)]` or `#[metadata(private)]`"
+                } else {
+                    "`#[metadata(public)]`, `#[metadata(private)]` or `#[metadata(unsafe)]`"
+                };
                 cx.error_spanned_by(
                     ident,
+                    format_args!("field `{name}` has no metadata tier: mark it {tiers}"),
+                );
+                return None;
+            }
+            (true, [(TierName::Unsafe, path)]) if kind.backend_only() => {
+                cx.error_spanned_by(
+                    path,
                     format_args!(
-                        "field `{name}` has no metadata tier: mark it `#[metadata(public)]`, `#[metadata(private)]` or `#[metadata(unsafe)]`"
+                        "field `{name}` is marked `unsafe`, but the metadata of {} has no unsafe tier: Clerk stores only public and private metadata there, and its Frontend API cannot write either; mark the field `#[metadata(public)]` (the browser reads it) or `#[metadata(private)]` (backend only)",
+                        kind.owner()
                     ),
                 );
                 return None;
             }
-            (Kind::Schema, [(tier, _)]) => Some(*tier),
-            (Kind::Schema, [(first, _), rest @ ..]) => {
+            (true, [(tier, _)]) => Some(*tier),
+            (true, [(first, _), rest @ ..]) => {
                 for (second, path) in rest {
                     cx.error_spanned_by(
                         path,
@@ -203,6 +249,16 @@ impl<'a> Field<'a> {
         let key = key(cx, ident, &name, &attrs.rename, rename_all)?;
         let claim = match (&attrs.claim, tier) {
             (None, _) => None,
+            (Some((path, _)), _) if kind.backend_only() => {
+                cx.error_spanned_by(
+                    path,
+                    format_args!(
+                        "`claim` copies user metadata into the session token (`{{{{user.public_metadata}}}}`); the metadata of {} is not a user's claim: read it from Clerk, or add it to the token's customization yourself",
+                        kind.owner()
+                    ),
+                );
+                return None;
+            }
             (Some((_, name)), Some(TierName::Public)) => {
                 Some(name.clone().unwrap_or_else(|| key.clone()))
             }
@@ -271,7 +327,7 @@ fn check_unknown_keys_field(
     flattened: &[&syn::Field],
     container: &syntax::ContainerAttrs<'_>,
 ) {
-    if kind == Kind::Schema {
+    if kind.has_tiers() {
         for field in flattened {
             cx.error_spanned_by(
                 field,

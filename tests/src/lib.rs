@@ -1,9 +1,12 @@
-//! The schema the integration tests share: the `AppUser` of the crate docs.
+//! The schemas the integration tests share: the `AppUser` of the crate docs, and an
+//! organization (`AppOrg`) and membership (`Seat`) schema.
 
 pub mod export;
 pub mod spec;
 
-use clerk_metadata::{MetadataObject, UnknownKeys, UserMetadata};
+use clerk_metadata::{
+    MembershipMetadata, MetadataObject, OrganizationMetadata, UnknownKeys, UserMetadata,
+};
 use serde::{Deserialize, Serialize};
 
 /// Who the user is to the app.
@@ -84,6 +87,59 @@ pub fn sample_user() -> AppUser {
             unknown: UnknownKeys::new(),
         },
     }
+}
+
+/// What the organization pays for, kept in private metadata and patched key by key.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, MetadataObject)]
+#[serde(default)]
+pub struct Billing {
+    /// The billing system's plan code.
+    pub plan_code: Option<String>,
+    /// Seats paid for.
+    pub seats_paid: u32,
+    /// Keys another service stored in the object.
+    #[serde(flatten)]
+    pub unknown: UnknownKeys,
+}
+
+/// The test organization schema: plan and seats public, billing facts private.
+#[derive(OrganizationMetadata, Debug, Clone, PartialEq)]
+#[metadata(derive(Debug, Clone, PartialEq))]
+pub struct AppOrg {
+    /// The plan the organization is on.
+    #[metadata(public)]
+    pub plan: String,
+    /// Seats the organization may fill.
+    #[metadata(public)]
+    #[serde(default)]
+    pub seats: u32,
+    /// Billing reference.
+    #[metadata(private)]
+    pub stripe_customer_id: Option<String>,
+    /// The CRM's ID, once stored as `crm_id`.
+    #[metadata(private)]
+    #[serde(rename = "crmId", alias = "crm_id", default)]
+    pub crm_id: Option<String>,
+    /// Billing details.
+    #[metadata(private, nested)]
+    #[serde(default)]
+    pub billing: Billing,
+}
+
+/// The test membership schema: per-member facts of one organization.
+#[derive(MembershipMetadata, Debug, Clone, PartialEq)]
+#[metadata(derive(Debug, Clone, PartialEq))]
+pub struct Seat {
+    /// The member's department, shown to the organization.
+    #[metadata(public)]
+    pub department: Option<String>,
+    /// Whether the member receives invoices.
+    #[metadata(public)]
+    #[serde(default)]
+    pub is_billing_contact: bool,
+    /// The cost center the seat is charged to.
+    #[metadata(private)]
+    pub cost_center: Option<String>,
 }
 
 /// The text of a fixture in `tests/fixtures`.

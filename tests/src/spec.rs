@@ -68,14 +68,16 @@ impl Spec {
         };
         let mut doc = read(&file);
         // The Backend API's read operations (GET user, GET JWKS) are a second extract,
-        // and the user's deletion a third.
+        // the user's deletion a third, and the organization, membership and invitation
+        // operations a fourth.
         if api == Api::Backend {
-            for extract in ["reads", "delete"] {
+            for extract in ["reads", "delete", "organizations"] {
                 let more = read(&format!("bapi-{}-{extract}.yml", version.as_str()));
                 for path in [
                     &["paths"][..],
                     &["components", "schemas"],
                     &["components", "responses"],
+                    &["components", "parameters"],
                 ] {
                     merge_objects(&mut doc, &more, path);
                 }

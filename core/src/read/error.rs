@@ -102,6 +102,24 @@ impl ReadError {
         ReadError { path, message }
     }
 
+    /// A problem with the value of top-level field `key`; `message` is the parser's.
+    pub(crate) fn at_key(key: &str, message: &str) -> Self {
+        ReadError {
+            path: escaped(key, KEY_CHARS).to_string(),
+            message: plain(message),
+        }
+    }
+
+    /// The same problem, in an object that is the value at `prefix` (`data[3]`).
+    pub(crate) fn under(mut self, prefix: &str) -> Self {
+        self.path = if self.path == "." {
+            prefix.to_owned()
+        } else {
+            format!("{prefix}.{}", self.path)
+        };
+        self
+    }
+
     /// A problem with the document as a whole.
     pub(crate) fn document(message: &str) -> Self {
         ReadError {

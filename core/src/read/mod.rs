@@ -8,6 +8,7 @@
 //! fails naming the path ([`User::lenient`] tolerates those too).
 
 mod error;
+mod organization;
 mod parts;
 mod profile;
 
@@ -20,6 +21,9 @@ use serde_json::value::RawValue;
 use serde_path_to_error::Segment;
 
 pub use error::{ReadError, private_read_error};
+pub use organization::{
+    Membership, MembershipPage, MembershipProfile, Organization, OrganizationProfile,
+};
 use profile::serialize_profile;
 pub use profile::{OtherFields, UserProfile};
 

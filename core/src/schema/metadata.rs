@@ -1,5 +1,6 @@
-//! The traits that tie a schema to its tiers: `UserMetadata` for the schema,
-//! `MetadataTier` for each tier struct.
+//! The traits that tie a schema to its tiers: `Metadata` for what every schema has (a
+//! public and a private tier), `UserMetadata`, `OrganizationMetadata` and
+//! `MembershipMetadata` for each kind of schema, `MetadataTier` for each tier struct.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -7,7 +8,7 @@ use serde::de::DeserializeOwned;
 use super::field::FieldInfo;
 use super::patch::MetadataPatch;
 use super::tier::{Private, Public, Tier, Unsafe};
-use super::writer::Writer;
+use super::writer::{Backend, Writer};
 
 /// A struct holding the fields of one tier of a schema, such as `AppUserPublic`.
 ///
@@ -30,7 +31,10 @@ pub trait MetadataTier: TierSeal {
 
 /// A user metadata schema: one app struct split into three typed tiers.
 ///
-/// Implemented by `#[derive(UserMetadata)]`.
+/// Implemented by `#[derive(UserMetadata)]`, which also implements [`Metadata`] with
+/// the same `Public` and `Private` tier types, for code generic over every kind of
+/// schema. Organizations and memberships have schemas of their own, with two tiers:
+/// [`OrganizationMetadata`], [`MembershipMetadata`].
 ///
 /// # What the derive generates
 ///
@@ -135,6 +139,126 @@ pub trait UserMetadata: Sized {
 
     /// Splits the schema struct into its three tiers.
     fn into_tiers(self) -> (Self::Public, Self::Private, Self::Unsafe);
+}
+
+/// What every metadata schema has: a public and a private tier. Implemented by all
+/// three schema derives; the supertrait of [`OrganizationMetadata`] and
+/// [`MembershipMetadata`]. A user schema implements it with the same tier types as its
+/// [`UserMetadata`] impl ([`UserMetadata`] keeps its own `Public` and `Private`, so
+/// `<S as UserMetadata>::Public` keeps working).
+pub trait Metadata: Sized {
+    /// The struct of the schema's public fields (`…Public`).
+    type Public: MetadataTier<Tier = Public> + Serialize + DeserializeOwned;
+    /// The struct of the schema's private fields (`…Private`).
+    type Private: MetadataTier<Tier = Private> + Serialize + DeserializeOwned;
+}
+
+/// An organization metadata schema (Clerk's `OrganizationPublicMetadata` and
+/// `OrganizationPrivateMetadata`): one app struct split into a public and a private
+/// tier.
+///
+/// Implemented by `#[derive(OrganizationMetadata)]`, which takes the field attributes,
+/// `#[serde]` attributes and nested objects of [`UserMetadata`] and keeps its
+/// guarantees (no loss, readable writes, no leak of private values), with these
+/// differences:
+///
+/// - There are two tiers: a field is `#[metadata(public)]` (the backend writes, the
+///   organization's members read it in the browser) or `#[metadata(private)]` (backend
+///   only). Clerk stores no unsafe metadata on an organization, so
+///   `#[metadata(unsafe)]` is a compile error that says so.
+/// - Clerk's Frontend API cannot write organization metadata, so the patch
+///   (`AppOrgPatch`) has no writer parameter: its writer is always
+///   [`Backend`](crate::Backend), and a `Frontend` organization patch does not exist
+///   (`AppOrgPatch<Frontend>` does not compile). Its `Deserialize` reads the flat object
+///   `{"field": value}` of any public or private field, as a `Backend` user patch does:
+///   it is for input the backend trusts (an admin tool whose caller it has checked),
+///   never a gate for a browser's write.
+/// - `claim` is a compile error: the session-token claims of this crate are the
+///   user's metadata (`{{user.public_metadata}}`); organization metadata is not in them.
+///
+/// The derive generates `AppOrgPublic`, `AppOrgPrivate`, `AppOrgPatch` (with setters,
+/// removers, `merge_…` for nested fields, `set_public`, `set_private`), and implements
+/// [`Metadata`], this trait and [`OrganizationPatch`] for the patch. Read an
+/// organization with [`Organization`](crate::Organization); write its metadata with
+/// [`OrganizationUpdate`](crate::OrganizationUpdate).
+///
+/// ```
+/// use clerk_metadata::{Backend, OrganizationMetadata};
+///
+/// #[derive(OrganizationMetadata)]
+/// pub struct AppOrg {
+///     #[metadata(public)]
+///     pub plan: String,
+///     #[metadata(public)]
+///     pub seats: u32,
+///     #[metadata(private)]
+///     pub stripe_customer_id: Option<String>,
+/// }
+///
+/// let patch = AppOrgPatch::new().seats(25u32).remove_stripe_customer_id();
+/// assert_eq!(
+///     serde_json::to_string(&patch).unwrap(),
+///     r#"{"public_metadata":{"seats":25},"private_metadata":{"stripe_customer_id":null}}"#
+/// );
+/// ```
+///
+/// ```compile_fail
+/// # use clerk_metadata::{Frontend, OrganizationMetadata};
+/// # #[derive(OrganizationMetadata)]
+/// # pub struct AppOrg { #[metadata(public)] pub plan: String }
+/// // An organization patch has no writer parameter: there is no frontend write.
+/// let patch = AppOrgPatch::<Frontend>::new();
+/// ```
+pub trait OrganizationMetadata: Metadata {
+    /// The schema's typed merge patch (`…Patch`), written by the backend.
+    type Patch: OrganizationPatch + Default;
+
+    /// Joins the two tiers back into the schema struct. Nothing is lost:
+    /// `from_tiers(x.into_tiers())` is `x`.
+    fn from_tiers(public: Self::Public, private: Self::Private) -> Self;
+
+    /// Splits the schema struct into its two tiers.
+    fn into_tiers(self) -> (Self::Public, Self::Private);
+}
+
+/// An organization membership metadata schema (Clerk's
+/// `OrganizationMembershipPublicMetadata` and `OrganizationMembershipPrivateMetadata`):
+/// per-member facts of one organization, in a public and a private tier.
+///
+/// Implemented by `#[derive(MembershipMetadata)]`, which works exactly as
+/// [`#[derive(OrganizationMetadata)]`](OrganizationMetadata) does (two tiers, a
+/// backend-only patch, no `unsafe`, no `claim`); its patch is a
+/// [`MembershipPatch`]. An organization invitation's metadata becomes the membership's
+/// when the invitation is accepted, so
+/// [`OrganizationInvitation`](crate::OrganizationInvitation) types it with this schema.
+/// Read a membership with [`Membership`](crate::Membership); write its metadata with
+/// [`MembershipUpdate`](crate::MembershipUpdate).
+pub trait MembershipMetadata: Metadata {
+    /// The schema's typed merge patch (`…Patch`), written by the backend.
+    type Patch: MembershipPatch + Default;
+
+    /// Joins the two tiers back into the schema struct. Nothing is lost:
+    /// `from_tiers(x.into_tiers())` is `x`.
+    fn from_tiers(public: Self::Public, private: Self::Private) -> Self;
+
+    /// Splits the schema struct into its two tiers.
+    fn into_tiers(self) -> (Self::Public, Self::Private);
+}
+
+/// A merge patch of organization metadata: the `…Patch` of an
+/// [`OrganizationMetadata`] schema, which [`OrganizationUpdate::metadata`](crate::OrganizationUpdate::metadata)
+/// takes. Its writer is [`Backend`](crate::Backend).
+pub trait OrganizationPatch: MetadataPatch<Writer = Backend> {
+    /// The schema the patch writes.
+    type Schema: OrganizationMetadata;
+}
+
+/// A merge patch of organization membership metadata: the `…Patch` of a
+/// [`MembershipMetadata`] schema, which [`MembershipUpdate::metadata`](crate::MembershipUpdate::metadata)
+/// takes. Its writer is [`Backend`](crate::Backend).
+pub trait MembershipPatch: MetadataPatch<Writer = Backend> {
+    /// The schema the patch writes.
+    type Schema: MembershipMetadata;
 }
 
 #[doc(hidden)]

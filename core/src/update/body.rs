@@ -119,7 +119,7 @@ pub(super) fn write_patches<'a>(
     map.end()
 }
 
-pub(super) fn check_size(
+pub(crate) fn check_size(
     tier: TierKind,
     size: usize,
     rules: &Rules,
@@ -139,7 +139,7 @@ pub(super) fn check_size(
 
 /// The problem of a tier that could not be written: what the guard found, by path, or
 /// else the serializer's error (never for private metadata, whose values it may quote).
-pub(super) fn serialization_error(
+pub(crate) fn serialization_error(
     tier: TierKind,
     state: &GuardState,
     schema_key: &dyn Fn(&str) -> bool,
@@ -169,6 +169,55 @@ pub(super) fn serialization_error(
                 ),
             },
         ),
+    }
+}
+
+/// Appends `"<tier>":{…}` to the open JSON object `out` (a `{` and any entries before),
+/// writing `value` through the guard; problems go to `errors`.
+pub(crate) fn append_tier_value<T: MetadataTier + Serialize>(
+    tier: TierKind,
+    value: &T,
+    out: &mut Vec<u8>,
+    rules: &Rules,
+    errors: &mut Vec<ValidationError>,
+) {
+    if out.len() > 1 {
+        out.push(b',');
+    }
+    out.extend_from_slice(tier.quoted_key().as_bytes());
+    let start = out.len();
+    let state = GuardState::new(tier == TierKind::Private);
+    let written = guard::guarded(
+        value,
+        &mut serde_json::Serializer::new(&mut *out),
+        &state,
+        true,
+    );
+    match written {
+        Ok(()) => check_size(tier, out.len() - start, rules, errors),
+        Err(error) => {
+            let schema_key = |key: &str| T::FIELDS.iter().any(|f| f.reads(key));
+            errors.push(serialization_error(tier, &state, &schema_key, &error));
+        }
+    }
+}
+
+/// A tier that is created empty (`{}`) must be one the schema reads back: an error
+/// naming the tier if its schema has required fields.
+pub(crate) fn check_empty_tier_readable<T: MetadataTier + serde::de::DeserializeOwned>(
+    tier: TierKind,
+    what: &str,
+    errors: &mut Vec<ValidationError>,
+) {
+    if serde_json::from_str::<T>("{}").is_err() {
+        errors.push(ValidationError::new(
+            tier.key(),
+            codes::FORM_PARAM_MISSING,
+            format!(
+                "the schema has required fields in {tier} metadata: set {} ({what} is created empty, which the schema cannot read)",
+                tier.key()
+            ),
+        ));
     }
 }
 

@@ -5,11 +5,10 @@ use core::fmt;
 
 use serde::Serialize;
 
-use super::body::{check_size, serialization_error};
+use super::body::{append_tier_value, check_empty_tier_readable};
 use super::rules::Rules;
 use super::validate;
 use crate::claims::ClaimsBudget;
-use crate::json::guard::{self, GuardState};
 use crate::schema::metadata::{MetadataTier, UserMetadata};
 use crate::schema::tier::TierKind;
 use crate::validation::{ValidationError, ValidationErrors, codes};
@@ -426,37 +425,9 @@ impl<S: UserMetadata> NewUser<S> {
         rules: &Rules,
         errors: &mut Vec<ValidationError>,
     ) {
-        let Some(value) = value else {
-            if serde_json::from_str::<T>("{}").is_err() {
-                errors.push(ValidationError::new(
-                    tier.key(),
-                    codes::FORM_PARAM_MISSING,
-                    format!(
-                        "the schema has required fields in {tier} metadata: set {} (a new user's tier is created empty, which the schema cannot read)",
-                        tier.key()
-                    ),
-                ));
-            }
-            return;
-        };
-        if out.len() > 1 {
-            out.push(b',');
-        }
-        out.extend_from_slice(tier.quoted_key().as_bytes());
-        let start = out.len();
-        let state = GuardState::new(tier == TierKind::Private);
-        let written = guard::guarded(
-            value,
-            &mut serde_json::Serializer::new(&mut *out),
-            &state,
-            true,
-        );
-        match written {
-            Ok(()) => check_size(tier, out.len() - start, rules, errors),
-            Err(error) => {
-                let schema_key = |key: &str| T::FIELDS.iter().any(|f| f.reads(key));
-                errors.push(serialization_error(tier, &state, &schema_key, &error));
-            }
+        match value {
+            Some(value) => append_tier_value(tier, value, out, rules, errors),
+            None => check_empty_tier_readable::<T>(tier, "a new user's tier", errors),
         }
     }
 

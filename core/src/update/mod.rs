@@ -8,25 +8,26 @@ mod backend;
 mod body;
 pub(crate) mod create;
 mod frontend;
+pub(crate) mod invitation;
+mod metadata;
+pub(crate) mod organization;
 pub(crate) mod rules;
 pub(crate) mod table;
 mod validate;
 
 use core::fmt;
 use core::marker::PhantomData;
-use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::json::guard::GuardState;
 use crate::schema::metadata::MetadataTier;
 use crate::schema::patch::MetadataPatch;
-use crate::schema::tier::{Private, Public, Tier, TierKind, Unsafe};
+use crate::schema::tier::{Private, Public, TierKind, Unsafe};
 use crate::schema::writer::{CanWrite, Within, Writer};
 use crate::validation::{ValidationError, codes};
-use body::{
-    PatchWriter, Patched, ReplaceWriter, Replaced, check_size, serialization_error, write_patches,
-};
+use body::{PatchWriter, write_patches};
+use metadata::MetadataWrites;
 use rules::Rules;
 use table::{Profile, fields};
 
@@ -74,13 +75,8 @@ use table::{Profile, fields};
 /// ```
 pub struct UserUpdate<C> {
     profile: Profile,
-    /// The typed merge patches, the last one added first, each holding the ones added
-    /// before it; serialized when the update is built.
-    patch: Option<Arc<dyn PatchWriter>>,
-    /// The tiers the patches write, by `TierKind`.
-    patched: [bool; 3],
-    /// The replaced tiers, serialized when the update is built.
-    replace: [Option<Arc<dyn ReplaceWriter>>; 3],
+    /// The typed merge patches and replaced tiers, serialized when the update is built.
+    meta: MetadataWrites,
     context: PhantomData<fn() -> C>,
 }
 
@@ -90,9 +86,7 @@ impl<C: Writer> UserUpdate<C> {
     pub fn new() -> Self {
         UserUpdate {
             profile: Profile::default(),
-            patch: None,
-            patched: [false; 3],
-            replace: [None, None, None],
+            meta: MetadataWrites::default(),
             context: PhantomData,
         }
     }
@@ -108,16 +102,7 @@ impl<C: Writer> UserUpdate<C> {
         P: MetadataPatch + Send + Sync + 'static,
         P::Writer: Within<C>,
     {
-        let tiers = TierKind::ALL.map(|t| patch.touches(t));
-        for (patched, touches) in self.patched.iter_mut().zip(tiers) {
-            *patched |= touches;
-        }
-        let earlier = self.patch.take();
-        self.patch = Some(Arc::new(Patched {
-            patch,
-            tiers,
-            earlier,
-        }));
+        self.meta.add_patch(patch);
         self
     }
 
@@ -166,21 +151,20 @@ impl<C: Writer> UserUpdate<C> {
         mut self,
         tier: T,
     ) -> Self {
-        self.replace[<T::Tier as Tier>::KIND as usize] = Some(Arc::new(Replaced(tier)));
+        self.meta.replace(tier);
         self
     }
 
-    /// The patches, the last one added first.
     fn patch_list(&self) -> impl Iterator<Item = &dyn PatchWriter> {
-        std::iter::successors(self.patch.as_deref(), |p| p.earlier())
+        self.meta.patch_list()
     }
 
     fn patches(&self, tier: TierKind) -> bool {
-        self.patched[tier as usize]
+        self.meta.patches(tier)
     }
 
     fn replaces(&self, tier: TierKind) -> bool {
-        self.replace[tier as usize].is_some()
+        self.meta.replaces(tier)
     }
 
     /// Whether the update sends nothing.
@@ -208,15 +192,8 @@ impl<C: Writer> UserUpdate<C> {
     fn check(&self, plan: &Plan, rules: &Rules, errors: &mut Vec<ValidationError>) {
         self.profile.check_fields(rules, errors);
         validate::across(&self.profile, errors);
-        for tier in TierKind::ALL {
-            if plan.patched[tier as usize] && plan.replaced[tier as usize] {
-                errors.push(ValidationError::new(
-                    tier.key(),
-                    codes::CONFLICTING_FIELDS,
-                    format!("{tier} metadata is both patched and replaced; send one or the other"),
-                ));
-            }
-        }
+        let _ = plan;
+        self.meta.check_conflicts(errors);
         if plan.is_empty() {
             errors.push(ValidationError::new(
                 "update",
@@ -244,7 +221,7 @@ impl<C: Writer> UserUpdate<C> {
     /// The claims this update's public write sets, if they are over `budget` bytes.
     fn claims_over(&self, budget: usize) -> Option<ValidationError> {
         let tier = TierKind::Public;
-        let replace = self.replace[tier as usize].as_deref();
+        let replace = self.meta.replacement(tier);
         let has_claims = |fields: &'static [crate::schema::field::FieldInfo]| {
             crate::claims::claim_fields(fields).next().is_some()
         };
@@ -296,25 +273,7 @@ impl<C: Writer> UserUpdate<C> {
         rules: &Rules,
         errors: &mut Vec<ValidationError>,
     ) {
-        let state = GuardState::new(tier == TierKind::Private);
-        let start = out.len();
-        let written = match &self.replace[tier as usize] {
-            Some(replace) => replace.write(out, &state),
-            None => write_patches(self.patch_list(), tier, out, &state),
-        };
-        match written {
-            Ok(()) => check_size(tier, out.len() - start, rules, errors),
-            Err(error) => {
-                let schema_key = |key: &str| {
-                    let fields = self.replace[tier as usize]
-                        .iter()
-                        .map(|r| r.fields())
-                        .chain(self.patch_list().map(|p| p.fields(tier)));
-                    fields.flatten().any(|f| f.reads(key))
-                };
-                errors.push(serialization_error(tier, &state, &schema_key, &error));
-            }
-        }
+        self.meta.write_tier(tier, out, rules, errors);
     }
 }
 
@@ -344,9 +303,7 @@ impl<C: Writer> Clone for UserUpdate<C> {
     fn clone(&self) -> Self {
         UserUpdate {
             profile: self.profile.clone(),
-            patch: self.patch.clone(),
-            patched: self.patched,
-            replace: self.replace.clone(),
+            meta: self.meta.clone(),
             context: PhantomData,
         }
     }

@@ -29,8 +29,11 @@ impl Gen<'_, '_> {
         let aliases: Vec<_> = fields.iter().map(|f| &f.aliases).collect();
         let slots: Vec<_> = fields.iter().map(|f| self.slot_type(f)).collect();
         let parts = self.slot_parts(fields.iter().copied());
-        // A tier's table is its tier struct's; a nested object has no other.
-        let fields_table = match tier {
+        // A tier's table is its tier struct's; a nested object, and the empty unsafe
+        // tier of a backend-only schema (which has no tier struct), have no other.
+        let no_tier_struct =
+            self.s.kind.backend_only() && tier == Some(crate::syntax::TierName::Unsafe);
+        let fields_table = match tier.filter(|_| !no_tier_struct) {
             Some(tier) => {
                 let tier_type = self.tier_type(tier);
                 quote!(<#tier_type as #support::MetadataTier>::FIELDS)

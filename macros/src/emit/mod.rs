@@ -15,11 +15,16 @@ use crate::generics;
 use crate::model::{Field, Schema};
 use crate::syntax::TierName;
 
-/// Everything `#[derive(UserMetadata)]` generates.
+/// Everything `#[derive(UserMetadata)]`, `#[derive(OrganizationMetadata)]` or
+/// `#[derive(MembershipMetadata)]` generates. A backend-only schema has no unsafe tier
+/// struct; its patch keeps an empty unsafe storage, so the patch machinery is the same.
 pub fn schema(schema: &Schema) -> TokenStream {
     let g = Gen::new(schema);
     let markers = g.field_markers();
-    let tiers = TierName::ALL.map(|tier| g.tier_struct(tier));
+    let tiers = TierName::ALL
+        .into_iter()
+        .filter(|tier| !(schema.kind.backend_only() && *tier == TierName::Unsafe))
+        .map(|tier| g.tier_struct(tier));
     let storage = TierName::ALL.map(|tier| g.storage(Some(tier)));
     let user_metadata = g.user_metadata_impl();
     let patch = g.patch();
@@ -102,6 +107,18 @@ impl<'s, 'a> Gen<'s, 'a> {
         let generics = generics::params_used_by(self.s.generics(), self.group(Some(tier)));
         let (_, ty_generics, _) = generics.split_for_impl();
         quote!(#ident #ty_generics)
+    }
+
+    /// The patch's context as a type: its parameter, or `Backend` for a backend-only
+    /// patch, which has none.
+    fn ctx_type(&self) -> TokenStream {
+        if self.s.kind.backend_only() {
+            let support = &self.support;
+            quote!(#support::Backend)
+        } else {
+            let ctx = &self.ctx;
+            quote!(#ctx)
+        }
     }
 
     fn tier_marker(&self, tier: TierName) -> TokenStream {

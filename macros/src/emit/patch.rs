@@ -14,7 +14,7 @@ impl Gen<'_, '_> {
     /// guard for public and private metadata, the unsafe fields directly.
     fn open(&self, tier: TierName, what: &TokenStream) -> TokenStream {
         let support = &self.support;
-        let ctx = &self.ctx;
+        let ctx = self.ctx_type();
         let marker = self.tier_marker(tier);
         match tier {
             TierName::Public => {
@@ -28,12 +28,13 @@ impl Gen<'_, '_> {
     }
 
     /// The guard of a write of `what` in `tier`: none for unsafe metadata, which every
-    /// context may write, so code generic over the context can write it.
+    /// context may write, so code generic over the context can write it, and none in a
+    /// backend-only patch, whose context is `Backend`.
     fn guard(&self, tier: TierName, what: &TokenStream, span: Span) -> Option<TokenStream> {
         let support = &self.support;
         let ctx = &self.ctx;
         let marker = self.tier_marker(tier);
-        (tier != TierName::Unsafe)
+        (tier != TierName::Unsafe && !self.s.kind.backend_only())
             .then(|| quote_spanned!(span=> #ctx: #support::CanWrite<#what, #marker>,))
     }
 
@@ -42,30 +43,63 @@ impl Gen<'_, '_> {
         let vis = self.s.vis();
         let user = self.s.ident();
         let patch = &self.patch;
-        let ctx = &self.ctx;
+        let backend_only = self.s.kind.backend_only();
+        let ctx_param = &self.ctx;
+        let ctx = self.ctx_type();
         let generics = self.s.generics();
         let user_params: Vec<_> = generics.params.iter().collect();
         let where_clause = &generics.where_clause;
         let bare_params = generics::params_without_defaults(generics);
-        let impl_params = quote!(#ctx: #support::Writer #(, #bare_params)*);
         let args = generics::param_args(generics);
-        let this = quote!(#patch<#ctx #(, #args)*>);
+        // A backend-only patch has no context parameter: its context is `Backend`.
+        let (struct_params, impl_params, this) = if backend_only {
+            (
+                quote!(#(#user_params),*),
+                quote!(#(#bare_params),*),
+                quote!(#patch<#(#args),*>),
+            )
+        } else {
+            (
+                quote!(#ctx_param: #support::Writer #(, #user_params)*),
+                quote!(#ctx_param: #support::Writer #(, #bare_params)*),
+                quote!(#patch<#ctx_param #(, #args)*>),
+            )
+        };
         let user_where = generics::where_clause(generics, &[]);
         let serde_where = generics::where_clause(generics, &self.serde_bounds(|_| true));
         let [public_storage, private_storage, unsafe_storage] =
             TierName::ALL.map(|t| self.storage_type(Some(t)));
         let [public_marker, private_marker, _] = TierName::ALL.map(|t| self.tier_marker(t));
 
-        let doc = format!(
-            "A typed merge patch of [`{user}`] metadata for Clerk's `PATCH /v1/users/{{user_id}}/metadata`.\n\n\
+        let doc = if backend_only {
+            let endpoint = match self.s.kind {
+                crate::model::Kind::Membership => {
+                    "PATCH /v1/organizations/{organization_id}/memberships/{user_id}/metadata"
+                }
+                _ => "PATCH /v1/organizations/{organization_id}/metadata",
+            };
+            format!(
+                "A typed merge patch of [`{user}`] metadata for Clerk's `{endpoint}`.\n\n\
+                 Each field has a setter named like the field and a `remove_…` method that sends `null`, \
+                 which deletes the key; untouched fields are not sent. Only the backend writes this \
+                 metadata (Clerk's Frontend API cannot), so the patch's writer is always \
+                 [`Backend`](::clerk_metadata::Backend) and there is no `Frontend` patch.\n\n\
+                 As `Deserialize` it reads a flat object, `{{\"field\": value}}` (`null` removes), \
+                 of any public or private field, and rejects a key that is not a field: use it only for \
+                 input the backend trusts, such as an admin tool whose caller it has authorized.",
+            )
+        } else {
+            format!(
+                "A typed merge patch of [`{user}`] metadata for Clerk's `PATCH /v1/users/{{user_id}}/metadata`.\n\n\
              Each field has a setter named like the field and a `remove_…` method that sends `null`, \
-             which deletes the key; untouched fields are not sent. `{ctx}` is the writer's context: \
+             which deletes the key; untouched fields are not sent. `{ctx_param}` is the writer's context: \
              [`Backend`](::clerk_metadata::Backend) may write every tier, [`Frontend`](::clerk_metadata::Frontend) \
              only unsafe metadata, and a write the context may not make does not compile: a `Frontend` \
              patch has no storage for public or private values at all.\n\n\
              As `Deserialize` it reads the flat object a browser sends, `{{\"field\": value}}` \
              (`null` removes), and rejects a key the context may not write or that is not a field.",
-        );
+            )
+        };
 
         let setters = self.s.fields.iter().map(|f| self.setters(f));
         let tier_setters = TierName::ALL.map(|tier| {
@@ -100,6 +134,12 @@ impl Gen<'_, '_> {
                 }
             }
         });
+        let tier_setters: Vec<_> = tier_setters
+            .into_iter()
+            .zip(TierName::ALL)
+            .filter(|(_, tier)| !(backend_only && *tier == TierName::Unsafe))
+            .map(|(setter, _)| setter)
+            .collect();
 
         let debug_types = self.slot_parts(
             self.s
@@ -176,10 +216,36 @@ impl Gen<'_, '_> {
         let backend = quote!(#patch<#support::Backend #(, #args)*>);
         let frontend = quote!(#patch<#support::Frontend #(, #args)*>);
         let wider = quote!(#patch<__W #(, #args)*>);
+        let widen = (!backend_only).then(|| {
+            quote! {
+                /// The same patch, usable where context `W` is expected: a `Frontend` patch
+                /// widens to `Backend`, never the reverse.
+                pub fn widen<__W: #support::Writer>(self) -> #wider
+                where
+                    #ctx: #support::Within<__W>,
+                {
+                    #patch {
+                        __public: <#ctx as #support::Within<__W>>::__widen::<#public_marker, _>(self.__public),
+                        __private: <#ctx as #support::Within<__W>>::__widen::<#private_marker, _>(self.__private),
+                        __unsafe: self.__unsafe,
+                    }
+                }
+            }
+        });
+        let from_frontend = (!backend_only).then(|| {
+            quote! {
+                #[automatically_derived]
+                impl<#(#bare_params),*> #support::From<#frontend> for #backend #user_where {
+                    fn from(patch: #frontend) -> Self {
+                        patch.widen()
+                    }
+                }
+            }
+        });
 
         quote! {
             #[doc = #doc]
-            #vis struct #patch<#ctx: #support::Writer #(, #user_params)*> #where_clause {
+            #vis struct #patch<#struct_params> #where_clause {
                 __public: <#ctx as #support::Writer>::Slot<#public_marker, #public_storage>,
                 __private: <#ctx as #support::Writer>::Slot<#private_marker, #private_storage>,
                 __unsafe: #unsafe_storage,
@@ -205,18 +271,7 @@ impl Gen<'_, '_> {
                     #support::MetadataPatch::is_empty(self)
                 }
 
-                /// The same patch, usable where context `W` is expected: a `Frontend` patch
-                /// widens to `Backend`, never the reverse.
-                pub fn widen<__W: #support::Writer>(self) -> #wider
-                where
-                    #ctx: #support::Within<__W>,
-                {
-                    #patch {
-                        __public: <#ctx as #support::Within<__W>>::__widen::<#public_marker, _>(self.__public),
-                        __private: <#ctx as #support::Within<__W>>::__widen::<#private_marker, _>(self.__private),
-                        __unsafe: self.__unsafe,
-                    }
-                }
+                #widen
 
                 #(#setters)*
                 #(#tier_setters)*
@@ -232,12 +287,7 @@ impl Gen<'_, '_> {
             #clone
             #eq
 
-            #[automatically_derived]
-            impl<#(#bare_params),*> #support::From<#frontend> for #backend #user_where {
-                fn from(patch: #frontend) -> Self {
-                    patch.widen()
-                }
-            }
+            #from_frontend
 
             /// Private metadata values are never shown.
             #[automatically_derived]
@@ -334,7 +384,7 @@ impl Gen<'_, '_> {
         let removers = if f.required {
             let required = format_ident!("remove_required_{}", f.name, span = span);
             let required_doc = format!(
-                "Removes `{name}` ({word} metadata) although the schema requires it: sends `null`, which deletes the JSON key `{key}`, and every strict read of the user fails until it is set again."
+                "Removes `{name}` ({word} metadata) although the schema requires it: sends `null`, which deletes the JSON key `{key}`, and every strict read fails until it is set again."
             );
             // `remove_…` exists so that calling it fails with a message that says why.
             quote_spanned! {span=>

@@ -1,0 +1,22 @@
+// Organizations and memberships have no unsafe metadata, and their metadata is not
+// a user's session-token claim: each mistake is reported, all at once.
+use clerk_metadata::{MembershipMetadata, OrganizationMetadata};
+
+#[derive(OrganizationMetadata)]
+pub struct AppOrg {
+    #[metadata(public)]
+    pub plan: String,
+    #[metadata(unsafe)]
+    pub theme: Option<String>,
+    #[metadata(public, claim)]
+    pub seats: u32,
+    pub untiered: bool,
+}
+
+#[derive(MembershipMetadata)]
+pub struct Seat {
+    #[metadata(unsafe, user_controlled)]
+    pub nickname: Option<String>,
+}
+
+fn main() {}
