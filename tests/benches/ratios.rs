@@ -14,6 +14,8 @@ use clerk_metadata_tests::AppUser;
 
 #[path = "cases/read.rs"]
 mod read;
+#[path = "cases/organization.rs"]
+mod organization;
 #[path = "cases/write.rs"]
 mod write;
 
@@ -91,6 +93,7 @@ fn main() {
     // `cargo bench` passes `--bench`; any other argument filters the cases.
     let filter = std::env::args().skip(1).find(|a| !a.starts_with("--"));
     write::check();
+    organization::check();
     let bytes = read::check();
     let id = UserId::parse(write::USER).unwrap();
 
@@ -114,6 +117,14 @@ fn main() {
         Budget { max: 1.30 },
         || write::ours_strings(black_box(&id)),
         || write::hand_written_strings::run(black_box(write::USER)),
+    );
+    let org = organization::ORGANIZATION.parse().unwrap();
+    case(
+        &filter,
+        "organization write_path vs derived Serialize",
+        Budget { max: 1.30 },
+        || organization::ours(black_box(&org)),
+        || organization::hand_written::run(black_box(organization::ORGANIZATION)),
     );
     case(
         &filter,
