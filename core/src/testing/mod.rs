@@ -143,6 +143,7 @@
 
 mod api;
 mod keys;
+mod orgs;
 mod server;
 mod webhooks;
 
@@ -420,7 +421,7 @@ impl std::error::Error for KeyError {}
 
 /// Why a user, or an email address of a user, could not be added to the fake.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SeedError(&'static str);
+pub struct SeedError(pub(crate) &'static str);
 
 impl fmt::Display for SeedError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
