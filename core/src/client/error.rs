@@ -466,7 +466,7 @@ impl fmt::Display for NotAUser {
         write!(
             f,
             "Clerk's answer is not {} {} of this schema: {}",
-            if self.object.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            if matches!(self.object, "organization" | "invitation") {
                 "an"
             } else {
                 "a"
