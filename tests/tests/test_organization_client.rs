@@ -590,3 +590,56 @@ async fn the_fake_answers_in_the_specs_shapes() {
         assert!(request.authorized(), "{request:?}");
     }
 }
+
+/// The bodies a webhook route on 127.0.0.1 received, and its URL.
+async fn webhook_receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Value>>>) {
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/api/webhooks", listener.local_addr().unwrap());
+    let store = got.clone();
+    let app = axum::Router::new().route(
+        "/api/webhooks",
+        axum::routing::post(move |body: axum::body::Bytes| {
+            let store = store.clone();
+            async move {
+                store
+                    .lock()
+                    .unwrap()
+                    .push(serde_json::from_slice::<Value>(&body).unwrap());
+                axum::http::StatusCode::OK
+            }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, got)
+}
+
+#[tokio::test]
+async fn an_accepted_invitation_delivers_user_created_with_the_invited_metadata() {
+    let fake = FakeClerk::start().unwrap();
+    let (url, got) = webhook_receiver().await;
+    fake.add_webhook_endpoint(&url).unwrap();
+    let invitation = fake
+        .client()
+        .unwrap()
+        .invitations::<AppUser>()
+        .create(
+            UserInvitation::new("ada@example.com").public_metadata(AppUserPublic {
+                role: Role::Admin,
+                teams: vec![],
+            }),
+        )
+        .await
+        .unwrap();
+    let user = fake.accept_invitation(&invitation.id).unwrap();
+    // Generous: deliveries take well under a second.
+    assert!(
+        fake.settle_webhooks(std::time::Duration::from_secs(30))
+            .await
+    );
+    let events = got.lock().unwrap().clone();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["type"], "user.created");
+    assert_eq!(events[0]["data"]["id"], user.as_str());
+    assert_eq!(events[0]["data"]["public_metadata"]["role"], "admin");
+}

@@ -31,6 +31,10 @@
 //! - [`Users::create`] creates a user from a [`NewUser`], validated the
 //!   same way; a create is not idempotent, so it is retried only while no attempt can
 //!   have been applied, and its error says whether the user may exist.
+//! - [`Clerk::organizations`], [`Clerk::memberships`], [`Clerk::invitations`] and
+//!   [`Clerk::organization_invitations`] read and write organizations, memberships and
+//!   invitations with the same validation, retries, partial-failure reports and
+//!   withholding of Clerk's text; an invitation create is retried as a user create is.
 //! - Each attempt is a `tracing` event at debug level (target `clerk_metadata::client`)
 //!   with the method, the path, the status, the attempt and Clerk's trace ID; never a
 //!   body, the key or a header value.
