@@ -411,6 +411,14 @@ fn step_name(step: Step) -> &'static str {
         Step::GetJwks => "get_jwks",
         Step::CreateUser => "create_user",
         Step::DeleteUser => "delete_user",
+        Step::GetOrganization => "get_organization",
+        Step::UpdateOrganization => "update_organization",
+        Step::ReplaceOrganizationMetadata => "replace_organization_metadata",
+        Step::MergeOrganizationMetadata => "merge_organization_metadata",
+        Step::ListMemberships => "list_memberships",
+        Step::MergeMembershipMetadata => "merge_membership_metadata",
+        Step::CreateInvitation => "create_invitation",
+        Step::CreateOrganizationInvitation => "create_organization_invitation",
     }
 }
 

@@ -78,3 +78,56 @@ pub struct Member {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utc_offset: Option<i64>,
 }
+
+/// What a customer organization pays for.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    MetadataObject,
+    schemars::JsonSchema,
+)]
+#[serde(default)]
+pub struct Contract {
+    /// The CRM's account ID.
+    pub crm_account: Option<String>,
+    /// Seats paid for.
+    pub seats_paid: u32,
+    /// Keys another service stored in the object.
+    #[serde(flatten)]
+    pub unknown: clerk_metadata::UnknownKeys,
+}
+
+/// The organization schema of the export tests: a plan (an enum) and seats public, the
+/// contract (a nested object) private.
+#[derive(clerk_metadata::OrganizationMetadata)]
+#[metadata(derive(schemars::JsonSchema))]
+pub struct Customer {
+    /// The plan the customer is on.
+    #[metadata(public)]
+    pub plan: Plan,
+    /// Seats the customer may fill.
+    #[metadata(public)]
+    #[serde(default)]
+    pub seats: u32,
+    /// The signed contract.
+    #[metadata(private, nested)]
+    #[serde(default)]
+    pub contract: Contract,
+}
+
+/// The membership schema of the export tests: a team public, a cost center private.
+#[derive(clerk_metadata::MembershipMetadata)]
+#[metadata(derive(schemars::JsonSchema))]
+pub struct Seat {
+    /// The member's team.
+    #[metadata(public)]
+    pub team: Option<String>,
+    /// The cost center the seat is charged to.
+    #[metadata(private)]
+    pub cost_center: Option<String>,
+}

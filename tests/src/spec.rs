@@ -124,6 +124,7 @@ impl Spec {
                 request.uri()
             )]);
         };
+        problems.extend(self.check_query(op, request.uri().query().unwrap_or_default()));
         let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
         if header("clerk-api-version") != Some(version.as_str()) {
             problems.push("Clerk-API-Version header does not name the version".to_owned());
@@ -171,6 +172,58 @@ impl Spec {
         } else {
             Err(problems)
         }
+    }
+
+    /// Checks a query string: each parameter one the operation lists `in: query`
+    /// (directly or by `$ref` to `#/components/parameters/…`), its value valid for the
+    /// parameter's schema (an integer within its bounds, a string, a boolean).
+    fn check_query(&self, op: &Value, query: &str) -> Vec<String> {
+        let mut problems = Vec::new();
+        let parameters: Vec<Value> = op["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| match p.get("$ref").and_then(Value::as_str) {
+                Some(reference) => {
+                    let name = reference.rsplit('/').next().unwrap_or_default();
+                    self.doc["components"]["parameters"][name].clone()
+                }
+                None => p.clone(),
+            })
+            .collect();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let Some(parameter) = parameters
+                .iter()
+                .find(|p| p["in"] == "query" && p["name"] == name)
+            else {
+                problems.push(format!("no query parameter `{name}`"));
+                continue;
+            };
+            let schema = self.to_json_schema(&parameter["schema"]);
+            let instance = match schema["type"].as_str() {
+                Some("integer") => match value.parse::<i64>() {
+                    Ok(n) => Value::from(n),
+                    Err(_) => {
+                        problems.push(format!("query `{name}` is not an integer"));
+                        continue;
+                    }
+                },
+                Some("boolean") => match value {
+                    "true" => Value::Bool(true),
+                    "false" => Value::Bool(false),
+                    _ => {
+                        problems.push(format!("query `{name}` is not a boolean"));
+                        continue;
+                    }
+                },
+                _ => Value::String(value.to_owned()),
+            };
+            for problem in validate(&schema, &instance) {
+                problems.push(format!("query `{name}`: {problem}"));
+            }
+        }
+        problems
     }
 
     /// OpenAPI 3.0 schema → JSON Schema: inline `$ref`s, turn `nullable` into `null`.

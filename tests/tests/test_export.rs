@@ -29,6 +29,52 @@ fn snapshot(name: &str, generated: &str) {
 }
 
 #[test]
+fn organization_and_membership_typescript_snapshots() {
+    use clerk_metadata_tests::export::{Customer, Seat};
+    let frontend = export::typescript_organization::<Customer>();
+    snapshot("customer.d.ts", &frontend);
+    let backend = export::typescript_organization_with_private::<Customer>();
+    snapshot("customer.backend.d.ts", &backend);
+    let member = export::typescript_membership::<Seat>();
+    snapshot("seat.d.ts", &member);
+    let member_backend = export::typescript_membership_with_private::<Seat>();
+    snapshot("seat.backend.d.ts", &member_backend);
+    // The frontend files name nothing of the private tiers: not the interface, a
+    // field, a doc comment or a type only a private field uses.
+    for (text, private) in [
+        (
+            &frontend,
+            [
+                "OrganizationPrivateMetadata",
+                "contract",
+                "Contract",
+                "signed contract",
+            ],
+        ),
+        (
+            &member,
+            [
+                "OrganizationMembershipPrivateMetadata",
+                "cost_center",
+                "cost center",
+                "costCenter",
+            ],
+        ),
+    ] {
+        for word in private {
+            assert!(!text.contains(word), "{word} in {text}");
+        }
+    }
+    assert!(frontend.contains("interface OrganizationPublicMetadata {"));
+    assert!(frontend.contains("seats?: number;"));
+    assert!(backend.contains("interface OrganizationPrivateMetadata {"));
+    assert!(backend.contains("Contract"));
+    assert!(member.contains("interface OrganizationMembershipPublicMetadata {"));
+    assert!(member_backend.contains("interface OrganizationMembershipPrivateMetadata {"));
+    assert!(member_backend.contains("cost_center"));
+}
+
+#[test]
 fn typescript_snapshot() {
     snapshot("member.d.ts", &export::typescript::<Member>());
 }

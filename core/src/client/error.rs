@@ -26,6 +26,27 @@ pub enum Step {
     CreateUser,
     /// `DELETE /v1/users/{user_id}`: deletes a user.
     DeleteUser,
+    /// `GET /v1/organizations/{organization_id}`: reads an organization.
+    GetOrganization,
+    /// `PATCH /v1/organizations/{organization_id}`: updates an organization's profile
+    /// fields.
+    UpdateOrganization,
+    /// `PUT /v1/organizations/{organization_id}/metadata`: replaces an organization's
+    /// metadata tiers.
+    ReplaceOrganizationMetadata,
+    /// `PATCH /v1/organizations/{organization_id}/metadata`: deep-merges a patch of an
+    /// organization's metadata.
+    MergeOrganizationMetadata,
+    /// `GET /v1/organizations/{organization_id}/memberships`: lists memberships.
+    ListMemberships,
+    /// `PATCH /v1/organizations/{organization_id}/memberships/{user_id}/metadata`:
+    /// deep-merges a patch of a membership's metadata.
+    MergeMembershipMetadata,
+    /// `POST /v1/invitations`: invites a user to the instance.
+    CreateInvitation,
+    /// `POST /v1/organizations/{organization_id}/invitations`: invites a user to an
+    /// organization.
+    CreateOrganizationInvitation,
 }
 
 impl Step {
@@ -39,6 +60,14 @@ impl Step {
             Step::GetJwks => "the JWKS read",
             Step::CreateUser => "the user creation",
             Step::DeleteUser => "the user deletion",
+            Step::GetOrganization => "the organization read",
+            Step::UpdateOrganization => "the organization update",
+            Step::ReplaceOrganizationMetadata => "the organization metadata replace",
+            Step::MergeOrganizationMetadata => "the organization metadata merge",
+            Step::ListMemberships => "the membership list read",
+            Step::MergeMembershipMetadata => "the membership metadata merge",
+            Step::CreateInvitation => "the invitation creation",
+            Step::CreateOrganizationInvitation => "the organization invitation creation",
         }
     }
 
@@ -51,15 +80,31 @@ impl Step {
                 | Step::MergeMetadata
                 | Step::CreateUser
                 | Step::DeleteUser
+                | Step::UpdateOrganization
+                | Step::ReplaceOrganizationMetadata
+                | Step::MergeOrganizationMetadata
+                | Step::MergeMembershipMetadata
+                | Step::CreateInvitation
+                | Step::CreateOrganizationInvitation
+        )
+    }
+
+    /// Whether the step creates something (a user, an invitation): such a step is not
+    /// idempotent.
+    pub const fn creates(self) -> bool {
+        matches!(
+            self,
+            Step::CreateUser | Step::CreateInvitation | Step::CreateOrganizationInvitation
         )
     }
 
     /// Whether sending the step twice leaves Clerk as sending it once: every step but
-    /// [`CreateUser`](Step::CreateUser), which would create a second user. A step that
+    /// the creates ([`CreateUser`](Step::CreateUser), which would create a second user,
+    /// and the invitation creates, which would send a second invitation). A step that
     /// is not idempotent is retried only when no attempt can have been applied (see
     /// [`RetryPolicy`](super::RetryPolicy)).
     pub const fn idempotent(self) -> bool {
-        !matches!(self, Step::CreateUser)
+        !self.creates()
     }
 }
 
@@ -391,14 +436,28 @@ pub struct NotAUser {
     /// For a create, the new user's ID, if the answer has a valid one: **the user was
     /// created**, and this is the ID to read, fix or delete it by.
     pub user_id: Option<UserId>,
+    /// For a create, the ID of what was created (a user's or an invitation's), if the
+    /// answer has one.
+    pub created_id: Option<String>,
+    /// What the answer should have been: `user`, `organization`, `membership`,
+    /// `membership page` or `invitation`.
+    pub object: &'static str,
 }
 
 impl fmt::Display for NotAUser {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.applied.contains(&Step::CreateUser) {
-            f.write_str("the user was created")?;
-            if let Some(id) = &self.user_id {
-                write!(f, " (`{id}`)")?;
+        if let Some(create) = self.applied.iter().find(|step| step.creates()) {
+            let what = match create {
+                Step::CreateUser => "the user",
+                _ => "the invitation",
+            };
+            write!(f, "{what} was created")?;
+            if let Some(id) = &self.created_id {
+                write!(
+                    f,
+                    " (`{}`)",
+                    crate::json::escape::escaped(id, crate::json::escape::KEY_CHARS)
+                )?;
             }
             f.write_str(", but ")?;
         } else if self.applied.iter().any(|step| step.writes()) {
@@ -406,7 +465,13 @@ impl fmt::Display for NotAUser {
         }
         write!(
             f,
-            "Clerk's answer is not a user of this schema: {}",
+            "Clerk's answer is not {} {} of this schema: {}",
+            if matches!(self.object, "organization" | "invitation") {
+                "an"
+            } else {
+                "a"
+            },
+            self.object,
             self.error
         )
     }

@@ -31,6 +31,10 @@
 //! - [`Users::create`] creates a user from a [`NewUser`], validated the
 //!   same way; a create is not idempotent, so it is retried only while no attempt can
 //!   have been applied, and its error says whether the user may exist.
+//! - [`Clerk::organizations`], [`Clerk::memberships`], [`Clerk::invitations`] and
+//!   [`Clerk::organization_invitations`] read and write organizations, memberships and
+//!   invitations with the same validation, retries, partial-failure reports and
+//!   withholding of Clerk's text; an invitation create is retried as a user create is.
 //! - Each attempt is a `tracing` event at debug level (target `clerk_metadata::client`)
 //!   with the method, the path, the status, the attempt and Clerk's trace ID; never a
 //!   body, the key or a header value.
@@ -47,6 +51,7 @@
 
 mod error;
 mod key;
+mod organizations;
 mod retry;
 mod send;
 pub(crate) mod transport;
@@ -60,16 +65,17 @@ pub use error::{
     ClerkFailure, ConfigError, Error, NotAUser, Partial, Step, TransportError, TransportKind,
 };
 pub use key::{InvalidSecretKey, SecretKey};
+pub use organizations::{Invitations, Memberships, OrganizationInvitations, Organizations};
 pub use retry::{Decision, Outcome, RetryPolicy, parse_retry_after};
 
 use crate::read::User;
-use crate::schema::metadata::UserMetadata;
+use crate::schema::metadata::{MembershipMetadata, OrganizationMetadata, UserMetadata};
 use crate::schema::patch::MetadataPatch;
 use crate::schema::writer::{Backend, Within};
 use crate::update::UserUpdate;
 use crate::update::create::NewUser;
 use crate::update::rules::Rules;
-use crate::wire::id::UserId;
+use crate::wire::id::{OrganizationId, UserId};
 use crate::wire::request::Method;
 use crate::wire::version::ApiVersion;
 use send::Body;
@@ -133,6 +139,72 @@ impl Clerk {
             clerk: self.clone(),
             schema: PhantomData,
         }
+    }
+
+    /// The organizations of the instance, read and written with schema `O`.
+    pub fn organizations<O: OrganizationMetadata>(&self) -> Organizations<O> {
+        Organizations::new(self.clone())
+    }
+
+    /// The memberships of organization `organization_id`, read and written with schema
+    /// `M`.
+    pub fn memberships<M: MembershipMetadata>(
+        &self,
+        organization_id: &OrganizationId,
+    ) -> Memberships<M> {
+        Memberships::new(self.clone(), organization_id.clone())
+    }
+
+    /// The instance's invitations (`POST /v1/invitations`), whose public metadata is
+    /// typed by the user schema `S`.
+    pub fn invitations<S: UserMetadata>(&self) -> Invitations<S> {
+        Invitations::new(self.clone())
+    }
+
+    /// The invitations to organization `organization_id`, whose metadata is typed by
+    /// the membership schema `M`.
+    pub fn organization_invitations<M: MembershipMetadata>(
+        &self,
+        organization_id: &OrganizationId,
+    ) -> OrganizationInvitations<M> {
+        OrganizationInvitations::new(self.clone(), organization_id.clone())
+    }
+
+    /// Sends the requests of one call in order, each retried as the policy says (the
+    /// policy's `max_elapsed` bounds the whole call), and returns the steps applied and
+    /// the last answer. The first failure ends the call: alone if nothing was applied,
+    /// else as [`Error::Partial`].
+    pub(crate) async fn send_steps(
+        &self,
+        requests: Vec<(Step, crate::wire::request::ApiRequest)>,
+    ) -> Result<(Vec<Step>, Vec<u8>), Error> {
+        let start = tokio::time::Instant::now();
+        let mut applied = Vec::with_capacity(requests.len());
+        let mut last = Vec::new();
+        for (step, request) in requests {
+            let method = match request.method() {
+                Method::Patch => http::Method::PATCH,
+                Method::Put => http::Method::PUT,
+                Method::Post => http::Method::POST,
+            };
+            let path = request.path().to_owned();
+            let body = Body::of(request);
+            match self.send(step, method, &path, Some(&body), start).await {
+                Ok(answer) => {
+                    applied.push(step);
+                    last = answer;
+                }
+                Err(cause) if applied.is_empty() => return Err(cause),
+                Err(cause) => {
+                    return Err(Error::Partial(Box::new(Partial {
+                        applied,
+                        failed: step,
+                        cause,
+                    })));
+                }
+            }
+        }
+        Ok((applied, last))
     }
 
     /// The instance's session-token keys (`GET /v1/jwks`), as JSON.
@@ -343,6 +415,8 @@ impl<S: UserMetadata> Users<S> {
                 applied: Vec::new(),
                 error,
                 user_id: None,
+                created_id: None,
+                object: "user",
             })
         })
     }
@@ -380,57 +454,28 @@ impl<S: UserMetadata> Users<S> {
                 field = warning.field(), code = warning.code(), "{}", warning.message()
             );
         }
-        let start = tokio::time::Instant::now();
-        let mut applied = Vec::with_capacity(requests.len());
-        let mut last = None;
-        for request in requests {
-            let step = match (request.method(), request.path().ends_with("/metadata")) {
-                (Method::Patch, false) => Step::UpdateProfile,
-                (Method::Put, _) => Step::ReplaceMetadata,
-                (Method::Patch, true) => Step::MergeMetadata,
-                // An update builds no `POST`.
-                (Method::Post, _) => Step::CreateUser,
-            };
-            let method = match request.method() {
-                Method::Patch => http::Method::PATCH,
-                Method::Put => http::Method::PUT,
-                Method::Post => http::Method::POST,
-            };
-            let content_type = request.body_kind().content_type();
-            let path = request.path().to_owned();
-            let bytes: bytes::Bytes = request.into_body().into();
-            let private_keys = send::private_metadata_keys(&bytes);
-            let body = Body {
-                content_type,
-                bytes,
-                private_keys,
-            };
-            match self
-                .clerk
-                .send(step, method, &path, Some(&body), start)
-                .await
-            {
-                Ok(answer) => {
-                    applied.push(step);
-                    last = Some(answer);
-                }
-                Err(cause) if applied.is_empty() => return Err(cause),
-                Err(cause) => {
-                    return Err(Error::Partial(Box::new(Partial {
-                        applied,
-                        failed: step,
-                        cause,
-                    })));
-                }
-            }
-        }
+        let steps = requests
+            .into_iter()
+            .map(|request| {
+                let step = match (request.method(), request.path().ends_with("/metadata")) {
+                    (Method::Patch, false) => Step::UpdateProfile,
+                    (Method::Put, _) => Step::ReplaceMetadata,
+                    (Method::Patch, true) => Step::MergeMetadata,
+                    // An update builds no `POST`.
+                    (Method::Post, _) => Step::CreateUser,
+                };
+                (step, request)
+            })
+            .collect();
+        let (applied, last) = self.clerk.send_steps(steps).await?;
         // `build` refuses an update that sends nothing, so there is an answer.
-        let body = last.unwrap_or_default();
-        User::from_json(&body).map_err(|error| {
+        User::from_json(&last).map_err(|error| {
             Error::NotAUser(NotAUser {
                 applied,
                 error,
                 user_id: None,
+                created_id: None,
+                object: "user",
             })
         })
     }
@@ -472,14 +517,7 @@ impl<S: UserMetadata> Users<S> {
             );
         }
         drop(user);
-        let content_type = request.body_kind().content_type();
-        let bytes: bytes::Bytes = request.into_body().into();
-        let private_keys = send::private_metadata_keys(&bytes);
-        let body = Body {
-            content_type,
-            bytes,
-            private_keys,
-        };
+        let body = Body::of(request);
         let start = tokio::time::Instant::now();
         let answer = self
             .clerk
@@ -499,7 +537,9 @@ impl<S: UserMetadata> Users<S> {
             Error::NotAUser(NotAUser {
                 applied: vec![Step::CreateUser],
                 error,
+                created_id: user_id.as_ref().map(|id| id.as_str().to_owned()),
                 user_id,
+                object: "user",
             })
         })
     }

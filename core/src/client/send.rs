@@ -28,6 +28,20 @@ pub(crate) struct Body {
     pub(crate) private_keys: Option<Vec<String>>,
 }
 
+impl Body {
+    /// The body of a built request, with its secrets noted.
+    pub(crate) fn of(request: crate::wire::request::ApiRequest) -> Body {
+        let content_type = request.body_kind().content_type();
+        let bytes: Bytes = request.into_body().into();
+        let private_keys = private_metadata_keys(&bytes);
+        Body {
+            content_type,
+            bytes,
+            private_keys,
+        }
+    }
+}
+
 /// A random number in `0.0..1.0` for the backoff's jitter: std's per-map random hash
 /// keys, hashing the time.
 fn jitter() -> f64 {

@@ -56,4 +56,7 @@ mod typescript;
 pub use schema::{TierSchemas, json_schema, json_schemas};
 #[cfg(feature = "typescript")]
 #[cfg_attr(docsrs, doc(cfg(feature = "typescript")))]
-pub use typescript::{typescript, typescript_with_private};
+pub use typescript::{
+    typescript, typescript_membership, typescript_membership_with_private, typescript_organization,
+    typescript_organization_with_private, typescript_with_private,
+};

@@ -7,7 +7,9 @@ use schemars::JsonSchema;
 use serde_json::{Map, Value};
 
 use super::schema::json_schema;
-use crate::schema::metadata::{MetadataTier, UserMetadata};
+use crate::schema::metadata::{
+    MembershipMetadata, MetadataTier, OrganizationMetadata, UserMetadata,
+};
 
 /// The declaration file (`globals.d.ts`) for **frontend** code: it augments Clerk's
 /// global metadata interfaces `UserPublicMetadata` and `UserUnsafeMetadata` with `S`'s
@@ -74,6 +76,27 @@ where
 /// The declaration file of the tiers given (interface name, tier schema): the types
 /// their schemas define, the interfaces, and `CustomJwtSessionClaims` from `public`.
 fn render<S: UserMetadata>(note: &str, tiers: &[(&str, &Value)], public: &Value) -> String {
+    render_tiers(type_name::<S>(), note, tiers, |out| {
+        claims_interface::<S>(out, public);
+    })
+}
+
+/// The last segment of `T`'s path: `AppOrg`.
+fn type_name<T>() -> &'static str {
+    std::any::type_name::<T>()
+        .rsplit("::")
+        .next()
+        .unwrap_or("the schema")
+}
+
+/// The declaration file of the tiers given, generated from schema `name`; `more`
+/// writes any further global declaration.
+fn render_tiers(
+    name: &str,
+    note: &str,
+    tiers: &[(&str, &Value)],
+    more: impl FnOnce(&mut String),
+) -> String {
     // Only the definitions of the tiers given: a type used only by a tier left out
     // is not in any of their `$defs`.
     let mut defs = BTreeMap::new();
@@ -84,10 +107,6 @@ fn render<S: UserMetadata>(note: &str, tiers: &[(&str, &Value)], public: &Value)
             }
         }
     }
-    let name = std::any::type_name::<S>()
-        .rsplit("::")
-        .next()
-        .unwrap_or("the schema");
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -99,13 +118,104 @@ fn render<S: UserMetadata>(note: &str, tiers: &[(&str, &Value)], public: &Value)
         declaration(&mut out, def_name, def);
     }
     out.push_str("\ndeclare global {\n");
-    for (interface, schema) in tiers {
+    for (i, (interface, schema)) in tiers.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
         interface_of(&mut out, 1, interface, schema);
-        out.push('\n');
     }
-    claims_interface::<S>(&mut out, public);
+    let mut rest = String::new();
+    more(&mut rest);
+    if !rest.is_empty() {
+        out.push('\n');
+        out.push_str(&rest);
+    }
     out.push_str("}\n");
     out
+}
+
+const FRONTEND_NOTE: &str = "For frontend code: nothing of the private metadata is declared here (Clerk's own open declaration of it applies).";
+const BACKEND_NOTE: &str = "For backend code only: it declares the private metadata; keep it out of code built for the browser.";
+
+/// The declaration file for **frontend** code of an organization schema: Clerk's
+/// global `OrganizationPublicMetadata` augmented with `O`'s public tier, and the types
+/// it names. As with [`typescript()`], nothing of the private tier appears:
+/// `OrganizationPrivateMetadata` is not declared. Backend code takes
+/// [`typescript_organization_with_private()`].
+pub fn typescript_organization<O>() -> String
+where
+    O: OrganizationMetadata,
+    O::Public: JsonSchema,
+{
+    let public = json_schema::<O::Public>();
+    render_tiers(
+        type_name::<O>(),
+        FRONTEND_NOTE,
+        &[("OrganizationPublicMetadata", &public)],
+        |_| {},
+    )
+}
+
+/// The declaration file for **backend** code of an organization schema: what
+/// [`typescript_organization()`] declares, and `OrganizationPrivateMetadata` with
+/// `O`'s private tier. Keep it out of code built for the browser.
+pub fn typescript_organization_with_private<O>() -> String
+where
+    O: OrganizationMetadata,
+    O::Public: JsonSchema,
+    O::Private: JsonSchema,
+{
+    let public = json_schema::<O::Public>();
+    let private = json_schema::<O::Private>();
+    render_tiers(
+        type_name::<O>(),
+        BACKEND_NOTE,
+        &[
+            ("OrganizationPublicMetadata", &public),
+            ("OrganizationPrivateMetadata", &private),
+        ],
+        |_| {},
+    )
+}
+
+/// The declaration file for **frontend** code of a membership schema: Clerk's global
+/// `OrganizationMembershipPublicMetadata` augmented with `M`'s public tier. Nothing of
+/// the private tier appears. Backend code takes
+/// [`typescript_membership_with_private()`].
+pub fn typescript_membership<M>() -> String
+where
+    M: MembershipMetadata,
+    M::Public: JsonSchema,
+{
+    let public = json_schema::<M::Public>();
+    render_tiers(
+        type_name::<M>(),
+        FRONTEND_NOTE,
+        &[("OrganizationMembershipPublicMetadata", &public)],
+        |_| {},
+    )
+}
+
+/// The declaration file for **backend** code of a membership schema: what
+/// [`typescript_membership()`] declares, and `OrganizationMembershipPrivateMetadata`
+/// with `M`'s private tier. Keep it out of code built for the browser.
+pub fn typescript_membership_with_private<M>() -> String
+where
+    M: MembershipMetadata,
+    M::Public: JsonSchema,
+    M::Private: JsonSchema,
+{
+    let public = json_schema::<M::Public>();
+    let private = json_schema::<M::Private>();
+    render_tiers(
+        type_name::<M>(),
+        BACKEND_NOTE,
+        &[
+            ("OrganizationMembershipPublicMetadata", &public),
+            ("OrganizationMembershipPrivateMetadata", &private),
+        ],
+        |_| {},
+    )
 }
 
 /// `CustomJwtSessionClaims`: the claim-marked public fields, under their claim names.

@@ -23,6 +23,7 @@ use serde_path_to_error::Segment;
 pub use error::{ReadError, private_read_error};
 pub use organization::{
     Membership, MembershipPage, MembershipProfile, Organization, OrganizationProfile,
+    SentInvitation, SentOrganizationInvitation,
 };
 use profile::serialize_profile;
 pub use profile::{OtherFields, UserProfile};

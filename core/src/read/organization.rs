@@ -15,9 +15,11 @@ use serde_json::value::RawValue;
 use super::error::ReadError;
 use super::profile::OtherFields;
 use super::tier_with_path;
-use crate::schema::metadata::{MembershipMetadata, MetadataTier, OrganizationMetadata};
+use crate::schema::metadata::{
+    MembershipMetadata, MetadataTier, OrganizationMetadata, UserMetadata,
+};
 use crate::schema::stored::Stored;
-use crate::wire::id::{OrganizationId, UserId};
+use crate::wire::id::{InvitationId, OrganizationId, OrganizationInvitationId, UserId};
 
 /// A JSON object's entries, each value kept as its JSON text, in the order sent.
 struct Entries(Vec<(String, Box<RawValue>)>);
@@ -511,5 +513,120 @@ where
             public_metadata: self.public_metadata.clone(),
             private_metadata: self.private_metadata.clone(),
         }
+    }
+}
+
+/// The invitation Clerk created for [`UserInvitation`](crate::UserInvitation)
+/// (`POST /v1/invitations`), read minimally: its ID, address, status and the public
+/// metadata the new user will get, typed by the user schema `S`. Every other field of
+/// Clerk's `Invitation` is kept as JSON in [`other`](Self::other).
+#[non_exhaustive]
+pub struct SentInvitation<S: UserMetadata> {
+    /// `id`: what [`FakeClerk::accept_invitation`](crate::testing::FakeClerk) and
+    /// Clerk's revoke take.
+    pub id: InvitationId,
+    /// `email_address`.
+    pub email_address: String,
+    /// `status`: `pending`, `accepted`, `revoked` or `expired`.
+    pub status: String,
+    /// `public_metadata`: what the user gets as public metadata on sign-up.
+    pub public_metadata: Stored<S::Public>,
+    /// Every other field, as sent.
+    pub other: OtherFields,
+}
+
+impl<S: UserMetadata> SentInvitation<S> {
+    /// Reads a Backend API `Invitation` object.
+    pub fn from_json(json: &[u8]) -> Result<Self, ReadError> {
+        let mut fields = Fields::new(entries(json)?);
+        let id = fields.take("id")?;
+        let email_address = fields.take("email_address")?;
+        let status = fields.take("status")?;
+        let public_metadata = fields.tier("public_metadata", false)?;
+        Ok(SentInvitation {
+            id,
+            email_address,
+            status,
+            public_metadata,
+            other: fields.other(),
+        })
+    }
+}
+
+/// Shows the ID, address and status, and the metadata by its unknown keys only.
+impl<S: UserMetadata> fmt::Debug for SentInvitation<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SentInvitation")
+            .field("id", &self.id)
+            .field("email_address", &self.email_address)
+            .field("status", &self.status)
+            .field(
+                "public_metadata_unknown_keys",
+                &self.public_metadata.unknown().keys().collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+/// The invitation Clerk created for an
+/// [`OrganizationInvitation`](crate::OrganizationInvitation)
+/// (`POST /v1/organizations/{organization_id}/invitations`), read minimally: its ID,
+/// organization, address, role, status and the metadata the membership will get,
+/// typed by the membership schema `M`. Every other field is kept in
+/// [`other`](Self::other). It is not `Serialize`: it holds private metadata.
+#[non_exhaustive]
+pub struct SentOrganizationInvitation<M: MembershipMetadata> {
+    /// `id`.
+    pub id: OrganizationInvitationId,
+    /// `organization_id`, when Clerk sends it.
+    pub organization_id: Option<OrganizationId>,
+    /// `email_address`.
+    pub email_address: String,
+    /// `role`.
+    pub role: String,
+    /// `status`: `pending`, `accepted`, `revoked` or `expired`.
+    pub status: String,
+    /// `public_metadata`: the membership's public metadata on acceptance.
+    pub public_metadata: Stored<M::Public>,
+    /// `private_metadata`: the membership's private metadata on acceptance.
+    pub private_metadata: Stored<M::Private>,
+    /// Every other field, as sent.
+    pub other: OtherFields,
+}
+
+impl<M: MembershipMetadata> SentOrganizationInvitation<M> {
+    /// Reads a Backend API `OrganizationInvitation` object.
+    pub fn from_json(json: &[u8]) -> Result<Self, ReadError> {
+        let mut fields = Fields::new(entries(json)?);
+        let id = fields.take("id")?;
+        let organization_id = fields.take("organization_id")?;
+        let email_address = fields.take("email_address")?;
+        let role = fields.take("role")?;
+        let status = fields.take("status")?;
+        let public_metadata = fields.tier("public_metadata", false)?;
+        let private_metadata = fields.tier("private_metadata", false)?;
+        Ok(SentOrganizationInvitation {
+            id,
+            organization_id,
+            email_address,
+            role,
+            status,
+            public_metadata,
+            private_metadata,
+            other: fields.other(),
+        })
+    }
+}
+
+/// Shows the ID, organization, address, role and status; metadata by tier name only.
+impl<M: MembershipMetadata> fmt::Debug for SentOrganizationInvitation<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SentOrganizationInvitation")
+            .field("id", &self.id)
+            .field("organization_id", &self.organization_id)
+            .field("email_address", &self.email_address)
+            .field("role", &self.role)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
     }
 }

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
 
+use super::orgs::OrgWrite;
 use crate::update::create::is_email_address;
 use crate::wire::id::UserId;
 use crate::wire::values::PasswordHasher;
@@ -59,7 +60,7 @@ pub(crate) struct Answer {
 }
 
 impl Answer {
-    fn json(status: u16, body: &Value) -> Answer {
+    pub(crate) fn json(status: u16, body: &Value) -> Answer {
         Answer {
             status,
             retry_after: None,
@@ -101,6 +102,8 @@ pub(crate) struct Users {
     pub(crate) jwks: Value,
     /// Numbers the IDs of the users and identifications the API creates.
     created: u64,
+    /// Organizations, memberships and invitations.
+    pub(crate) orgs: super::orgs::Orgs,
 }
 
 /// A request, as the fake's logic sees it.
@@ -109,6 +112,8 @@ pub(crate) struct Call<'a> {
     /// The `Content-Type` header, if any.
     pub(crate) content_type: Option<&'a str>,
     pub(crate) path: &'a str,
+    /// The query string, without its `?` (empty if none).
+    pub(crate) query: &'a str,
     pub(crate) version: ApiVersion,
     pub(crate) body: &'a [u8],
     pub(crate) trace: u64,
@@ -205,7 +210,7 @@ fn applied(result: Result<Object, Answer>, kind: EventType) -> (Answer, Option<E
 
 /// The JSON object a write sends, or the answer that refuses it: 415 for another
 /// content type, 400 for text that is not JSON, 422 for JSON that is not an object.
-fn json_body(call: &Call<'_>) -> Result<Object, Answer> {
+pub(crate) fn json_body(call: &Call<'_>) -> Result<Object, Answer> {
     let json = call
         .content_type
         .and_then(|t| t.split(';').next())
@@ -238,7 +243,7 @@ fn json_body(call: &Call<'_>) -> Result<Object, Answer> {
     }
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
@@ -252,6 +257,7 @@ impl Users {
             writes: HashMap::new(),
             jwks: json!({"keys": []}),
             created: 0,
+            orgs: super::orgs::Orgs::default(),
         }
     }
 
@@ -272,11 +278,48 @@ impl Users {
             ("PUT", ["v1", "users", id, "metadata"]) => {
                 applied(self.write(id, call, replace_metadata), EventType::Updated)
             }
+            ("GET", ["v1", "organizations", id]) => {
+                (self.orgs.get_organization(id, call.trace), None)
+            }
+            ("PATCH", ["v1", "organizations", id]) => {
+                (self.org_write(id, call, OrgWrite::Profile), None)
+            }
+            ("PATCH", ["v1", "organizations", id, "metadata"]) => {
+                (self.org_write(id, call, OrgWrite::Merge), None)
+            }
+            ("PUT", ["v1", "organizations", id, "metadata"]) => {
+                (self.org_write(id, call, OrgWrite::Replace), None)
+            }
+            ("GET", ["v1", "organizations", id, "memberships"]) => {
+                (self.orgs.list_memberships(id, call.query, call.trace), None)
+            }
+            ("PATCH", ["v1", "organizations", org, "memberships", user, "metadata"]) => {
+                let answer = match self.rate_limited(&format!("{org}/{user}"), call) {
+                    Some(answer) => answer,
+                    None => self.orgs.merge_membership(org, user, call),
+                };
+                (answer, None)
+            }
+            ("POST", ["v1", "invitations"]) => {
+                let id = self.new_id("inv_");
+                let mut orgs = std::mem::take(&mut self.orgs);
+                let taken = |email: &str| self.identification_taken("email_address", email);
+                let answer = orgs.create_invitation(id, call, &taken);
+                self.orgs = orgs;
+                (answer, None)
+            }
+            ("POST", ["v1", "organizations", org, "invitations"]) => {
+                let id = self.new_id("orginv_");
+                (
+                    self.orgs.create_organization_invitation(org, id, call),
+                    None,
+                )
+            }
             _ => {
                 let answer = error(
                     404,
                     "resource_not_found",
-                    "The requested resource was not found (the fake serves the user endpoints and /v1/jwks)",
+                    "The requested resource was not found (the fake serves the user, organization, membership and invitation endpoints and /v1/jwks)",
                     None,
                     call.trace,
                 );
@@ -285,22 +328,12 @@ impl Users {
         }
     }
 
-    fn get(&self, id: &str, call: &Call<'_>) -> Answer {
-        match self.users.get(id) {
-            Some(user) => Answer::json(200, &Value::Object(user.clone())),
-            None => not_found(call.trace),
-        }
-    }
-
-    /// A write: rate-limited per user, applied to a copy, checked, then stored. Returns
-    /// the user stored, or the answer that refuses the write.
-    fn write(&mut self, id: &str, call: &Call<'_>, apply: Apply) -> Result<Object, Answer> {
-        if !self.users.contains_key(id) {
-            return Err(not_found(call.trace));
-        }
+    /// Counts a write to `key` (a user's or an organization's ID), or answers 429 if
+    /// the per-object limit is reached.
+    fn rate_limited(&mut self, key: &str, call: &Call<'_>) -> Option<Answer> {
         let now = Instant::now();
         let window = self.limit.window;
-        let writes = self.writes.entry(id.to_owned()).or_default();
+        let writes = self.writes.entry(key.to_owned()).or_default();
         while writes
             .front()
             .is_some_and(|at| now.duration_since(*at) >= window)
@@ -319,9 +352,39 @@ impl Users {
                 call.trace,
             );
             answer.retry_after = Some(wait.as_secs() + u64::from(wait.subsec_nanos() > 0));
-            return Err(answer);
+            return Some(answer);
         }
         writes.push_back(now);
+        None
+    }
+
+    /// A write of organization `id`, rate-limited as a user's.
+    fn org_write(&mut self, id: &str, call: &Call<'_>, how: OrgWrite) -> Answer {
+        if !self.orgs.organizations.contains_key(id) {
+            return not_found(call.trace);
+        }
+        if let Some(answer) = self.rate_limited(id, call) {
+            return answer;
+        }
+        self.orgs.write_organization(id, call, how)
+    }
+
+    fn get(&self, id: &str, call: &Call<'_>) -> Answer {
+        match self.users.get(id) {
+            Some(user) => Answer::json(200, &Value::Object(user.clone())),
+            None => not_found(call.trace),
+        }
+    }
+
+    /// A write: rate-limited per user, applied to a copy, checked, then stored. Returns
+    /// the user stored, or the answer that refuses the write.
+    fn write(&mut self, id: &str, call: &Call<'_>, apply: Apply) -> Result<Object, Answer> {
+        if !self.users.contains_key(id) {
+            return Err(not_found(call.trace));
+        }
+        if let Some(answer) = self.rate_limited(id, call) {
+            return Err(answer);
+        }
         let body = json_body(call)?;
         let Some(mut updated) = self.users.get(id).cloned() else {
             return Err(not_found(call.trace));
@@ -489,7 +552,7 @@ impl Users {
 
     /// A new ID with `prefix` (`user_`, `idn_`) and 27 letters and digits, as Clerk's
     /// IDs look; unique within the fake.
-    fn new_id(&mut self, prefix: &str) -> String {
+    pub(crate) fn new_id(&mut self, prefix: &str) -> String {
         self.created += 1;
         let mut state = self.created;
         let mut id = String::with_capacity(prefix.len() + 27);
@@ -514,7 +577,7 @@ impl Users {
     /// Whether some user has `item` in its identification list `list`
     /// (`email_address`, `phone_number`, `web3_wallet`), compared without regard to
     /// ASCII case.
-    fn identification_taken(&self, list: &str, item: &str) -> bool {
+    pub(crate) fn identification_taken(&self, list: &str, item: &str) -> bool {
         let (objects, key) = match list {
             "email_address" => ("email_addresses", "email_address"),
             "phone_number" => ("phone_numbers", "phone_number"),
@@ -792,7 +855,7 @@ fn identifier_exists(param: &str, trace: u64) -> Answer {
     error(422, "form_identifier_exists", what, Some(param), trace)
 }
 
-fn not_found(trace: u64) -> Answer {
+pub(crate) fn not_found(trace: u64) -> Answer {
     error(
         404,
         "resource_not_found",
@@ -803,7 +866,7 @@ fn not_found(trace: u64) -> Answer {
 }
 
 /// A metadata tier over Clerk's 8 KB.
-fn too_large(tier: &str, trace: u64) -> Answer {
+pub(crate) fn too_large(tier: &str, trace: u64) -> Answer {
     error(
         422,
         "form_param_exceeds_allowed_size",
@@ -813,7 +876,7 @@ fn too_large(tier: &str, trace: u64) -> Answer {
     )
 }
 
-fn unknown(param: &str, trace: u64) -> Answer {
+pub(crate) fn unknown(param: &str, trace: u64) -> Answer {
     error(
         422,
         "form_param_unknown",
@@ -872,7 +935,7 @@ fn primary_list(field: &str) -> Option<&'static str> {
     }
 }
 
-fn format_invalid(param: &str, trace: u64) -> Answer {
+pub(crate) fn format_invalid(param: &str, trace: u64) -> Answer {
     error(
         422,
         "form_param_format_invalid",

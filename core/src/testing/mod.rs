@@ -15,6 +15,18 @@
 //! | `PUT /v1/users/{user_id}/metadata` | replaces each tier sent, leaves the others |
 //! | `DELETE /v1/users/{user_id}` | removes the user; answers `{"deleted": true, "id": …, "object": "user"}`, or 404 |
 //! | `GET /v1/jwks` | the instance's session-token keys |
+//! | `GET /v1/organizations/{organization_id}` | the organization (seeded by [`FakeClerk::insert_organization`]), or 404 |
+//! | `PATCH /v1/organizations/{organization_id}` | sets the `UpdateOrganization` fields sent (a name with a URL or HTML, blank or over 256 characters, a slug with whitespace or `/` or another organization's, are 422); unknown fields are 422; metadata is refused on 2026-05-12 and replaces each tier sent before |
+//! | `PATCH` / `PUT /v1/organizations/{organization_id}/metadata` | deep merge with `null` deleting / replace of each tier sent (public, private) |
+//! | `GET /v1/organizations/{organization_id}/memberships` | a page (`limit` 1–500, default 10; `offset`) of its memberships, each with the organization embedded |
+//! | `PATCH /v1/organizations/{organization_id}/memberships/{user_id}/metadata` | deep merge of the membership's tiers, or 404 |
+//! | `POST /v1/invitations` | a pending invitation with its public metadata (422 for an address a user has, unless `ignore_existing`); [`FakeClerk::accept_invitation`] makes the user |
+//! | `POST /v1/organizations/{organization_id}/invitations` | a pending invitation with its role and both tiers; [`FakeClerk::accept_organization_invitation`] makes the membership |
+//!
+//! Organization and membership writes hold each tier written to 8 KB and count
+//! against the same per-object write limit as a user's. Seeding
+//! ([`FakeClerk::insert_organization`], [`FakeClerk::insert_membership`]) sends no
+//! webhook; accepting an invitation delivers `user.created` as `POST /v1/users` does.
 //!
 //! `POST /v1/users` takes the `CreateUser` body of the spec (the same in the three API
 //! versions; any other field is 422 `form_param_unknown`) and answers the new user with
@@ -143,6 +155,7 @@
 
 mod api;
 mod keys;
+mod orgs;
 mod server;
 mod webhooks;
 
@@ -420,7 +433,7 @@ impl std::error::Error for KeyError {}
 
 /// Why a user, or an email address of a user, could not be added to the fake.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SeedError(&'static str);
+pub struct SeedError(pub(crate) &'static str);
 
 impl fmt::Display for SeedError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

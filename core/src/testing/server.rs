@@ -225,6 +225,7 @@ fn process(shared: &Shared, recorded: &RecordedRequest) -> Response<Full<Bytes>>
         method: &recorded.method,
         content_type: recorded.header("content-type"),
         path: recorded.path.split('?').next().unwrap_or_default(),
+        query: recorded.path.split_once('?').map_or("", |(_, q)| q),
         version,
         body: &recorded.body,
         trace,
