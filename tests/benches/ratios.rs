@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 use clerk_metadata::{User, UserId};
 use clerk_metadata_tests::AppUser;
 
-#[path = "cases/read.rs"]
-mod read;
 #[path = "cases/organization.rs"]
 mod organization;
+#[path = "cases/read.rs"]
+mod read;
 #[path = "cases/write.rs"]
 mod write;
 
