@@ -14,7 +14,7 @@
 //! cases whose name contains it)
 
 use std::hint::black_box;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -23,67 +23,12 @@ use clerk_metadata::webhooks::{WebhookSecret, Webhooks};
 use clerk_metadata_tests::{AppUser, fixture};
 use http::{HeaderMap, HeaderValue};
 
-/// Rounds per case; the median of their ratios is reported.
-const ROUNDS: usize = 41;
-/// The time one batch should take.
-const BATCH: Duration = Duration::from_millis(8);
+#[path = "cases/interleaved.rs"]
+mod interleaved;
+use interleaved::case;
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const ID: &str = "msg_2Lh9KRb6pzB5ucYd3TRHvtaL6J2";
-
-fn batch<R>(n: u32, f: &mut impl FnMut() -> R) -> Duration {
-    let start = Instant::now();
-    for _ in 0..n {
-        black_box(f());
-    }
-    start.elapsed()
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
-}
-
-fn case<A, B>(
-    filter: &Option<String>,
-    name: &str,
-    budget: f64,
-    mut ours: impl FnMut() -> A,
-    mut base: impl FnMut() -> B,
-) {
-    if filter.as_deref().is_some_and(|f| !name.contains(f)) {
-        return;
-    }
-    let mut n = 1u32;
-    while batch(n, &mut ours) < BATCH / 4 {
-        n *= 2;
-    }
-    let warm = Instant::now();
-    while warm.elapsed() < Duration::from_millis(500) {
-        batch(n, &mut ours);
-        batch(n, &mut base);
-    }
-    let (mut ratios, mut ours_ns, mut base_ns) = (Vec::new(), Vec::new(), Vec::new());
-    for round in 0..ROUNDS {
-        let (a, b) = if round % 2 == 0 {
-            let a = batch(n, &mut ours);
-            (a, batch(n, &mut base))
-        } else {
-            let b = batch(n, &mut base);
-            (batch(n, &mut ours), b)
-        };
-        ratios.push(a.as_secs_f64() / b.as_secs_f64());
-        ours_ns.push(a.as_secs_f64() * 1e9 / f64::from(n));
-        base_ns.push(b.as_secs_f64() * 1e9 / f64::from(n));
-    }
-    let ratio = median(ratios);
-    println!(
-        "{name:<48} ours {:>9.1} ns  baseline {:>9.1} ns  ratio {ratio:>5.2}  budget <= {budget:.2}  {}",
-        median(ours_ns),
-        median(base_ns),
-        if ratio <= budget { "met" } else { "NOT MET" },
-    );
-}
 
 fn now() -> u64 {
     SystemTime::now()
