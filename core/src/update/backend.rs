@@ -2,13 +2,14 @@
 //! `PUT` and `PATCH /v1/users/{user_id}/metadata`.
 
 use super::body::{json, open_tier};
+use super::metadata::owner_requests;
 use super::rules::Rules;
 use super::{Plan, UserUpdate};
 use crate::schema::tier::TierKind;
 use crate::schema::writer::Backend;
 use crate::validation::ValidationErrors;
 use crate::wire::id::UserId;
-use crate::wire::request::{ApiRequest, BodyKind, Method};
+use crate::wire::request::ApiRequest;
 use crate::wire::version::ApiVersion;
 
 /// The bodies of a Backend API update, validated.
@@ -72,42 +73,12 @@ impl UserUpdate<Backend> {
     ) -> Result<Vec<ApiRequest>, ValidationErrors> {
         let plan = self.plan();
         let BackendBodies { put, patch } = self.backend_bodies(&plan, rules)?;
-        let id = user_id.as_str();
-        let mut user_path = String::with_capacity(10 + id.len());
-        user_path.push_str("/v1/users/");
-        user_path.push_str(id);
-        let mut metadata_path = String::with_capacity(user_path.len() + 9);
-        metadata_path.push_str(&user_path);
-        metadata_path.push_str("/metadata");
-        let mut requests = Vec::with_capacity(3);
-        if plan.profile {
-            let body = json(&self.profile)?;
-            requests.push(ApiRequest::new(
-                Method::Patch,
-                user_path,
-                version,
-                BodyKind::Json,
-                body,
-            ));
-        }
-        if let Some(body) = put {
-            requests.push(ApiRequest::new(
-                Method::Put,
-                metadata_path.clone(),
-                version,
-                BodyKind::Json,
-                body,
-            ));
-        }
-        if let Some(body) = patch {
-            requests.push(ApiRequest::new(
-                Method::Patch,
-                metadata_path,
-                version,
-                BodyKind::Json,
-                body,
-            ));
-        }
-        Ok(requests)
+        let path = format!("/v1/users/{}", user_id.as_str());
+        let profile = if plan.profile {
+            Some(json(&self.profile)?)
+        } else {
+            None
+        };
+        Ok(owner_requests(path, version, profile, put, patch))
     }
 }

@@ -15,6 +15,8 @@ use crate::schema::metadata::MetadataTier;
 use crate::schema::patch::MetadataPatch;
 use crate::schema::tier::{Tier, TierKind};
 use crate::validation::{ValidationError, codes};
+use crate::wire::request::{ApiRequest, BodyKind, Method};
+use crate::wire::version::ApiVersion;
 
 /// The patches and replaces of an update.
 #[derive(Clone, Default)]
@@ -117,4 +119,48 @@ impl MetadataWrites {
             }
         }
     }
+}
+
+/// The Backend API requests of an update of a metadata owner at `path` (a user's or an
+/// organization's), in the order Clerk must apply them: its profile fields (`PATCH
+/// path`), then its replaced tiers (`PUT path/metadata`), then its merge patch (`PATCH
+/// path/metadata`), each only when there is one.
+pub(super) fn owner_requests(
+    path: String,
+    version: ApiVersion,
+    profile: Option<Vec<u8>>,
+    put: Option<Vec<u8>>,
+    patch: Option<Vec<u8>>,
+) -> Vec<ApiRequest> {
+    let metadata_path = format!("{path}/metadata");
+    let mut requests = Vec::with_capacity(3);
+    if let Some(body) = profile {
+        requests.push(ApiRequest::new(
+            Method::Patch,
+            path,
+            version,
+            BodyKind::Json,
+            body,
+        ));
+    }
+    if let Some(body) = put {
+        let path = metadata_path.clone();
+        requests.push(ApiRequest::new(
+            Method::Put,
+            path,
+            version,
+            BodyKind::Json,
+            body,
+        ));
+    }
+    if let Some(body) = patch {
+        requests.push(ApiRequest::new(
+            Method::Patch,
+            metadata_path,
+            version,
+            BodyKind::Json,
+            body,
+        ));
+    }
+    requests
 }

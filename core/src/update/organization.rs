@@ -7,7 +7,7 @@ use core::fmt;
 use serde::Serialize;
 
 use super::body::{json, open_tier};
-use super::metadata::MetadataWrites;
+use super::metadata::{MetadataWrites, owner_requests};
 use super::rules::Rules;
 use crate::schema::metadata::{MembershipPatch, MetadataTier, OrganizationPatch};
 use crate::schema::tier::{Private, Public, TierKind};
@@ -340,37 +340,12 @@ impl OrganizationUpdate {
     ) -> Result<Vec<ApiRequest>, ValidationErrors> {
         let (put, patch) = self.bodies(rules)?;
         let path = format!("/v1/organizations/{}", organization_id.as_str());
-        let metadata_path = format!("{path}/metadata");
-        let mut requests = Vec::with_capacity(3);
-        if !self.fields.is_empty() {
-            let body = json(&self.fields)?;
-            requests.push(ApiRequest::new(
-                Method::Patch,
-                path,
-                version,
-                BodyKind::Json,
-                body,
-            ));
-        }
-        if let Some(body) = put {
-            requests.push(ApiRequest::new(
-                Method::Put,
-                metadata_path.clone(),
-                version,
-                BodyKind::Json,
-                body,
-            ));
-        }
-        if let Some(body) = patch {
-            requests.push(ApiRequest::new(
-                Method::Patch,
-                metadata_path,
-                version,
-                BodyKind::Json,
-                body,
-            ));
-        }
-        Ok(requests)
+        let profile = if self.fields.is_empty() {
+            None
+        } else {
+            Some(json(&self.fields)?)
+        };
+        Ok(owner_requests(path, version, profile, put, patch))
     }
 }
 
