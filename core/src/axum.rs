@@ -685,12 +685,14 @@ mod webhook {
 
     /// The status of a refused delivery: 401 when it failed authentication (no
     /// signature matches, or its timestamp is out of tolerance), 413 past the body
-    /// limit, 422 for a user the schema cannot read, 400 for the rest (malformed
+    /// limit, 422 for a user (or an organization event's object) the schema cannot read, 400 for the rest (malformed
     /// headers, a body that is not a JSON event).
     const fn webhook_status(error: &WebhookError) -> StatusCode {
         match error {
             WebhookError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            WebhookError::User(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebhookError::User(_) | WebhookError::Organization(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             error if error.is_unauthenticated() => StatusCode::UNAUTHORIZED,
             _ => StatusCode::BAD_REQUEST,
         }
@@ -707,6 +709,10 @@ mod webhook {
             match &self {
                 WebhookError::User(error) => {
                     body["message"] = json!("the event's user does not fit the app's schema");
+                    body["path"] = json!(error.path());
+                }
+                WebhookError::Organization(error) => {
+                    body["message"] = json!("the event's object does not fit the app's schema");
                     body["path"] = json!(error.path());
                 }
                 WebhookError::TooLarge { limit } => body["limit"] = json!(limit),

@@ -5,7 +5,9 @@
 //! the token also carries Clerk's own claims, and a cookie over the browser's 4 KB
 //! limit is dropped, which breaks sign-in in a redirect loop. Fields marked
 //! `#[metadata(public, claim)]` are the public metadata an app copies into the token;
-//! these functions say what they add to it.
+//! these functions say what they add to it. An organization or membership schema's
+//! claim-marked fields copy the session's active organization's metadata
+//! ([`organization_template`], [`membership_template`]).
 //!
 //! ```
 //! use clerk_metadata::{UserMetadata, claims};
@@ -36,7 +38,9 @@ use core::fmt;
 use serde_json::{Map, Value};
 
 use crate::schema::field::FieldInfo;
-use crate::schema::metadata::{MetadataTier, UserMetadata};
+use crate::schema::metadata::{
+    MembershipMetadata, MetadataTier, OrganizationMetadata, UserMetadata,
+};
 
 /// Clerk's advice for the custom claims of a session token: about 1.2 KB of JSON.
 pub const BUDGET: usize = 1200;
@@ -65,14 +69,56 @@ pub(crate) fn from_object(
 /// The session token customization that copies the claim-marked fields: `{"<claim>":
 /// "{{user.public_metadata.<key>}}"}`, for the Clerk Dashboard.
 pub fn template<S: UserMetadata>() -> Value {
+    template_of(S::Public::FIELDS, "user.public_metadata")
+}
+
+/// The session token customization that copies the claim-marked fields of an
+/// organization schema from the session's active organization: `{"<claim>":
+/// "{{org.public_metadata.<key>}}"}`. A session without an active organization
+/// carries `null` there, which the generated `…Claims` struct reads as `None`.
+///
+/// A token carries one customization: merge it with the user's
+/// ([`template`]) when both copy claims; verify the token with one `…Claims` struct
+/// and read the other with
+/// [`SessionClaims::custom_as`](crate::session::SessionClaims::custom_as). Claim names
+/// are checked per schema only: give the two schemas' claims different names.
+///
+/// ```
+/// use clerk_metadata::{OrganizationMetadata, claims};
+///
+/// #[derive(OrganizationMetadata)]
+/// struct Customer {
+///     #[metadata(public, claim = "org_plan")]
+///     plan: String,
+///     #[metadata(private)]
+///     crm_id: Option<String>,
+/// }
+///
+/// assert_eq!(
+///     claims::organization_template::<Customer>().to_string(),
+///     r#"{"org_plan":"{{org.public_metadata.plan}}"}"#
+/// );
+/// ```
+pub fn organization_template<O: OrganizationMetadata>() -> Value {
+    template_of(O::Public::FIELDS, "org.public_metadata")
+}
+
+/// The session token customization that copies the claim-marked fields of a
+/// membership schema from the user's membership in the session's active
+/// organization: `{"<claim>": "{{org_membership.public_metadata.<key>}}"}`. As for
+/// [`organization_template`], merge it with any other customization the token
+/// carries.
+pub fn membership_template<M: MembershipMetadata>() -> Value {
+    template_of(M::Public::FIELDS, "org_membership.public_metadata")
+}
+
+/// `{"<claim>": "{{<source>.<key>}}"}` for each claim-marked field.
+fn template_of(fields: &'static [FieldInfo], source: &str) -> Value {
     Value::Object(
-        claim_fields(S::Public::FIELDS)
+        claim_fields(fields)
             .map(|f| {
                 let claim = f.claim.unwrap_or(f.key).to_owned();
-                (
-                    claim,
-                    Value::String(format!("{{{{user.public_metadata.{}}}}}", f.key)),
-                )
+                (claim, Value::String(format!("{{{{{source}.{}}}}}", f.key)))
             })
             .collect(),
     )

@@ -183,6 +183,48 @@ fn the_compiler_types_private_metadata_only_with_the_backend_declarations() {
 }
 
 #[test]
+fn the_compiler_types_organization_and_membership_metadata() {
+    let Some(tsc) = tsc() else { return };
+    let snapshots = "../../tests/snapshots";
+    let customer = format!("{snapshots}/customer.d.ts");
+    let seat = format!("{snapshots}/seat.d.ts");
+    let (ok, text) = compile(&tsc, &[&customer, &seat, "organization-app.ts"]);
+    assert!(ok, "{text}");
+    // Backend code reads the private tiers with the backend declarations, beside
+    // Clerk's own open ones, as in an app.
+    let customer_backend = format!("{snapshots}/customer.backend.d.ts");
+    let seat_backend = format!("{snapshots}/seat.backend.d.ts");
+    let (ok, text) = compile(
+        &tsc,
+        &[
+            "clerk-globals.d.ts",
+            &customer_backend,
+            &seat_backend,
+            "organization-server.ts",
+        ],
+    );
+    assert!(ok, "{text}");
+    // With the frontend declarations, private metadata stays Clerk's open record.
+    let (ok, text) = compile(
+        &tsc,
+        &[
+            "clerk-globals.d.ts",
+            &customer,
+            &seat,
+            "organization-server.ts",
+        ],
+    );
+    assert!(
+        !ok,
+        "organization-server.ts compiled with the frontend declarations"
+    );
+    assert!(text.contains("'unknown'"), "{text}");
+    // Without any declarations the frontend does not compile: they are what it uses.
+    let (ok, _) = compile(&tsc, &["clerk-globals.d.ts", "organization-app.ts"]);
+    assert!(!ok);
+}
+
+#[test]
 fn the_compiler_refuses_misspelled_fields_and_wrong_literals() {
     let Some(tsc) = tsc() else { return };
     let mut cases = 0;
@@ -195,8 +237,12 @@ fn the_compiler_refuses_misspelled_fields_and_wrong_literals() {
             .unwrap_or_else(|| panic!("{} names no expected error", path.display()))
             .trim()
             .to_owned();
+        let declarations = text
+            .lines()
+            .find_map(|l| l.strip_prefix("// declarations: "))
+            .map_or("globals.d.ts", str::trim);
         let file = format!("must-fail/{}", path.file_name().unwrap().to_string_lossy());
-        let (ok, output) = compile(&tsc, &["globals.d.ts", &file]);
+        let (ok, output) = compile(&tsc, &[declarations, &file]);
         assert!(!ok, "{file} compiled");
         assert!(
             output.contains(&format!("error {expected}:")),
@@ -211,5 +257,5 @@ fn the_compiler_refuses_misspelled_fields_and_wrong_literals() {
         );
         cases += 1;
     }
-    assert_eq!(cases, 3);
+    assert_eq!(cases, 5);
 }

@@ -226,7 +226,7 @@ async fn forged_stale_and_tampered_deliveries_change_nothing() {
         .fake
         .webhook_deliveries()
         .into_iter()
-        .find(|r| r.event_type() == "user.updated" && r.user_id() == &ids[0])
+        .find(|r| r.event_type() == "user.updated" && r.object_id() == ids[0].as_str())
         .unwrap();
     let mut event: Value = serde_json::from_slice(record.body()).unwrap();
     event["data"]["public_metadata"] = json!({"role": "admin", "plan": "pro"});
@@ -359,7 +359,7 @@ async fn a_deleted_user_stays_deleted_whatever_arrives_later() {
         .fake
         .webhook_deliveries()
         .into_iter()
-        .find(|r| r.event_type() == "user.created" && r.user_id() == &ids[2])
+        .find(|r| r.event_type() == "user.created" && r.object_id() == ids[2].as_str())
         .unwrap();
     let mut event: Value = serde_json::from_slice(record.body()).unwrap();
     event["type"] = json!("user.updated");

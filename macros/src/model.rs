@@ -249,16 +249,6 @@ impl<'a> Field<'a> {
         let key = key(cx, ident, &name, &attrs.rename, rename_all)?;
         let claim = match (&attrs.claim, tier) {
             (None, _) => None,
-            (Some((path, _)), _) if kind.backend_only() => {
-                cx.error_spanned_by(
-                    path,
-                    format_args!(
-                        "`claim` copies user metadata into the session token (`{{{{user.public_metadata}}}}`); the metadata of {} is not a user's claim: read it from Clerk, or add it to the token's customization yourself",
-                        kind.owner()
-                    ),
-                );
-                return None;
-            }
             (Some((_, name)), Some(TierName::Public)) => {
                 Some(name.clone().unwrap_or_else(|| key.clone()))
             }

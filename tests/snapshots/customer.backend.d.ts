@@ -36,4 +36,10 @@ declare global {
     /** The signed contract. */
     contract?: Contract;
   }
+
+  /** The public metadata copied into the session token (`#[metadata(public, claim)]`). */
+  interface CustomJwtSessionClaims {
+    /** The plan the customer is on. */
+    org_plan?: Plan;
+  }
 }

@@ -18,4 +18,10 @@ declare global {
     /** Seats the customer may fill. */
     seats?: number;
   }
+
+  /** The public metadata copied into the session token (`#[metadata(public, claim)]`). */
+  interface CustomJwtSessionClaims {
+    /** The plan the customer is on. */
+    org_plan?: Plan;
+  }
 }

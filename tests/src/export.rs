@@ -108,7 +108,7 @@ pub struct Contract {
 #[metadata(derive(schemars::JsonSchema))]
 pub struct Customer {
     /// The plan the customer is on.
-    #[metadata(public)]
+    #[metadata(public, claim = "org_plan")]
     pub plan: Plan,
     /// Seats the customer may fill.
     #[metadata(public)]

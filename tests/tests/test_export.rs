@@ -619,3 +619,49 @@ fn an_update_checks_the_claims_it_sets() {
     off.claims_budget = ClaimsBudget::Off;
     assert!(big().warnings(&off).is_empty());
 }
+
+#[test]
+fn organization_and_membership_json_schemas_accept_what_their_reads_accept() {
+    use clerk_metadata_tests::export::{Customer, Seat};
+    let customer = export::metadata_json_schemas::<Customer>();
+    let seat = export::metadata_json_schemas::<Seat>();
+    let valid =
+        |schema: &Value, value: Value| jsonschema::validator_for(schema).unwrap().is_valid(&value);
+    // Stored tiers with keys the schema does not name: accepted, as the reads keep them.
+    assert!(valid(
+        &customer.public,
+        json!({"plan": "pro-monthly", "seats": 3, "color": "teal"})
+    ));
+    assert!(valid(
+        &customer.private,
+        json!({"contract": {"crm_account": "a-1", "seats_paid": 3}})
+    ));
+    assert!(valid(&seat.public, json!({"team": null})));
+    assert!(valid(&seat.private, json!({"cost_center": "cc-9"})));
+    // What the reads refuse, the schemas refuse: an unknown plan, a missing required
+    // field, seats beyond u32, a wrong type.
+    for (schema, value) in [
+        (&customer.public, json!({"plan": "enterprise"})),
+        (&customer.public, json!({"seats": 3})),
+        (
+            &customer.public,
+            json!({"plan": "free", "seats": 4_294_967_296u64}),
+        ),
+        (
+            &customer.private,
+            json!({"contract": {"seats_paid": "many"}}),
+        ),
+        (&seat.public, json!({"team": 7})),
+    ] {
+        assert!(!valid(schema, value.clone()), "{value}");
+    }
+    // Each schema agrees with the typed read on the same values.
+    use clerk_metadata::{Metadata, Stored};
+    type CustomerPublic = <Customer as Metadata>::Public;
+    assert!(
+        serde_json::from_value::<Stored<CustomerPublic>>(json!({"plan": "enterprise"})).is_err()
+    );
+    assert!(
+        serde_json::from_value::<Stored<CustomerPublic>>(json!({"plan": "legacy", "x": 1})).is_ok()
+    );
+}

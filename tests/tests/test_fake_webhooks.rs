@@ -272,7 +272,7 @@ async fn a_created_user_reaches_the_receiver_signed() {
     let record = &records[0];
     assert_eq!(record.message_id(), delivery.id);
     assert_eq!(record.event_type(), "user.created");
-    assert_eq!(record.user_id(), &id);
+    assert_eq!(record.object_id(), id.as_str());
     assert_eq!(record.endpoint_id(), endpoint.id());
     assert_eq!(record.url(), receiver.url);
     assert_eq!((record.attempt(), record.copy()), (1, 0));
@@ -438,7 +438,7 @@ async fn a_500_is_retried_with_the_same_id_and_a_fresh_signature() {
             (2, DeliveryOutcome::Status(200), None, true),
         ]
     );
-    assert!(records.iter().all(|r| r.user_id() == &id));
+    assert!(records.iter().all(|r| r.object_id() == id.as_str()));
 }
 
 #[tokio::test]

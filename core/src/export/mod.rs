@@ -53,7 +53,7 @@ mod schema;
 #[cfg(feature = "typescript")]
 mod typescript;
 
-pub use schema::{TierSchemas, json_schema, json_schemas};
+pub use schema::{MetadataSchemas, TierSchemas, json_schema, json_schemas, metadata_json_schemas};
 #[cfg(feature = "typescript")]
 #[cfg_attr(docsrs, doc(cfg(feature = "typescript")))]
 pub use typescript::{

@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde_json::{Map, Value, json};
 
 use crate::schema::field::FieldInfo;
-use crate::schema::metadata::{MetadataTier, UserMetadata};
+use crate::schema::metadata::{Metadata, MetadataTier, UserMetadata};
 
 /// The JSON Schemas of a schema's three tiers.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,6 +76,49 @@ where
         public: json_schema::<S::Public>(),
         private: json_schema::<S::Private>(),
         unsafe_: json_schema::<S::Unsafe>(),
+    }
+}
+
+/// The JSON Schemas of a schema's public and private tiers: an organization's or a
+/// membership's (which have no other), or a user schema's without its unsafe tier.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct MetadataSchemas {
+    /// Public metadata.
+    pub public: Value,
+    /// Private metadata.
+    pub private: Value,
+}
+
+/// The JSON Schemas of `M`'s public and private tiers, as [`json_schema`] makes each:
+/// for an [`OrganizationMetadata`](crate::OrganizationMetadata) or
+/// [`MembershipMetadata`](crate::MembershipMetadata) schema, its two tiers.
+///
+/// ```
+/// use clerk_metadata::{OrganizationMetadata, export};
+///
+/// #[derive(OrganizationMetadata)]
+/// #[metadata(derive(schemars::JsonSchema))]
+/// struct Customer {
+///     #[metadata(public)]
+///     seats: u32,
+///     #[metadata(private)]
+///     crm_id: Option<String>,
+/// }
+///
+/// let schemas = export::metadata_json_schemas::<Customer>();
+/// assert_eq!(schemas.public["properties"]["seats"]["maximum"], u32::MAX);
+/// assert_eq!(schemas.private["additionalProperties"], true);
+/// ```
+pub fn metadata_json_schemas<M>() -> MetadataSchemas
+where
+    M: Metadata,
+    M::Public: JsonSchema,
+    M::Private: JsonSchema,
+{
+    MetadataSchemas {
+        public: json_schema::<M::Public>(),
+        private: json_schema::<M::Private>(),
     }
 }
 

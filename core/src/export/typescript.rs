@@ -77,7 +77,7 @@ where
 /// their schemas define, the interfaces, and `CustomJwtSessionClaims` from `public`.
 fn render<S: UserMetadata>(note: &str, tiers: &[(&str, &Value)], public: &Value) -> String {
     render_tiers(type_name::<S>(), note, tiers, |out| {
-        claims_interface::<S>(out, public);
+        claims_interface(out, S::Public::FIELDS, public, false);
     })
 }
 
@@ -152,7 +152,7 @@ where
         type_name::<O>(),
         FRONTEND_NOTE,
         &[("OrganizationPublicMetadata", &public)],
-        |_| {},
+        |out| organization_claims(out, O::Public::FIELDS, &public),
     )
 }
 
@@ -174,7 +174,7 @@ where
             ("OrganizationPublicMetadata", &public),
             ("OrganizationPrivateMetadata", &private),
         ],
-        |_| {},
+        |out| organization_claims(out, O::Public::FIELDS, &public),
     )
 }
 
@@ -192,7 +192,7 @@ where
         type_name::<M>(),
         FRONTEND_NOTE,
         &[("OrganizationMembershipPublicMetadata", &public)],
-        |_| {},
+        |out| organization_claims(out, M::Public::FIELDS, &public),
     )
 }
 
@@ -214,17 +214,40 @@ where
             ("OrganizationMembershipPublicMetadata", &public),
             ("OrganizationMembershipPrivateMetadata", &private),
         ],
-        |_| {},
+        |out| organization_claims(out, M::Public::FIELDS, &public),
     )
 }
 
+/// `CustomJwtSessionClaims` of an organization or membership schema, if it marks a
+/// field `claim`: each optional, as a session may have no active organization.
+fn organization_claims(
+    out: &mut String,
+    fields: &[crate::schema::field::FieldInfo],
+    public: &Value,
+) {
+    if fields.iter().any(|f| f.claim.is_some()) {
+        claims_interface(out, fields, public, true);
+    }
+}
+
 /// `CustomJwtSessionClaims`: the claim-marked public fields, under their claim names.
-fn claims_interface<S: UserMetadata>(out: &mut String, public: &Value) {
+/// A claim is required if its field is, unless `optional` (an organization's claims:
+/// a session may have no active organization).
+fn claims_interface(
+    out: &mut String,
+    fields: &[crate::schema::field::FieldInfo],
+    public: &Value,
+    optional: bool,
+) {
     let properties = public.get("properties").and_then(Value::as_object);
-    let required = required_of(public);
+    let required = if optional {
+        Vec::new()
+    } else {
+        required_of(public)
+    };
     let mut claims = Map::new();
     let mut claim_required = Vec::new();
-    for field in S::Public::FIELDS.iter().filter(|f| f.claim.is_some()) {
+    for field in fields.iter().filter(|f| f.claim.is_some()) {
         let claim = field.claim.unwrap_or(field.key);
         if let Some(property) = properties.and_then(|p| p.get(field.key)) {
             claims.insert(claim.to_owned(), property.clone());

@@ -173,8 +173,10 @@ pub trait Metadata: Sized {
 ///   `{"field": value}` of any public or private field, as a `Backend` user patch does:
 ///   it is for input the backend trusts (an admin tool whose caller it has checked),
 ///   never a gate for a browser's write.
-/// - `claim` is a compile error: the session-token claims of this crate are the
-///   user's metadata (`{{user.public_metadata}}`); organization metadata is not in them.
+/// - `#[metadata(public, claim)]` copies a field into the session token from the
+///   session's active organization (`{{org.public_metadata.<key>}}`), by the
+///   customization [`claims::organization_template`](crate::claims::organization_template)
+///   gives; the derive generates `AppOrgClaims` to read it, as for users.
 ///
 /// The derive generates `AppOrgPublic`, `AppOrgPrivate`, `AppOrgPatch` (with setters,
 /// removers, `merge_…` for nested fields, `set_public`, `set_private`), and implements
@@ -227,7 +229,10 @@ pub trait OrganizationMetadata: Metadata {
 ///
 /// Implemented by `#[derive(MembershipMetadata)]`, which works exactly as
 /// [`#[derive(OrganizationMetadata)]`](OrganizationMetadata) does (two tiers, a
-/// backend-only patch, no `unsafe`, no `claim`); its patch is a
+/// backend-only patch, no `unsafe`; a `claim` copies the field from the user's
+/// membership in the session's active organization,
+/// `{{org_membership.public_metadata.<key>}}`, by
+/// [`claims::membership_template`](crate::claims::membership_template)); its patch is a
 /// [`MembershipPatch`]. An organization invitation's metadata becomes the membership's
 /// when the invitation is accepted, so
 /// [`OrganizationInvitation`](crate::OrganizationInvitation) types it with this schema.

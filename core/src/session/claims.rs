@@ -156,6 +156,20 @@ impl<C> SessionClaims<C> {
     pub fn claim(&self, name: &str) -> Option<&Value> {
         self.raw.get(name)
     }
+
+    /// Reads the token's claims as another claims type `T`, as
+    /// [`verify`](super::SessionVerifier::verify) reads `C`: for a token that carries
+    /// the claims of several schemas (a user's and its active organization's, say),
+    /// verify with one `…Claims` struct and read the others with this. A claim of the
+    /// wrong type is [`SessionError::Claims`] naming the claim, never its value (one
+    /// struct that `#[serde(flatten)]`s them all reads too, but serde's flatten loses
+    /// the claim's name in its errors).
+    pub fn custom_as<T: DeserializeOwned>(&self) -> Result<T, SessionError> {
+        // Cloned into a `Value` once: the claims are a few hundred bytes.
+        let object = Value::Object(self.raw.clone());
+        serde_path_to_error::deserialize::<_, T>(Custom(&object))
+            .map_err(|e| SessionError::claims(&e.path().to_string(), e.inner()))
+    }
 }
 
 impl<C: fmt::Debug> fmt::Debug for SessionClaims<C> {

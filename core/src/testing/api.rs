@@ -163,6 +163,16 @@ pub(crate) enum EventType {
     Updated,
     /// `user.deleted`.
     Deleted,
+    /// `organization.updated`.
+    OrganizationUpdated,
+    /// `organizationMembership.created`.
+    MembershipCreated,
+    /// `organizationMembership.updated`.
+    MembershipUpdated,
+    /// `organizationInvitation.created`.
+    OrganizationInvitationCreated,
+    /// `organizationInvitation.accepted`.
+    OrganizationInvitationAccepted,
 }
 
 impl EventType {
@@ -172,19 +182,44 @@ impl EventType {
             EventType::Created => "user.created",
             EventType::Updated => "user.updated",
             EventType::Deleted => "user.deleted",
+            EventType::OrganizationUpdated => "organization.updated",
+            EventType::MembershipCreated => "organizationMembership.created",
+            EventType::MembershipUpdated => "organizationMembership.updated",
+            EventType::OrganizationInvitationCreated => "organizationInvitation.created",
+            EventType::OrganizationInvitationAccepted => "organizationInvitation.accepted",
         }
     }
 }
 
-/// A write the fake applied, for its webhooks: the event's type, the user's ID, and the
-/// event's `data` (the user as `GET` answers it; for a deletion, Clerk's deleted
-/// object).
+/// A write the fake applied, for its webhooks: the event's type, the ID of the object
+/// it is about, and the event's `data` (the object as `GET` answers it; for a
+/// deletion, Clerk's deleted object).
 pub(crate) struct Event {
     pub(crate) kind: EventType,
-    pub(crate) user_id: UserId,
+    pub(crate) object_id: String,
     pub(crate) data: Object,
     /// When the write was applied, in milliseconds since the epoch.
     pub(crate) at_ms: i64,
+}
+
+impl Event {
+    /// The event of an answer that applied a write (status 200, a JSON object with an
+    /// `id`), or none.
+    pub(crate) fn of_answer(answer: &Answer, kind: EventType) -> Option<Event> {
+        if answer.status != 200 {
+            return None;
+        }
+        let Ok(Value::Object(data)) = serde_json::from_slice::<Value>(&answer.body) else {
+            return None;
+        };
+        let object_id = data.get("id").and_then(Value::as_str)?.to_owned();
+        Some(Event {
+            kind,
+            object_id,
+            data,
+            at_ms: now_ms(),
+        })
+    }
 }
 
 /// The answer to a write that applied and stored `user` (or refused, with its answer),
@@ -195,16 +230,23 @@ fn applied(result: Result<Object, Answer>, kind: EventType) -> (Answer, Option<E
         Err(answer) => return (answer, None),
     };
     let answer = Answer::json(200, &Value::Object(data.clone()));
-    let user_id = data
+    let object_id = data
         .get("id")
         .and_then(Value::as_str)
-        .and_then(|id| UserId::parse(id).ok());
-    let event = user_id.map(|user_id| Event {
+        .filter(|id| UserId::parse(id).is_ok())
+        .map(str::to_owned);
+    let event = object_id.map(|object_id| Event {
         kind,
-        user_id,
+        object_id,
         data,
         at_ms: now_ms(),
     });
+    (answer, event)
+}
+
+/// An answer, with the event it emits if it applied a write.
+fn with_event(answer: Answer, kind: EventType) -> (Answer, Option<Event>) {
+    let event = Event::of_answer(&answer, kind);
     (answer, event)
 }
 
@@ -281,15 +323,18 @@ impl Users {
             ("GET", ["v1", "organizations", id]) => {
                 (self.orgs.get_organization(id, call.trace), None)
             }
-            ("PATCH", ["v1", "organizations", id]) => {
-                (self.org_write(id, call, OrgWrite::Profile), None)
-            }
-            ("PATCH", ["v1", "organizations", id, "metadata"]) => {
-                (self.org_write(id, call, OrgWrite::Merge), None)
-            }
-            ("PUT", ["v1", "organizations", id, "metadata"]) => {
-                (self.org_write(id, call, OrgWrite::Replace), None)
-            }
+            ("PATCH", ["v1", "organizations", id]) => with_event(
+                self.org_write(id, call, OrgWrite::Profile),
+                EventType::OrganizationUpdated,
+            ),
+            ("PATCH", ["v1", "organizations", id, "metadata"]) => with_event(
+                self.org_write(id, call, OrgWrite::Merge),
+                EventType::OrganizationUpdated,
+            ),
+            ("PUT", ["v1", "organizations", id, "metadata"]) => with_event(
+                self.org_write(id, call, OrgWrite::Replace),
+                EventType::OrganizationUpdated,
+            ),
             ("GET", ["v1", "organizations", id, "memberships"]) => {
                 (self.orgs.list_memberships(id, call.query, call.trace), None)
             }
@@ -298,7 +343,7 @@ impl Users {
                     Some(answer) => answer,
                     None => self.orgs.merge_membership(org, user, call),
                 };
-                (answer, None)
+                with_event(answer, EventType::MembershipUpdated)
             }
             ("POST", ["v1", "invitations"]) => {
                 let id = self.new_id("inv_");
@@ -310,9 +355,9 @@ impl Users {
             }
             ("POST", ["v1", "organizations", org, "invitations"]) => {
                 let id = self.new_id("orginv_");
-                (
+                with_event(
                     self.orgs.create_organization_invitation(org, id, call),
-                    None,
+                    EventType::OrganizationInvitationCreated,
                 )
             }
             _ => {

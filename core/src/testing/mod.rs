@@ -115,7 +115,7 @@
 //! let deliveries = fake.webhook_deliveries(); // the attempt and its one retry
 //! assert_eq!(deliveries.len(), 2);
 //! assert_eq!(deliveries[0].event_type(), "user.created");
-//! assert_eq!(deliveries[0].user_id(), &user.profile.id);
+//! assert_eq!(deliveries[0].object_id(), user.profile.id.as_str());
 //! assert_eq!(deliveries[0].endpoint_id(), endpoint.id());
 //! assert_eq!(deliveries[1].outcome(), DeliveryOutcome::ConnectionFailed);
 //! # Ok(()) }
@@ -165,6 +165,7 @@ pub use webhooks::{
 };
 
 use core::fmt;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -173,7 +174,7 @@ use serde_json::{Map, Value};
 
 use crate::client::{Clerk, ClerkBuilder, ConfigError, SecretKey};
 use crate::session::{SessionVerifier, SessionVerifierBuilder};
-use crate::wire::id::UserId;
+use crate::wire::id::{OrganizationId, UserId};
 use api::{RateLimit, Users};
 
 /// The fake's secret key: shaped like a development instance's key.
@@ -204,6 +205,9 @@ pub(crate) struct Shared {
     azp: Mutex<Option<String>>,
     /// The session token customization, rendered into every token.
     template: Mutex<Option<Map<String, Value>>>,
+    /// Each user's active organization (user ID to organization ID), as the browser
+    /// sets it: their tokens carry it (`o`, and the `org.*` shortcodes).
+    active_organizations: Mutex<BTreeMap<String, String>>,
     /// The webhook endpoints, and the deliveries of the events writes emit.
     pub(crate) webhooks: Arc<webhooks::Hub>,
 }
@@ -467,6 +471,7 @@ impl FakeClerk {
             }]),
             azp: Mutex::new(None),
             template: Mutex::new(None),
+            active_organizations: Mutex::new(BTreeMap::new()),
             webhooks: Arc::new(webhooks::Hub::new()),
         });
         let (url, stop, thread) = server::spawn(shared.clone())?;
@@ -863,15 +868,15 @@ impl FakeClerk {
         if let Some(azp) = lock(&self.shared.azp).clone() {
             claims["azp"] = Value::String(azp);
         }
-        if let Some(template) = lock(&self.shared.template).clone() {
-            let public = self
-                .user(user)
-                .and_then(|mut u| u.get_mut("public_metadata").map(Value::take))
-                .unwrap_or(Value::Null);
-            if let Value::Object(claims) = &mut claims {
-                for (claim, value) in template {
-                    claims.insert(claim, render_shortcode(value, user, &public));
-                }
+        let scope = self.token_scope(user);
+        if let (Some(o), Value::Object(claims)) = (scope.organization_claim(), &mut claims) {
+            claims.insert("o".to_owned(), o);
+        }
+        if let Some(template) = lock(&self.shared.template).clone()
+            && let Value::Object(claims) = &mut claims
+        {
+            for (claim, value) in template {
+                claims.insert(claim, scope.render(value));
             }
         }
         if let (Value::Object(claims), Value::Object(extra)) = (&mut claims, extra) {
@@ -880,12 +885,88 @@ impl FakeClerk {
         claims
     }
 
+    /// What `user`'s tokens are rendered from: the user as stored, and the active
+    /// organization with the user's membership in it, while both exist.
+    fn token_scope(&self, user: &UserId) -> TokenScope {
+        let active = lock(&self.shared.active_organizations)
+            .get(user.as_str())
+            .cloned();
+        let users = self.shared.users();
+        let organization = active.and_then(|org_id| {
+            let org = users.orgs.organizations.get(&org_id)?;
+            let membership = users.orgs.memberships.get(&org_id)?.get(user.as_str())?;
+            Some((
+                Value::Object(org.clone()),
+                Value::Object(membership.clone()),
+            ))
+        });
+        drop(users);
+        let user_json = self
+            .user(user)
+            .unwrap_or_else(|| serde_json::json!({"id": user.as_str()}));
+        TokenScope {
+            user: user_json,
+            organization,
+        }
+    }
+
+    /// Makes `organization` the active organization of `user`'s sessions (`None`:
+    /// no active organization), as the browser's `setActive({ organization })` does:
+    /// every token the fake signs for the user from then on carries the `o` claim (ID,
+    /// role, slug, permissions) and renders the customization's `org.*` and
+    /// `org_membership.*` shortcodes from the organization and the user's membership,
+    /// as they are stored when the token is signed. The user must be a member.
+    ///
+    /// ```
+    /// # use clerk_metadata::testing::FakeClerk;
+    /// # use serde_json::json;
+    /// let fake = FakeClerk::start()?;
+    /// let user = fake.create_user();
+    /// let org = fake.insert_organization(json!({"id": "org_acme", "slug": "acme", "public_metadata": {"plan": "pro"}}))?;
+    /// fake.insert_membership(&org, &user, json!({"role": "org:admin"}))?;
+    /// fake.set_active_organization(&user, Some(&org))?;
+    /// fake.customize_session_token(json!({"org_plan": "{{org.public_metadata.plan}}"}));
+    /// // The token's `o` is {"id": "org_acme", "rol": "admin", "slg": "acme", "per": ""},
+    /// // and its `org_plan` claim is "pro".
+    /// # let _ = fake.session_token(&user)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_active_organization(
+        &self,
+        user: &UserId,
+        organization: Option<&OrganizationId>,
+    ) -> Result<(), SeedError> {
+        let Some(organization) = organization else {
+            lock(&self.shared.active_organizations).remove(user.as_str());
+            return Ok(());
+        };
+        let is_member = self
+            .shared
+            .users()
+            .orgs
+            .memberships
+            .get(organization.as_str())
+            .is_some_and(|m| m.contains_key(user.as_str()));
+        if !is_member {
+            return Err(SeedError(
+                "the user is not a member of the organization: insert the membership first",
+            ));
+        }
+        lock(&self.shared.active_organizations)
+            .insert(user.as_str().to_owned(), organization.as_str().to_owned());
+        Ok(())
+    }
+
     /// Sets the session token customization (Clerk Dashboard, Sessions, customize
     /// session token), as `claims::template::<S>()` gives it: every token the fake signs
     /// from then on carries it, rendered from the user's stored public metadata as
     /// Clerk renders it. `{{user.public_metadata}}`, `{{user.public_metadata.<key>}}`
     /// (a dotted path) and `{{user.id}}` are filled in (`null` where the user has no
-    /// such key); any other value is copied as it is.
+    /// such key), and so are the active organization's `{{org.id}}`, `{{org.slug}}`,
+    /// `{{org.name}}`, `{{org.role}}`, `{{org.public_metadata…}}` and
+    /// `{{org_membership.public_metadata…}}` (`null` without an active organization:
+    /// [`set_active_organization`](Self::set_active_organization)); any other value is
+    /// copied as it is.
     ///
     /// ```
     /// # use clerk_metadata::{UserMetadata, claims, testing::FakeClerk};
@@ -930,32 +1011,87 @@ impl FakeClerk {
     }
 }
 
-/// One value of a session token customization, rendered for `user`.
-fn render_shortcode(value: Value, user: &UserId, public: &Value) -> Value {
-    let Some(code) = value
-        .as_str()
-        .and_then(|v| v.strip_prefix("{{"))
-        .and_then(|v| v.strip_suffix("}}"))
-        .map(str::trim)
-    else {
-        return value;
-    };
-    if code == "user.id" {
-        return Value::String(user.as_str().to_owned());
+/// What a session token customization is rendered from: the user, and the active
+/// organization with the user's membership in it.
+struct TokenScope {
+    user: Value,
+    organization: Option<(Value, Value)>,
+}
+
+impl TokenScope {
+    /// The `o` claim of a session in an organization (token version 2): its ID, the
+    /// member's role and permissions without the `org:` prefix, its slug.
+    fn organization_claim(&self) -> Option<Value> {
+        let (org, membership) = self.organization.as_ref()?;
+        let role = membership.get("role").and_then(Value::as_str).unwrap_or("");
+        let permissions: Vec<&str> = membership
+            .get("permissions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(|p| p.strip_prefix("org:").unwrap_or(p))
+            .collect();
+        Some(serde_json::json!({
+            "id": org.get("id").cloned().unwrap_or(Value::Null),
+            "rol": role.strip_prefix("org:").unwrap_or(role),
+            "slg": org.get("slug").cloned().unwrap_or(Value::Null),
+            "per": permissions.join(","),
+        }))
     }
-    let Some(path) = code
-        .strip_prefix("user.public_metadata")
-        .filter(|path| path.is_empty() || path.starts_with('.'))
-    else {
-        return value;
-    };
-    let mut at = public;
-    for key in path.split('.').filter(|k| !k.is_empty()) {
-        at = at.get(key).unwrap_or(&Value::Null);
-    }
-    match (at, path.is_empty()) {
-        (Value::Null, true) => Value::Object(Map::new()),
-        (at, _) => at.clone(),
+
+    /// One value of a session token customization: a shortcode (`{{user.id}}`,
+    /// `{{user.public_metadata…}}`, `{{org.id}}`, `{{org.slug}}`, `{{org.name}}`,
+    /// `{{org.role}}`, `{{org.public_metadata…}}`, `{{org_membership.public_metadata…}}`)
+    /// is filled in, `null` where there is nothing (no active organization, no such
+    /// key); any other value is copied as it is.
+    fn render(&self, value: Value) -> Value {
+        let Some(code) = value
+            .as_str()
+            .and_then(|v| v.strip_prefix("{{"))
+            .and_then(|v| v.strip_suffix("}}"))
+            .map(str::trim)
+        else {
+            return value;
+        };
+        let org = self.organization.as_ref().map(|(org, _)| org);
+        let membership = self.organization.as_ref().map(|(_, m)| m);
+        let field = |of: Option<&Value>, key: &str| {
+            of.and_then(|o| o.get(key)).cloned().unwrap_or(Value::Null)
+        };
+        match code {
+            "user.id" => return field(Some(&self.user), "id"),
+            "org.id" => return field(org, "id"),
+            "org.slug" => return field(org, "slug"),
+            "org.name" => return field(org, "name"),
+            "org.role" => return field(membership, "role"),
+            _ => {}
+        }
+        let sources = [
+            ("user.public_metadata", Some(&self.user)),
+            ("org_membership.public_metadata", membership),
+            ("org.public_metadata", org),
+        ];
+        for (source, owner) in sources {
+            let Some(path) = code
+                .strip_prefix(source)
+                .filter(|path| path.is_empty() || path.starts_with('.'))
+            else {
+                continue;
+            };
+            let Some(owner) = owner else {
+                return Value::Null;
+            };
+            let mut at = owner.get("public_metadata").unwrap_or(&Value::Null);
+            for key in path.split('.').filter(|k| !k.is_empty()) {
+                at = at.get(key).unwrap_or(&Value::Null);
+            }
+            return match (at, path.is_empty()) {
+                (Value::Null, true) => Value::Object(Map::new()),
+                (at, _) => at.clone(),
+            };
+        }
+        value
     }
 }
 

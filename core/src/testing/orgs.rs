@@ -312,7 +312,7 @@ fn rfc3339_ms(text: &str) -> Option<i64> {
 impl Orgs {
     /// The membership of `user` in `org` as Clerk answers it: with the organization
     /// embedded as it is now.
-    fn membership_answer(&self, org: &str, membership: &Object) -> Value {
+    pub(crate) fn membership_answer(&self, org: &str, membership: &Object) -> Value {
         let mut out = membership.clone();
         if let Some(organization) = self.organizations.get(org) {
             out.insert(
@@ -791,7 +791,7 @@ impl FakeClerk {
         self.shared.webhooks.publish(
             Event {
                 kind: EventType::Created,
-                user_id: user_id.clone(),
+                object_id: user_id.as_str().to_owned(),
                 data: user,
                 at_ms: now,
             },
@@ -803,8 +803,9 @@ impl FakeClerk {
 
     /// Accepts organization invitation `id` as user `user_id` (whom the fake must
     /// hold): a new membership with the invitation's role and its public and private
-    /// metadata. The invitation becomes `accepted`. Refused if it is not pending or the
-    /// user is already a member.
+    /// metadata. The invitation becomes `accepted`, and the fake's webhook endpoints
+    /// receive `organizationInvitation.accepted` and `organizationMembership.created`.
+    /// Refused if it is not pending or the user is already a member.
     pub fn accept_organization_invitation(
         &self,
         id: &OrganizationInvitationId,
@@ -848,10 +849,49 @@ impl FakeClerk {
             }
         }
         users.add_membership(&org, user_id.as_str(), given);
+        let now = now_ms();
+        let mut accepted = None;
         if let Some(stored) = users.orgs.organization_invitations.get_mut(id.as_str()) {
             stored.insert("status".to_owned(), json!("accepted"));
-            stored.insert("updated_at".to_owned(), json!(now_ms()));
+            stored.insert("updated_at".to_owned(), json!(now));
+            accepted = Some(stored.clone());
         }
+        let membership = users
+            .orgs
+            .memberships
+            .get(&org)
+            .and_then(|m| m.get(user_id.as_str()))
+            .map(|m| users.orgs.membership_answer(&org, m));
+        // Published while the users are locked, as the API's writes are: the
+        // invitation's acceptance, then the membership it made.
+        let events = [
+            (EventType::OrganizationInvitationAccepted, accepted),
+            (
+                EventType::MembershipCreated,
+                membership.and_then(|m| match m {
+                    Value::Object(m) => Some(m),
+                    _ => None,
+                }),
+            ),
+        ];
+        for (kind, data) in events {
+            let Some(data) = data else { continue };
+            let object_id = data
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            self.shared.webhooks.publish(
+                Event {
+                    kind,
+                    object_id,
+                    data,
+                    at_ms: now,
+                },
+                "",
+            );
+        }
+        drop(users);
         Ok(())
     }
 }

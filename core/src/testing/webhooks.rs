@@ -20,7 +20,6 @@ use tokio::sync::{Notify, watch};
 
 use super::api::{Event, splitmix64};
 use crate::client::transport::{LoopbackClient, loopback_http_client};
-use crate::wire::id::UserId;
 
 /// The `User-Agent` of deliveries.
 const USER_AGENT: &str = concat!(
@@ -220,7 +219,7 @@ impl DeliveryOutcome {
 pub struct DeliveryRecord {
     message_id: String,
     event_type: &'static str,
-    user_id: UserId,
+    object_id: String,
     endpoint_id: String,
     url: String,
     attempt: u32,
@@ -238,14 +237,19 @@ impl DeliveryRecord {
         &self.message_id
     }
 
-    /// The event's type: `user.created`, `user.updated` or `user.deleted`.
+    /// The event's type: `user.created`, `user.updated`, `user.deleted`,
+    /// `organization.updated`, `organizationMembership.created`,
+    /// `organizationMembership.updated`, `organizationInvitation.created` or
+    /// `organizationInvitation.accepted`.
     pub fn event_type(&self) -> &'static str {
         self.event_type
     }
 
-    /// The user the event is about.
-    pub fn user_id(&self) -> &UserId {
-        &self.user_id
+    /// The ID of the object the event is about: the user's (`user_…`) for a `user.*`
+    /// event, the organization's, the membership's (`orgmem_…`) or the invitation's
+    /// for the others.
+    pub fn object_id(&self) -> &str {
+        &self.object_id
     }
 
     /// The endpoint's ID.
@@ -295,7 +299,7 @@ impl fmt::Debug for DeliveryRecord {
         f.debug_struct("DeliveryRecord")
             .field("message_id", &self.message_id)
             .field("event_type", &self.event_type)
-            .field("user_id", &self.user_id)
+            .field("object_id", &self.object_id)
             .field("endpoint_id", &self.endpoint_id)
             .field("url", &self.url)
             .field("attempt", &self.attempt)
@@ -349,7 +353,7 @@ struct Endpoint {
 struct Message {
     id: String,
     event_type: &'static str,
-    user_id: UserId,
+    object_id: String,
     body: Bytes,
     schedule: Arc<WebhookSchedule>,
 }
@@ -590,7 +594,7 @@ impl Hub {
         let message = Arc::new(Message {
             id: random_id("msg_"),
             event_type: event.kind.as_str(),
-            user_id: event.user_id,
+            object_id: event.object_id,
             body: Bytes::from(serde_json::to_vec(&envelope).unwrap_or_default()),
             schedule: state.schedule.clone(),
         });
@@ -823,7 +827,7 @@ impl Hub {
         state.records.push(DeliveryRecord {
             message_id: message.id.clone(),
             event_type: message.event_type,
-            user_id: message.user_id.clone(),
+            object_id: message.object_id.clone(),
             endpoint_id: endpoint_id.clone(),
             url,
             attempt,

@@ -94,6 +94,12 @@ pub enum WebhookError {
     /// metadata that does not fit it (named by path, never by value), or an object
     /// that is not a user.
     User(ReadError),
+    /// The organization, membership or invitation of an organization event cannot be
+    /// read with the schemas given to
+    /// [`WebhookEvent::organization_event`](super::WebhookEvent::organization_event):
+    /// metadata that does not fit them (named by path, never by value), or an object
+    /// of another shape.
+    Organization(ReadError),
 }
 
 impl WebhookError {
@@ -112,6 +118,7 @@ impl WebhookError {
             WebhookError::NotJson => "body_not_json",
             WebhookError::NotAnEvent => "not_an_event",
             WebhookError::User(_) => "user_does_not_fit",
+            WebhookError::Organization(_) => "organization_does_not_fit",
         }
     }
 
@@ -185,6 +192,9 @@ impl fmt::Display for WebhookError {
             WebhookError::User(error) => {
                 write!(f, "the event's user does not fit the schema: {error}")
             }
+            WebhookError::Organization(error) => {
+                write!(f, "the event's object does not fit the schema: {error}")
+            }
         }
     }
 }
@@ -192,7 +202,7 @@ impl fmt::Display for WebhookError {
 impl std::error::Error for WebhookError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            WebhookError::User(error) => Some(error),
+            WebhookError::User(error) | WebhookError::Organization(error) => Some(error),
             _ => None,
         }
     }

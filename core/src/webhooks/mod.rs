@@ -78,6 +78,13 @@
 //! (`svix-id`: the same on every retry, the key for idempotency), the envelope's
 //! `timestamp`, `instance_id` and `event_attributes.http_request`.
 //!
+//! **Organization events** (`organization.*`, `organizationMembership.*`,
+//! `organizationInvitation.*`) arrive as [`WebhookEvent::Other`];
+//! [`WebhookEvent::organization_event`] reads one with the app's organization and
+//! membership schemas into an [`OrganizationEvent`], each object read as the Backend
+//! API's is ([`Organization`](crate::Organization), [`Membership`](crate::Membership),
+//! [`SentOrganizationInvitation`](crate::SentOrganizationInvitation)).
+//!
 //! **Nothing leaks.** [`WebhookSecret`] has no `Display` and its `Debug` shows nothing
 //! of the key. No error quotes the body, a header or a signature; a user whose private
 //! metadata does not fit the schema is reported by path and type, never by value. The
@@ -98,6 +105,7 @@
 //! | `body_not_json` | [`WebhookError::NotJson`] | 400 |
 //! | `not_an_event` | [`WebhookError::NotAnEvent`] | 400 |
 //! | `user_does_not_fit` | [`WebhookError::User`] | 422 |
+//! | `organization_does_not_fit` | [`WebhookError::Organization`] ([`WebhookEvent::organization_event`]) | 422 |
 //! | `unsupported_media_type` | (the extractor) no JSON `Content-Type` | 415 |
 //! | `body_unreadable` | (the extractor) the body could not be read | 400 |
 //!
@@ -112,6 +120,7 @@
 
 mod error;
 mod event;
+mod organization;
 mod secret;
 mod verify;
 
@@ -123,6 +132,7 @@ use http::HeaderMap;
 
 pub use error::{WebhookError, WebhookHeader};
 pub use event::{DeletedUser, Delivery, HttpRequest, WebhookEvent};
+pub use organization::{DeletedOrganization, OrganizationEvent};
 pub use secret::{InvalidWebhookSecret, WebhookSecret};
 pub use verify::Verified;
 

@@ -1,5 +1,5 @@
-// Organizations and memberships have no unsafe metadata, and their metadata is not
-// a user's session-token claim: each mistake is reported, all at once.
+// Organizations and memberships have no unsafe metadata, and only a public field
+// goes into the session token: each mistake is reported, all at once.
 use clerk_metadata::{MembershipMetadata, OrganizationMetadata};
 
 #[derive(OrganizationMetadata)]
@@ -10,6 +10,8 @@ pub struct AppOrg {
     pub theme: Option<String>,
     #[metadata(public, claim)]
     pub seats: u32,
+    #[metadata(private, claim)]
+    pub crm_id: Option<String>,
     pub untiered: bool,
 }
 
