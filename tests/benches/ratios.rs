@@ -60,6 +60,13 @@ fn main() {
     );
     case(
         &filter,
+        "organization write_path vs owned Strings",
+        1.30,
+        || organization::ours(black_box(&org)),
+        || organization::hand_written_strings::run(black_box(organization::ORGANIZATION)),
+    );
+    case(
+        &filter,
         "read_path vs (a) derived Deserialize",
         1.26,
         || User::<AppUser>::from_json(black_box(&bytes)).unwrap(),

@@ -73,12 +73,18 @@ impl UserUpdate<Backend> {
     ) -> Result<Vec<ApiRequest>, ValidationErrors> {
         let plan = self.plan();
         let BackendBodies { put, patch } = self.backend_bodies(&plan, rules)?;
-        let path = format!("/v1/users/{}", user_id.as_str());
         let profile = if plan.profile {
             Some(json(&self.profile)?)
         } else {
             None
         };
-        Ok(owner_requests(path, version, profile, put, patch))
+        Ok(owner_requests(
+            "users",
+            user_id.as_str(),
+            version,
+            profile,
+            put,
+            patch,
+        ))
     }
 }

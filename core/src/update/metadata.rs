@@ -121,46 +121,40 @@ impl MetadataWrites {
     }
 }
 
-/// The Backend API requests of an update of a metadata owner at `path` (a user's or an
-/// organization's), in the order Clerk must apply them: its profile fields (`PATCH
-/// path`), then its replaced tiers (`PUT path/metadata`), then its merge patch (`PATCH
-/// path/metadata`), each only when there is one.
+/// The Backend API requests of an update of a metadata owner at `/v1/{collection}/{id}`
+/// (a user's or an organization's), in the order Clerk must apply them: its profile
+/// fields (`PATCH`), then its replaced tiers (`PUT …/metadata`), then its merge patch
+/// (`PATCH …/metadata`), each only when there is one.
 pub(super) fn owner_requests(
-    path: String,
+    collection: &str,
+    id: &str,
     version: ApiVersion,
     profile: Option<Vec<u8>>,
     put: Option<Vec<u8>>,
     patch: Option<Vec<u8>>,
 ) -> Vec<ApiRequest> {
-    let metadata_path = format!("{path}/metadata");
-    let mut requests = Vec::with_capacity(3);
+    // The paths are built by hand, sized once: `format!` costs a reallocation here,
+    // and this is the write path's hot loop.
+    let path = |metadata: bool| {
+        let suffix = if metadata { "/metadata" } else { "" };
+        let mut path = String::with_capacity(4 + collection.len() + 1 + id.len() + suffix.len());
+        for part in ["/v1/", collection, "/", id, suffix] {
+            path.push_str(part);
+        }
+        path
+    };
+    let mut requests = Vec::with_capacity(
+        usize::from(profile.is_some()) + usize::from(put.is_some()) + usize::from(patch.is_some()),
+    );
+    let json = |method, path, body| ApiRequest::new(method, path, version, BodyKind::Json, body);
     if let Some(body) = profile {
-        requests.push(ApiRequest::new(
-            Method::Patch,
-            path,
-            version,
-            BodyKind::Json,
-            body,
-        ));
+        requests.push(json(Method::Patch, path(false), body));
     }
     if let Some(body) = put {
-        let path = metadata_path.clone();
-        requests.push(ApiRequest::new(
-            Method::Put,
-            path,
-            version,
-            BodyKind::Json,
-            body,
-        ));
+        requests.push(json(Method::Put, path(true), body));
     }
     if let Some(body) = patch {
-        requests.push(ApiRequest::new(
-            Method::Patch,
-            metadata_path,
-            version,
-            BodyKind::Json,
-            body,
-        ));
+        requests.push(json(Method::Patch, path(true), body));
     }
     requests
 }

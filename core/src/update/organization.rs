@@ -83,8 +83,11 @@ fn check_organization_name(name: &str, rules: &Rules, errors: &mut Vec<Validatio
             format!("name must be at most {} characters", rules.name_max_chars),
         ));
     }
-    let lower = name.to_ascii_lowercase();
-    if name.contains(['<', '>']) || lower.contains("://") || lower.contains("www.") {
+    let www = name
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.eq_ignore_ascii_case(b"www."));
+    if name.contains(['<', '>']) || name.contains("://") || www {
         errors.push(ValidationError::new(
             "name",
             codes::FORM_PARAM_FORMAT_INVALID,
@@ -339,13 +342,19 @@ impl OrganizationUpdate {
         rules: &Rules,
     ) -> Result<Vec<ApiRequest>, ValidationErrors> {
         let (put, patch) = self.bodies(rules)?;
-        let path = format!("/v1/organizations/{}", organization_id.as_str());
         let profile = if self.fields.is_empty() {
             None
         } else {
             Some(json(&self.fields)?)
         };
-        Ok(owner_requests(path, version, profile, put, patch))
+        Ok(owner_requests(
+            "organizations",
+            organization_id.as_str(),
+            version,
+            profile,
+            put,
+            patch,
+        ))
     }
 }
 
