@@ -573,6 +573,11 @@ fn organization_update_validation_reports_every_problem() {
             codes::FORM_PARAM_FORMAT_INVALID,
         ),
         ("<b>Acme</b>".to_owned(), codes::FORM_PARAM_FORMAT_INVALID),
+        (
+            "See WwW.acme.example".to_owned(),
+            codes::FORM_PARAM_FORMAT_INVALID,
+        ),
+        ("Acme HTTP://X".to_owned(), codes::FORM_PARAM_FORMAT_INVALID),
     ] {
         let errors = OrganizationUpdate::new()
             .name(name)
@@ -580,12 +585,19 @@ fn organization_update_validation_reports_every_problem() {
             .unwrap_err();
         assert_eq!(errors.iter().next().unwrap().code(), code);
     }
-    assert!(
-        OrganizationUpdate::new()
-            .name("a".repeat(256))
-            .validate(&Rules::default())
-            .is_ok()
-    );
+    for fine in [
+        "a".repeat(256),
+        "Acme www".to_owned(),
+        "Wwwidgets Ltd".to_owned(),
+    ] {
+        assert!(
+            OrganizationUpdate::new()
+                .name(fine.clone())
+                .validate(&Rules::default())
+                .is_ok(),
+            "{fine}"
+        );
+    }
     let errors = OrganizationUpdate::new()
         .build(&org_id(), ApiVersion::LATEST)
         .unwrap_err();
