@@ -233,10 +233,13 @@ fn only_a_member_can_have_an_organization_active() {
     assert!(error.to_string().contains("not a member"), "{error}");
 }
 
+/// One delivery as received: its headers and body.
+type Received = (HeaderMap, Vec<u8>);
+
 /// A webhook route on 127.0.0.1 that keeps the headers and body of every delivery.
 #[derive(Clone, Default)]
 struct Receiver {
-    got: Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>>,
+    got: Arc<Mutex<Vec<Received>>>,
 }
 
 async fn receive(
