@@ -113,26 +113,28 @@ impl<S: UserMetadata> WebhookEvent<S> {
     /// [`WebhookError::NotAnEvent`].
     ///
     /// ```
-    /// # fn handle(event: clerk_metadata::webhooks::WebhookEvent<AppUser>) -> Result<(), clerk_metadata::webhooks::WebhookError> {
     /// use clerk_metadata::{MembershipMetadata, OrganizationMetadata, UserMetadata};
-    /// use clerk_metadata::webhooks::OrganizationEvent;
-    /// # #[derive(UserMetadata)] pub struct AppUser { #[metadata(public)] pub role: Option<String> }
+    /// use clerk_metadata::webhooks::{OrganizationEvent, WebhookError, WebhookEvent};
     ///
+    /// #[derive(UserMetadata)]
+    /// pub struct AppUser { #[metadata(public)] pub role: Option<String> }
     /// #[derive(OrganizationMetadata)]
     /// pub struct Customer { #[metadata(public)] pub seats: u32 }
     /// #[derive(MembershipMetadata)]
     /// pub struct Member { #[metadata(public)] pub team: Option<String> }
     ///
-    /// match event.organization_event::<Customer, Member>().transpose()? {
-    ///     Some(OrganizationEvent::OrganizationUpdated(org)) => {
-    ///         // store `org.profile.id`, `org.public_metadata.seats`, …
+    /// fn handle(event: WebhookEvent<AppUser>) -> Result<(), WebhookError> {
+    ///     match event.organization_event::<Customer, Member>().transpose()? {
+    ///         Some(OrganizationEvent::OrganizationUpdated(org)) => {
+    ///             // store `org.profile.id`, `org.public_metadata.seats`, …
+    ///         }
+    ///         Some(OrganizationEvent::MembershipCreated(membership)) => {
+    ///             // `membership.public_metadata.team`, seeded by the invitation
+    ///         }
+    ///         _ => {}
     ///     }
-    ///     Some(OrganizationEvent::MembershipCreated(membership)) => {
-    ///         // `membership.public_metadata.team`, seeded by the invitation
-    ///     }
-    ///     _ => {}
+    ///     Ok(())
     /// }
-    /// # Ok(()) }
     /// ```
     pub fn organization_event<O, M>(&self) -> Option<Result<OrganizationEvent<O, M>, WebhookError>>
     where
