@@ -50,6 +50,20 @@ fn main() {
         || write::ours_strings(black_box(&id)),
         || write::hand_written_strings::run(black_box(write::USER)),
     );
+    case(
+        &filter,
+        "write_path_tour vs owned Strings",
+        1.30,
+        || write::ours_tour(black_box(&id)),
+        || write::hand_written_tour::run(black_box(write::USER)),
+    );
+    case(
+        &filter,
+        "write_path_tour vs Value model (inverse)",
+        1.0 / 1.5,
+        || write::ours_tour(black_box(&id)),
+        || write::value_model_tour(black_box(write::USER)),
+    );
     let org = organization::ORGANIZATION.parse().unwrap();
     case(
         &filter,

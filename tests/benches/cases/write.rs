@@ -245,6 +245,137 @@ pub mod hand_written_strings {
 
 /// Asserts that every way of writing produces the same bodies (the `Value` model sorts
 /// keys, so it is compared as JSON).
+/// The tour's schema with text fields: a public role, a private Stripe ID under a
+/// renamed key (an `Option`), an unsafe theme. Only its patch is used.
+#[allow(dead_code)]
+#[derive(UserMetadata)]
+pub struct TourUser {
+    #[metadata(public)]
+    pub role: String,
+    #[metadata(private)]
+    #[serde(rename = "stripeCustomerId")]
+    pub stripe_customer_id: Option<String>,
+    #[metadata(unsafe)]
+    #[serde(default)]
+    pub theme: String,
+}
+
+/// First and last name, and a patch of each of the tour's three fields (one per tier).
+pub fn ours_tour(id: &UserId) -> Vec<ApiRequest> {
+    UserUpdate::<Backend>::new()
+        .first_name("John")
+        .last_name("Wick")
+        .metadata(
+            TourUserPatch::<Backend>::new()
+                .role("admin")
+                .stripe_customer_id("cus_NffrFeUfNV2Hib")
+                .theme("dark"),
+        )
+        .build(id, ApiVersion::LATEST)
+        .unwrap()
+}
+
+/// The floor for the tour update: owned `String`s, as a typed app model holds them.
+pub mod hand_written_tour {
+    use super::*;
+
+    #[derive(Serialize)]
+    pub struct Profile {
+        pub first_name: String,
+        pub last_name: String,
+    }
+
+    #[derive(Serialize)]
+    pub struct PublicPatch {
+        pub role: String,
+    }
+
+    #[derive(Serialize)]
+    pub struct PrivatePatch {
+        #[serde(rename = "stripeCustomerId")]
+        pub stripe_customer_id: Option<String>,
+    }
+
+    #[derive(Serialize)]
+    pub struct UnsafePatch {
+        pub theme: String,
+    }
+
+    #[derive(Serialize)]
+    pub struct MetadataBody {
+        pub public_metadata: PublicPatch,
+        pub private_metadata: PrivatePatch,
+        pub unsafe_metadata: UnsafePatch,
+    }
+
+    pub fn run(id: &str) -> Vec<(String, Vec<u8>)> {
+        let profile = Profile {
+            first_name: "John".to_owned(),
+            last_name: "Wick".to_owned(),
+        };
+        let metadata = MetadataBody {
+            public_metadata: PublicPatch {
+                role: "admin".to_owned(),
+            },
+            private_metadata: PrivatePatch {
+                stripe_customer_id: Some("cus_NffrFeUfNV2Hib".to_owned()),
+            },
+            unsafe_metadata: UnsafePatch {
+                theme: "dark".to_owned(),
+            },
+        };
+        vec![
+            (
+                format!("/v1/users/{id}"),
+                serde_json::to_vec(&profile).unwrap(),
+            ),
+            (
+                format!("/v1/users/{id}/metadata"),
+                serde_json::to_vec(&metadata).unwrap(),
+            ),
+        ]
+    }
+}
+
+/// The tour update through `Value`s, as the clerk-rs model takes metadata.
+pub fn value_model_tour(id: &str) -> Vec<(String, Vec<u8>)> {
+    let profile = value_model::UpdateUserRequest {
+        first_name: Some("John".to_owned()),
+        last_name: Some("Wick".to_owned()),
+        ..Default::default()
+    };
+    let metadata = value_model::UpdateUserMetadataRequest {
+        public_metadata: Some(
+            serde_json::to_value(hand_written_tour::PublicPatch {
+                role: "admin".to_owned(),
+            })
+            .unwrap(),
+        ),
+        private_metadata: Some(
+            serde_json::to_value(hand_written_tour::PrivatePatch {
+                stripe_customer_id: Some("cus_NffrFeUfNV2Hib".to_owned()),
+            })
+            .unwrap(),
+        ),
+        unsafe_metadata: Some(
+            serde_json::to_value(hand_written_tour::UnsafePatch {
+                theme: "dark".to_owned(),
+            })
+            .unwrap(),
+        ),
+    };
+    vec![
+        (
+            format!("/v1/users/{id}"),
+            serde_json::to_vec(&profile).unwrap(),
+        ),
+        (
+            format!("/v1/users/{id}/metadata"),
+            serde_json::to_vec(&metadata).unwrap(),
+        ),
+    ]
+}
+
 pub fn check() {
     let id = UserId::parse(USER).unwrap();
     let bodies: Vec<Vec<u8>> = ours(&id).iter().map(|r| r.body().to_vec()).collect();
@@ -262,4 +393,7 @@ pub fn check() {
         .map(|r| r.body().to_vec())
         .collect();
     assert_eq!(bodies, hand(hand_written_strings::run(USER)));
+    let bodies: Vec<Vec<u8>> = ours_tour(&id).iter().map(|r| r.body().to_vec()).collect();
+    assert_eq!(bodies, hand(hand_written_tour::run(USER)));
+    assert_eq!(bodies, hand(value_model_tour(USER)));
 }
