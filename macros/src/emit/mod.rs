@@ -30,7 +30,9 @@ pub fn schema(schema: &Schema) -> TokenStream {
     let patch = g.patch();
     let claims = g.claims_struct();
     let nested_checks = g.nested_authorization_checks();
+    let alias = g.support_alias();
     quote! {
+        #alias
         #markers
         #(#tiers)*
         #(#storage)*
@@ -47,7 +49,9 @@ pub fn object(schema: &Schema) -> TokenStream {
     let markers = g.field_markers();
     let storage = g.storage(None);
     let patch = g.object_patch();
+    let alias = g.support_alias();
     quote! {
+        #alias
         #markers
         #storage
         #patch
@@ -57,7 +61,9 @@ pub fn object(schema: &Schema) -> TokenStream {
 /// What the generators share: the schema and the names of the generated items.
 struct Gen<'s, 'a> {
     s: &'s Schema<'a>,
-    /// The support module of `clerk-metadata` for generated code: every path the
+    /// The support module of `clerk-metadata` for generated code, by the schema's own
+    /// short alias of it (`__cm_AppUser`, declared beside the schema by
+    /// [`support_alias`](Self::support_alias)): every path the
     /// generated code names starts here.
     support: TokenStream,
     /// The patch's context parameter: `C` unless the struct already uses that name.
@@ -82,10 +88,29 @@ impl<'s, 'a> Gen<'s, 'a> {
         let ident = s.ident();
         Gen {
             s,
-            support: quote!(::clerk_metadata::__private_0_1),
+            support: {
+                // Spanned at the call site, as the full path was: errors that point at
+                // a bound keep pointing at the derive and the field.
+                let alias = Ident::new(&format!("__cm_{ident}"), Span::call_site());
+                quote!(#alias)
+            },
             ctx: Ident::new(ctx, Span::call_site()),
             patch: format_ident!("{}Patch", ident),
             markers: format_ident!("__{}_metadata_fields", ident),
+        }
+    }
+
+    /// `use ::clerk_metadata::__private_0_1 as __cm_AppUser;`: one short name for the
+    /// support module, beside the schema (private to its module or block, and named
+    /// after the schema, so two schemas in one module do not clash). The generated code
+    /// names the support module a few hundred times; the alias keeps the expansion, and
+    /// the work of every build that expands it, small.
+    fn support_alias(&self) -> TokenStream {
+        let support = &self.support;
+        quote! {
+            #[doc(hidden)]
+            #[allow(unused_imports, non_snake_case)]
+            use ::clerk_metadata::__private_0_1 as #support;
         }
     }
 
@@ -235,7 +260,9 @@ impl<'s, 'a> Gen<'s, 'a> {
     /// One uninhabited marker type per field, named after the field, so that the write
     /// guard's error message can name the field; the optional ones are `Removable`.
     fn field_markers(&self) -> TokenStream {
-        let support = &self.support;
+        // A module does not see the alias of a schema declared in a function body:
+        // the full path here.
+        let support = quote!(::clerk_metadata::__private_0_1);
         let markers = &self.markers;
         let items = self.s.fields.iter().map(|f| {
             let ident = f.ident;

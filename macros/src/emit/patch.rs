@@ -390,14 +390,12 @@ impl Gen<'_, '_> {
             quote_spanned! {span=>
                 #[doc(hidden)]
                 #[must_use]
-                pub fn #remove(mut self) -> Self
+                pub fn #remove(self) -> Self
                 where
                     #guard
                     for<'__r> #what: #support::Removable,
                 {
-                    let fields = #open;
-                    fields.#ident = #support::FieldPatch::Remove;
-                    self
+                    self.#required()
                 }
 
                 #[doc = #required_doc]

@@ -46,7 +46,7 @@ for kind in derive handwritten; do
   {
     echo '#![allow(dead_code, missing_docs, clippy::all)]'
     for i in $(seq 0 $((n - 1))); do
-      sed -e "s/\bS0/S$i/g; s/__S0/__S$i/g" "$here/${kind}_schema.rs.in"
+      sed -e "s/\bS0/S$i/g; s/__S0/__S$i/g; s/__cm_S0/__cm_S$i/g" "$here/${kind}_schema.rs.in"
     done
   } >"$dir/src/lib.rs"
 done
