@@ -3,9 +3,9 @@
 //! browser's own unsafe metadata), `POST /api/admin/role` (an admin sets a public
 //! role), and a page to try them (`GET /`).
 //!
-//! `cargo run --example axum_app` runs it on `FakeClerk`, with its fixed test-only
-//! keys, and prints a `curl` line and a link with valid session tokens. With
-//! `CLERK_SECRET_KEY` set it runs against the real instance unchanged (set
+//! `cargo run --example axum_app --features axum_app` runs it on `FakeClerk`, with its
+//! fixed test-only keys, and prints a `curl` line and a link with valid session tokens.
+//! With `CLERK_SECRET_KEY` set it runs against the real instance unchanged (set
 //! `CLERK_JWT_KEY` for networkless verification and `CLERK_AUTHORIZED_PARTIES` to the
 //! app's origin). `PORT` picks the port (default 3000).
 

@@ -1,10 +1,12 @@
 //! Prints the TypeScript declarations of the tour's schema: the `globals.d.ts` a
 //! frontend includes so that `user.publicMetadata.role` is typed, as Clerk documents.
 //! `examples/frontend/globals.d.ts` is this output, and a test fails when it is stale
-//! (`UPDATE_SNAPSHOTS=1 cargo test -p clerk-metadata-examples --test types` rewrites it).
+//! (`UPDATE_SNAPSHOTS=1 cargo test -p clerk-metadata-examples --features export_types
+//! --test types` rewrites it).
 //!
-//! `cargo run --example export_types` prints the frontend declarations: public and
-//! unsafe metadata and the session-token claims, with nothing of the private tier.
+//! `cargo run --example export_types --features export_types` prints the frontend
+//! declarations: public and unsafe metadata and the session-token claims, with nothing
+//! of the private tier.
 //! Add `-- --with-private` for the backend declarations, which also declare
 //! `UserPrivateMetadata` (for server code only), `-- --json-schema` for the tiers' JSON
 //! Schemas, and `-- --claims` for the session token customization to paste into the

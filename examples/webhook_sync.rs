@@ -2,8 +2,8 @@
 //! requested plan to public metadata once checked.
 //!
 //! ```sh
-//! cargo run --example webhook_sync              # against FakeClerk, in memory
-//! cargo run --example webhook_sync -- --measure # events per second on loopback
+//! cargo run --example webhook_sync --features webhook_sync              # in memory
+//! cargo run --example webhook_sync --features webhook_sync -- --measure # events/s
 //! ```
 //!
 //! By default it runs against `FakeClerk`, which delivers signed webhooks to the app as

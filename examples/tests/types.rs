@@ -27,7 +27,7 @@ fn snapshot(path: &Path, generated: &str) {
     let committed = std::fs::read_to_string(path).unwrap_or_default();
     assert!(
         committed == generated,
-        "{} is stale: run `UPDATE_SNAPSHOTS=1 cargo test -p clerk-metadata-examples --test types` (or `cargo run --example export_types > examples/frontend/globals.d.ts`) and commit it",
+        "{} is stale: run `UPDATE_SNAPSHOTS=1 cargo test -p clerk-metadata-examples --features export_types --test types` (or `cargo run --example export_types --features export_types > examples/frontend/globals.d.ts`) and commit it",
         path.display()
     );
 }
