@@ -104,6 +104,8 @@ pub(crate) struct Users {
     created: u64,
     /// Organizations, memberships and invitations.
     pub(crate) orgs: super::orgs::Orgs,
+    /// The instance-wide request limit, if set, and its window.
+    pub(crate) instance: super::list::InstanceWindow,
 }
 
 /// A request, as the fake's logic sees it.
@@ -258,14 +260,20 @@ impl Users {
             jwks: json!({"keys": []}),
             created: 0,
             orgs: super::orgs::Orgs::default(),
+            instance: super::list::InstanceWindow::default(),
         }
     }
 
     /// Answers an authenticated request, with the event a write it applied emits.
     pub(crate) fn answer(&mut self, call: &Call<'_>) -> (Answer, Option<Event>) {
+        if let Some(answer) = self.instance.admit(call.trace) {
+            return (answer, None);
+        }
         let segments: Vec<&str> = call.path.trim_start_matches('/').split('/').collect();
         match (call.method, segments.as_slice()) {
             ("GET", ["v1", "jwks"]) => (Answer::json(200, &self.jwks), None),
+            ("GET", ["v1", "users"]) => (self.list(call), None),
+            ("GET", ["v1", "users", "count"]) => (self.count(call), None),
             ("GET", ["v1", "users", id]) => (self.get(id, call), None),
             ("POST", ["v1", "users"]) => applied(self.create(call), EventType::Created),
             ("DELETE", ["v1", "users", id]) => applied(self.delete(id, call), EventType::Deleted),
