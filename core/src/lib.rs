@@ -12,6 +12,9 @@ pub mod client;
 #[cfg(feature = "json-schema")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json-schema")))]
 pub mod export;
+#[cfg(feature = "jobs")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jobs")))]
+pub mod jobs;
 mod json;
 mod read;
 mod schema;

@@ -103,6 +103,9 @@ struct Inner {
     retry: RetryPolicy,
     timeout: Option<Duration>,
     rules: Rules,
+    /// The client-side rate limit every attempt waits for.
+    #[cfg(feature = "jobs")]
+    pub(crate) limiter: Option<crate::jobs::limit::Limiter>,
 }
 
 impl Clerk {
@@ -130,7 +133,15 @@ impl Clerk {
             retry: RetryPolicy::default(),
             timeout: Some(ClerkBuilder::DEFAULT_TIMEOUT),
             rules: Rules::default(),
+            #[cfg(feature = "jobs")]
+            rate_limit: None,
         }
+    }
+
+    /// The client-side rate limit set by [`ClerkBuilder::rate_limit`], if any.
+    #[cfg(feature = "jobs")]
+    pub fn rate_limit(&self) -> Option<crate::jobs::RateLimit> {
+        self.inner.limiter.as_ref().map(|l| l.limit())
     }
 
     /// The users of the instance, read and written with schema `S`.
@@ -260,6 +271,8 @@ pub struct ClerkBuilder {
     retry: RetryPolicy,
     timeout: Option<Duration>,
     rules: Rules,
+    #[cfg(feature = "jobs")]
+    rate_limit: Option<crate::jobs::RateLimit>,
 }
 
 impl ClerkBuilder {
@@ -343,6 +356,17 @@ impl ClerkBuilder {
         self
     }
 
+    /// Holds the client (and its clones) under `limit`: every attempt of every request
+    /// waits until it is within the limit, so reads and writes share one budget
+    /// (default: none; feature `jobs`). A 429 is still retried as the
+    /// [`RetryPolicy`] says.
+    #[cfg(feature = "jobs")]
+    #[must_use]
+    pub fn rate_limit(mut self, limit: crate::jobs::RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
     /// The client.
     pub fn build(self) -> Result<Clerk, ConfigError> {
         let http = transport::http_client()?;
@@ -360,6 +384,8 @@ impl ClerkBuilder {
                 retry: self.retry,
                 timeout: self.timeout,
                 rules: self.rules,
+                #[cfg(feature = "jobs")]
+                limiter: self.rate_limit.map(crate::jobs::limit::Limiter::new),
             }),
         })
     }
@@ -377,12 +403,21 @@ impl fmt::Debug for ClerkBuilder {
     }
 }
 
+impl Clerk {
+    /// The answer to a `GET` of `path` (`/v1/…?…`), retried as the policy says.
+    #[cfg(feature = "jobs")]
+    pub(crate) async fn get(&self, step: Step, path: &str) -> Result<Vec<u8>, Error> {
+        let start = tokio::time::Instant::now();
+        self.send(step, http::Method::GET, path, None, start).await
+    }
+}
+
 const USER_AGENT: &str = concat!("clerk-metadata/", env!("CARGO_PKG_VERSION"));
 
 /// The users of an instance, read and written with schema `S`; made by
 /// [`Clerk::users`].
 pub struct Users<S> {
-    clerk: Clerk,
+    pub(crate) clerk: Clerk,
     schema: PhantomData<fn() -> S>,
 }
 
