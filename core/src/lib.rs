@@ -42,8 +42,8 @@ pub use clerk_metadata_macros::{
 };
 pub use read::{
     Drift, FrontendUser, LenientUser, Membership, MembershipPage, MembershipProfile, Organization,
-    OrganizationProfile, OtherFields, ReadError, SentInvitation, SentOrganizationInvitation,
-    TierRead, User, UserProfile, WithPrivateMetadata,
+    OrganizationProfile, OtherFields, ProblemKind, ReadError, SentInvitation,
+    SentOrganizationInvitation, TierRead, User, UserProfile, WithPrivateMetadata,
 };
 pub use schema::metadata::{
     MembershipMetadata, MembershipPatch, Metadata, MetadataTier, OrganizationMetadata,

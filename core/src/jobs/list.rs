@@ -507,6 +507,7 @@ impl<S: UserMetadata> UserPager<S> {
             {
                 continue;
             }
+            let user_id = key.as_ref().and_then(|k| UserId::parse(&k.id).ok());
             if let Some(key) = key {
                 last = Some(key);
             }
@@ -515,7 +516,7 @@ impl<S: UserMetadata> UserPager<S> {
                     Error::NotAUser(NotAUser {
                         applied: Vec::new(),
                         error,
-                        user_id: None,
+                        user_id,
                         created_id: None,
                         object: "user",
                     })

@@ -9,9 +9,18 @@
 //! - [`RateLimit`] holds a client under the instance's limit
 //!   ([`ClerkBuilder::rate_limit`](crate::client::ClerkBuilder::rate_limit)): every
 //!   attempt of every request of the client waits for it, reads and writes alike.
+//! - [`Users::audit`](crate::client::Users::audit) (or an [`Audit`] fed by a walk)
+//!   reports which users do not fit the schema, where and why, the keys the schema
+//!   does not name, and the users near Clerk's limits: an [`AuditReport`], with no
+//!   private value in it.
 
+mod audit;
 pub(crate) mod limit;
 mod list;
 
+pub use audit::{
+    Audit, AuditOptions, AuditReport, DriftFinding, Flagged, Place, PrivateUnknownKeys, TIER_LIMIT,
+    TierSizes, UnknownKey,
+};
 pub use limit::{InvalidRateLimit, RateLimit};
 pub use list::{Cursor, ListUsers, MAX_FILTER_VALUES, MAX_PAGE_SIZE, Page, UserPager};
