@@ -144,6 +144,39 @@ impl Clerk {
         self.inner.limiter.as_ref().map(|l| l.limit())
     }
 
+    /// A client like this one (same key, base URL, version, retries, rules and
+    /// connection pool) held under `limit` by a limiter of its own, which its clones
+    /// share (feature `jobs`; see [`ClerkBuilder::rate_limit`]).
+    #[cfg(feature = "jobs")]
+    pub fn with_rate_limit(&self, limit: crate::jobs::RateLimit) -> Clerk {
+        let inner = &*self.inner;
+        Clerk {
+            inner: Arc::new(Inner {
+                http: inner.http.clone(),
+                key: inner.key.clone(),
+                base: inner.base.clone(),
+                authorization: inner.authorization.clone(),
+                version: inner.version,
+                retry: inner.retry,
+                timeout: inner.timeout,
+                rules: inner.rules.clone(),
+                limiter: Some(crate::jobs::limit::Limiter::new(limit)),
+            }),
+        }
+    }
+
+    /// The secret key, for the jobs' default rate limit.
+    #[cfg(feature = "jobs")]
+    pub(crate) fn key(&self) -> &SecretKey {
+        &self.inner.key
+    }
+
+    /// The validation rules updates are checked against.
+    #[cfg(feature = "jobs")]
+    pub(crate) fn rules(&self) -> &Rules {
+        &self.inner.rules
+    }
+
     /// The users of the instance, read and written with schema `S`.
     pub fn users<S: UserMetadata>(&self) -> Users<S> {
         Users {
@@ -419,6 +452,17 @@ const USER_AGENT: &str = concat!("clerk-metadata/", env!("CARGO_PKG_VERSION"));
 pub struct Users<S> {
     pub(crate) clerk: Clerk,
     schema: PhantomData<fn() -> S>,
+}
+
+impl<S> Users<S> {
+    /// The same users through another client (one with a rate limit, say).
+    #[cfg(feature = "jobs")]
+    pub(crate) fn through(&self, clerk: Clerk) -> Users<S> {
+        Users {
+            clerk,
+            schema: PhantomData,
+        }
+    }
 }
 
 impl<S> Clone for Users<S> {

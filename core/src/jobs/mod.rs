@@ -13,10 +13,15 @@
 //!   reports which users do not fit the schema, where and why, the keys the schema
 //!   does not name, and the users near Clerk's limits: an [`AuditReport`], with no
 //!   private value in it.
+//! - [`Migration`] runs the app's typed rewrite over a walk and sends its updates
+//!   under the rate limit, with bounded concurrency, a dry run, per-user failures,
+//!   and a [`Checkpoint`] after each page to resume from; [`repair_tier`] builds a
+//!   replace from a drifted tier without losing a key.
 
 mod audit;
 pub(crate) mod limit;
 mod list;
+mod migrate;
 
 pub use audit::{
     Audit, AuditOptions, AuditReport, DriftFinding, Flagged, Place, PrivateUnknownKeys, TIER_LIMIT,
@@ -24,3 +29,7 @@ pub use audit::{
 };
 pub use limit::{InvalidRateLimit, RateLimit};
 pub use list::{Cursor, ListUsers, MAX_FILTER_VALUES, MAX_PAGE_SIZE, Page, UserPager};
+pub use migrate::{
+    Checkpoint, MigrateOptions, Migration, MigrationReport, PlannedWrite, Progress, Stopped,
+    UserFailure, repair_tier,
+};

@@ -291,7 +291,9 @@ fn tier_read<T: DeserializeOwned + MetadataTier>(raw: Option<&RawValue>) -> Tier
 }
 
 /// Reads a tier from its JSON text, tracking the path of a failure.
-fn tier_with_path<T: DeserializeOwned + MetadataTier>(text: &str) -> Result<Stored<T>, ReadError> {
+pub(crate) fn tier_with_path<T: DeserializeOwned + MetadataTier>(
+    text: &str,
+) -> Result<Stored<T>, ReadError> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize::<_, Stored<T>>(&mut deserializer).map_err(|e| {
         let segments: Vec<Segment> = e.path().iter().cloned().collect();
