@@ -184,7 +184,7 @@ async fn a_migration_fixes_every_drifted_user_keeps_every_key_and_leaves_the_oth
     }
     // Progress after each page (six full ones and the empty one that ends the walk),
     // with the total and an ETA.
-    let pages = pages.lock().unwrap();
+    let pages = pages.lock().unwrap().clone();
     assert_eq!(pages.len(), 7);
     assert_eq!(pages[0].checkpoint.scanned, 50);
     assert_eq!(pages[0].total, Some(300));

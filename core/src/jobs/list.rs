@@ -582,7 +582,8 @@ impl<S: UserMetadata> Users<S> {
     /// time, so memory stays flat however many users there are.
     ///
     /// A query that cannot be sent (a page size outside 1..=500, over 100 values in a
-    /// filter) is [`Error::Invalid`], and nothing is sent (feature `jobs`).
+    /// filter) is refused with its [`ValidationErrors`], and nothing is sent (feature
+    /// `jobs`).
     ///
     /// ```no_run
     /// # use clerk_metadata::{UserMetadata, client::Clerk, jobs::ListUsers};
@@ -602,18 +603,22 @@ impl<S: UserMetadata> Users<S> {
     pub fn list(
         &self,
         query: ListUsers,
-    ) -> Result<impl Stream<Item = Result<LenientUser<S>, Error>> + use<S>, Error> {
+    ) -> Result<impl Stream<Item = Result<LenientUser<S>, Error>> + use<S>, ValidationErrors> {
         Ok(self.pager(query)?.into_stream())
     }
 
     /// The walk of [`list`](Self::list), page by page, with its cursor after each.
-    pub fn pager(&self, query: ListUsers) -> Result<UserPager<S>, Error> {
+    pub fn pager(&self, query: ListUsers) -> Result<UserPager<S>, ValidationErrors> {
         self.pager_from(query, Cursor::default())
     }
 
     /// The walk of [`list`](Self::list), from `cursor` (one a pager gave, for the same
     /// query): it goes on with the next page after it.
-    pub fn pager_from(&self, query: ListUsers, cursor: Cursor) -> Result<UserPager<S>, Error> {
+    pub fn pager_from(
+        &self,
+        query: ListUsers,
+        cursor: Cursor,
+    ) -> Result<UserPager<S>, ValidationErrors> {
         query.check()?;
         Ok(UserPager {
             users: self.clone(),

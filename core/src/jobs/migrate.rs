@@ -299,7 +299,12 @@ where
         let mut pager = match users.pager_from(self.query.clone(), report.checkpoint.cursor.clone())
         {
             Ok(pager) => pager,
-            Err(error) => return Err(Stopped { error, report }),
+            Err(errors) => {
+                return Err(Stopped {
+                    error: Error::Invalid(errors),
+                    report,
+                });
+            }
         };
         let total = users.count(&self.query).await.ok();
         let started = Instant::now();
