@@ -718,6 +718,12 @@ impl FakeClerk {
         }));
     }
 
+    /// How many requests the fake has received so far (without copying them, as
+    /// [`requests`](Self::requests) does).
+    pub fn request_count(&self) -> usize {
+        lock(&self.shared.requests).len()
+    }
+
     /// Every request received so far, in order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.shared.requests).clone()
