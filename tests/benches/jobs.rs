@@ -90,7 +90,7 @@ async fn audit(n: usize) {
     assert_eq!(report.scanned as usize, n);
     read_path(&fake, &http).await;
     let (mut ratios, mut ours, mut base) = (Vec::new(), Vec::new(), Vec::new());
-    for round in 0..9 {
+    for round in 0..31 {
         let time_ours = || async {
             let start = Instant::now();
             users

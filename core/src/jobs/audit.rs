@@ -238,7 +238,12 @@ pub struct Audit<S> {
     strict: u64,
     unreadable: u64,
     drift: HashMap<(Place, String, ProblemKind), Finding>,
-    unknown: HashMap<(Place, String), u64>,
+    /// Per tier (public, unsafe), the users with each unknown key, by the raw key.
+    unknown: [HashMap<String, u64>; 2],
+    /// How many distinct unknown keys are told apart, over both tiers.
+    distinct: usize,
+    /// Per tier (public, unsafe), the users with keys past `max_distinct`.
+    other_keys: [u64; 2],
     private_unknown: PrivateUnknownKeys,
     claims: Flagged,
     sizes: [Sizes; 3],
@@ -282,7 +287,9 @@ impl<S: UserMetadata> Audit<S> {
             strict: 0,
             unreadable: 0,
             drift: HashMap::new(),
-            unknown: HashMap::new(),
+            unknown: Default::default(),
+            distinct: 0,
+            other_keys: [0; 2],
             private_unknown: PrivateUnknownKeys::default(),
             claims: Flagged::default(),
             sizes: Default::default(),
@@ -364,13 +371,20 @@ impl<S: UserMetadata> Audit<S> {
     fn tier<T: MetadataTier>(&mut self, id: &str, read: &TierRead<T>) {
         let kind = <T::Tier as crate::schema::tier::Tier>::KIND;
         let place = Place::of(kind);
-        let unknown: Vec<String> = match read {
+        let slot = match kind {
+            TierKind::Public => 0,
+            TierKind::Unsafe => 1,
+            TierKind::Private => 2,
+        };
+        match read {
             TierRead::Typed(stored) => {
-                if kind == TierKind::Private {
+                if slot == 2 {
                     self.count_private(stored.unknown().len());
                     return;
                 }
-                stored.unknown().keys().cloned().collect()
+                for key in stored.unknown().keys() {
+                    self.count_key(slot, key);
+                }
             }
             TierRead::Drifted(drift) => {
                 self.finding(place, drift.problem(), id);
@@ -382,19 +396,26 @@ impl<S: UserMetadata> Audit<S> {
                                 .collect()
                         })
                         .unwrap_or_default();
-                if kind == TierKind::Private {
+                if slot == 2 {
                     self.count_private(keys.len());
                     return;
                 }
-                keys
+                for key in &keys {
+                    self.count_key(slot, key);
+                }
             }
-        };
-        for key in unknown {
-            let mut key = (place, escaped(&key, KEY_CHARS).to_string());
-            if !self.unknown.contains_key(&key) && self.unknown.len() >= self.options.max_distinct {
-                key.1 = "(other keys)".to_owned();
-            }
-            *self.unknown.entry(key).or_default() += 1;
+        }
+    }
+
+    /// Counts a user with unknown key `key` in tier `slot` (0 public, 1 unsafe).
+    fn count_key(&mut self, slot: usize, key: &str) {
+        if let Some(users) = self.unknown[slot].get_mut(key) {
+            *users += 1;
+        } else if self.distinct < self.options.max_distinct {
+            self.distinct += 1;
+            self.unknown[slot].insert(key.to_owned(), 1);
+        } else {
+            self.other_keys[slot] += 1;
         }
     }
 
@@ -424,14 +445,28 @@ impl<S: UserMetadata> Audit<S> {
                 .cmp(&a.users)
                 .then_with(|| (a.place, &a.path, a.kind).cmp(&(b.place, &b.path, b.kind)))
         });
-        let mut unknown_keys: Vec<UnknownKey> = self
-            .unknown
-            .iter()
-            .map(|((place, key), users)| UnknownKey {
-                place: *place,
-                key: key.clone(),
-                users: *users,
+        let places = [Place::PublicMetadata, Place::UnsafeMetadata];
+        let mut unknown_keys: Vec<UnknownKey> = places
+            .into_iter()
+            .zip(&self.unknown)
+            .flat_map(|(place, keys)| {
+                keys.iter().map(move |(key, users)| UnknownKey {
+                    place,
+                    key: escaped(key, KEY_CHARS).to_string(),
+                    users: *users,
+                })
             })
+            .chain(
+                places
+                    .into_iter()
+                    .zip(self.other_keys)
+                    .filter(|(_, users)| *users > 0)
+                    .map(|(place, users)| UnknownKey {
+                        place,
+                        key: "(other keys)".to_owned(),
+                        users,
+                    }),
+            )
             .collect();
         unknown_keys.sort_by(|a, b| {
             b.users
