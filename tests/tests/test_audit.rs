@@ -259,3 +259,48 @@ async fn entries_that_are_not_users_are_counted_by_path() {
         ["user_seed0000000000000000000001"]
     );
 }
+
+#[tokio::test]
+async fn text_that_is_not_unicode_is_a_kind_of_its_own_and_does_not_end_the_walk() {
+    let fake = FakeClerk::start().unwrap();
+    // A page as a proxy or a corrupted store might send it: a lone surrogate escape in
+    // a public value and in a private one (valid JSON text, not Unicode).
+    let user = |id: &str, public: &str, private: &str| {
+        format!(
+            r#"{{"id":"{id}","object":"user","has_image":false,"banned":false,"locked":false,"created_at":5,"updated_at":5,
+                "public_metadata":{{"role":{public}}},"private_metadata":{{"stripe_customer_id":{private}}},"unsafe_metadata":{{}}}}"#
+        )
+    };
+    let page = format!(
+        "[{},{},{}]",
+        user("user_a", r#""\ud800x""#, r#""ok""#),
+        user("user_b", r#""admin""#, r#""sk_\udfffSECRET""#),
+        user("user_c", r#""admin""#, r#""ok""#),
+    );
+    fake.inject_on(
+        "GET",
+        "/v1/users",
+        clerk_metadata::testing::Fault::raw(200, page),
+        1,
+    );
+    let users = fake.client().unwrap().users::<AppUser>();
+    let report = users
+        .audit(ListUsers::new(), AuditOptions::default())
+        .await
+        .unwrap();
+    assert_eq!((report.scanned, report.fitting), (3, 1));
+    let drift: Vec<(&str, ProblemKind)> = report
+        .drift
+        .iter()
+        .map(|d| (d.path.as_str(), d.kind))
+        .collect();
+    assert_eq!(
+        drift,
+        [
+            ("public_metadata.role", ProblemKind::NotUtf8),
+            ("private_metadata.stripe_customer_id", ProblemKind::NotUtf8),
+        ]
+    );
+    let text = format!("{report}{}", serde_json::to_string(&report).unwrap());
+    assert!(!text.contains("SECRET"), "{text}");
+}

@@ -88,7 +88,11 @@ impl ProblemKind {
             ProblemKind::InvalidLength
         } else if starts("invalid value") || m.contains("out of range") {
             ProblemKind::InvalidValue
-        } else if m.contains("UTF-8") || m.contains("unicode") || m.contains("surrogate") {
+        } else if m.contains("UTF-8")
+            || m.contains("unicode")
+            || m.contains("surrogate")
+            || m.contains("hex escape")
+        {
             ProblemKind::NotUtf8
         } else if starts("EOF while")
             || starts("expected")
