@@ -108,6 +108,19 @@ async fn cursor_and_offset_pages_walk_every_user_once() {
     assert_eq!(ids(&page), vec![seed_id(2), seed_id(1), seed_id(0)]);
     let (_, _, page) = get(&fake, "/v1/users?limit=3&offset=5000").await;
     assert_eq!(ids(&page), Vec::<String>::new());
+    // Oldest first, after a cursor.
+    let (_, _, page) = get(
+        &fake,
+        &format!(
+            "/v1/users?order_by=%2Bcreated_at&limit=2&starting_after={}",
+            seed_id(0)
+        ),
+    )
+    .await;
+    assert_eq!(ids(&page), vec![seed_id(1), seed_id(2)]);
+    // Another ordering (no cursor): by first name, ties by ID.
+    let (_, _, page) = get(&fake, "/v1/users?order_by=-first_name&limit=2").await;
+    assert_eq!(ids(&page), vec![seed_id(1202), seed_id(1201)]);
     // After the oldest user: nothing.
     let (_, _, page) = get(&fake, &format!("/v1/users?starting_after={}", seed_id(0))).await;
     assert_eq!(ids(&page), Vec::<String>::new());

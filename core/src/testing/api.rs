@@ -1,7 +1,7 @@
 //! What the fake does with a request: Clerk's documented semantics for the user
 //! endpoints this crate calls, over users held as JSON, and the events its writes emit.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
@@ -96,7 +96,7 @@ pub(crate) struct RateLimit {
 
 /// The users and what the fake tracks of them.
 pub(crate) struct Users {
-    pub(crate) users: BTreeMap<String, Map<String, Value>>,
+    pub(crate) users: super::list::Store,
     pub(crate) limit: RateLimit,
     writes: HashMap<String, VecDeque<Instant>>,
     pub(crate) jwks: Value,
@@ -254,7 +254,7 @@ pub(crate) fn now_ms() -> i64 {
 impl Users {
     pub(crate) fn new(limit: RateLimit) -> Users {
         Users {
-            users: BTreeMap::new(),
+            users: super::list::Store::default(),
             limit,
             writes: HashMap::new(),
             jwks: json!({"keys": []}),

@@ -3,7 +3,8 @@
 //! instance-wide rate limit.
 
 use std::cmp::Ordering;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
+use std::ops::Deref;
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value, json};
@@ -11,6 +12,75 @@ use serde_json::{Map, Value, json};
 use super::api::{Answer, Call, Users, error};
 
 type Object = Map<String, Value>;
+
+/// The users by ID. It reads as a map; every change goes through a method that moves
+/// its generation on, so the list's index of creation times knows when to rebuild.
+#[derive(Default)]
+pub(crate) struct Store {
+    users: BTreeMap<String, Object>,
+    generation: u64,
+    /// `(created_at, id)` of every user, ascending, as of `index_generation`.
+    index: Vec<(i64, String)>,
+    index_generation: Option<u64>,
+}
+
+impl Deref for Store {
+    type Target = BTreeMap<String, Object>;
+    fn deref(&self) -> &Self::Target {
+        &self.users
+    }
+}
+
+impl Store {
+    pub(crate) fn insert(&mut self, id: String, user: Object) -> Option<Object> {
+        self.generation += 1;
+        self.users.insert(id, user)
+    }
+
+    pub(crate) fn remove(&mut self, id: &str) -> Option<Object> {
+        self.generation += 1;
+        self.users.remove(id)
+    }
+
+    /// The user, to change: counted as a change, whatever the caller does with it.
+    pub(crate) fn get_mut(&mut self, id: &str) -> Option<&mut Object> {
+        self.generation += 1;
+        self.users.get_mut(id)
+    }
+
+    /// The index, taken out to be read beside the store; give it back with
+    /// [`index_restore`](Self::index_restore).
+    fn index_snapshot(&mut self) -> Vec<(i64, String)> {
+        self.by_creation();
+        std::mem::take(&mut self.index)
+    }
+
+    fn index_restore(&mut self, index: Vec<(i64, String)>) {
+        self.index = index;
+    }
+
+    /// The `(created_at, id)` of every user, ascending; rebuilt after any change.
+    fn by_creation(&mut self) -> &[(i64, String)] {
+        if self.index_generation != Some(self.generation) {
+            let mut index: Vec<(i64, String)> = self
+                .users
+                .iter()
+                .map(|(id, user)| (created_at(user), id.clone()))
+                .collect();
+            index.sort_unstable();
+            self.index = index;
+            self.index_generation = Some(self.generation);
+        }
+        &self.index
+    }
+}
+
+/// A user's `created_at` as ordered: a missing or non-integer one first.
+fn created_at(user: &Object) -> i64 {
+    user.get("created_at")
+        .and_then(Value::as_i64)
+        .unwrap_or(i64::MIN)
+}
 
 /// The instance-wide limit: at most `requests` requests per `window`, counted over
 /// every authorized request.
@@ -357,11 +427,14 @@ impl Users {
     /// `GET /v1/users`: the users that pass the filters, in the order asked (newest
     /// first by default; ties by ID, in the same direction), after the cursor or the
     /// offset, at most `limit` (default 10).
-    pub(crate) fn list(&self, call: &Call<'_>) -> Answer {
+    pub(crate) fn list(&mut self, call: &Call<'_>) -> Answer {
         let q = match Query::parse(call.query, true, call.trace) {
             Ok(q) => q,
             Err(answer) => return answer,
         };
+        if q.order.0 == "created_at" {
+            return self.list_by_creation(&q, call.trace);
+        }
         let (field, descending) = (&q.order.0, q.order.1);
         let key = |user: &Object| -> Value {
             match field.as_str() {
@@ -418,6 +491,57 @@ impl Users {
             .skip(q.offset)
             .filter_map(|(_, id)| self.users.get(*id).cloned().map(Value::Object))
             .collect();
+        Answer::json(200, &Value::Array(page))
+    }
+}
+
+impl Users {
+    /// The list in creation order (the default, and the only one a cursor takes),
+    /// through the store's index: a page costs its own users, not the whole store.
+    fn list_by_creation(&mut self, q: &Query, trace: u64) -> Answer {
+        let descending = q.order.1;
+        let cursor = match &q.starting_after {
+            None => None,
+            Some(id) => match self.users.get(id) {
+                Some(user) => Some((created_at(user), id.clone())),
+                None => {
+                    return invalid("starting_after", "names no user of this instance", trace);
+                }
+            },
+        };
+        let index = self.users.index_snapshot();
+        let limit = q.limit.unwrap_or(10);
+        let wanted = q.offset.saturating_add(limit);
+        // Where the walk starts in the ascending index, and which way it goes.
+        let picked: Vec<&str> = {
+            let after: Box<dyn Iterator<Item = &(i64, String)>> = match (&cursor, descending) {
+                (None, true) => Box::new(index.iter().rev()),
+                (None, false) => Box::new(index.iter()),
+                (Some(c), true) => {
+                    let at = index.partition_point(|e| (e.0, e.1.as_str()) < (c.0, c.1.as_str()));
+                    Box::new(index[..at].iter().rev())
+                }
+                (Some(c), false) => {
+                    let at = index.partition_point(|e| (e.0, e.1.as_str()) <= (c.0, c.1.as_str()));
+                    Box::new(index[at..].iter())
+                }
+            };
+            after
+                .filter(|(_, id)| {
+                    self.users
+                        .get(id)
+                        .is_some_and(|user| self.matches(id, user, q))
+                })
+                .take(wanted)
+                .skip(q.offset)
+                .map(|(_, id)| id.as_str())
+                .collect()
+        };
+        let page: Vec<Value> = picked
+            .iter()
+            .filter_map(|id| self.users.get(*id).cloned().map(Value::Object))
+            .collect();
+        self.users.index_restore(index);
         Answer::json(200, &Value::Array(page))
     }
 }
