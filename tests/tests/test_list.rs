@@ -297,6 +297,26 @@ async fn filters_offsets_and_count_go_through_typed() {
             .iter()
             .any(|r| r.path().ends_with("limit=4&offset=26"))
     );
+    // An offset walk's cursor is stored and goes on from there too.
+    let mut pager = users
+        .pager(ListUsers::new().page_size(4).offset(22))
+        .unwrap();
+    pager.next_page().await.unwrap().unwrap();
+    let stored = serde_json::to_string(pager.cursor()).unwrap();
+    let cursor: Cursor = serde_json::from_str(&stored).unwrap();
+    let mut resumed = users
+        .pager_from(ListUsers::new().page_size(4).offset(22), cursor)
+        .unwrap();
+    let next: Vec<UserId> = resumed
+        .next_page()
+        .await
+        .unwrap()
+        .unwrap()
+        .users
+        .into_iter()
+        .map(|u| u.unwrap().profile.id)
+        .collect();
+    assert_eq!(next, ids[..4].iter().rev().cloned().collect::<Vec<_>>());
     assert_conforms(&fake);
 }
 

@@ -311,7 +311,7 @@ impl ListUsers {
         let mut starting_after = None;
         if paged && let Some(cursor) = cursor {
             match &cursor.position {
-                Position::Start | Position::Offset(_) => {}
+                Position::Start | Position::Offset { .. } => {}
                 Position::After { id, .. } => starting_after = Some(id.clone()),
                 // The cursor's user is gone: the users created up to its time, and the
                 // pager drops those at or before it.
@@ -334,7 +334,7 @@ impl ListUsers {
         if paged {
             pairs.push(("limit", self.page_size.to_string()));
             let offset = match cursor.map(|c| &c.position) {
-                Some(Position::Offset(n)) => Some(*n),
+                Some(Position::Offset { offset }) => Some(*offset),
                 Some(Position::Start) | None => self.offset,
                 _ => None,
             };
@@ -371,7 +371,7 @@ enum Position {
     /// created up to `created_at`, without those at or before it in Clerk's order.
     Before { id: String, created_at: i64 },
     /// After this many users, paged by offset.
-    Offset(u64),
+    Offset { offset: u64 },
 }
 
 impl Cursor {
@@ -524,10 +524,12 @@ impl<S: UserMetadata> UserPager<S> {
             );
         }
         let position = match (&self.cursor.position, &self.query.offset) {
-            (Position::Offset(n), _) => Position::Offset(n.saturating_add(entries.len() as u64)),
-            (Position::Start, Some(start)) => {
-                Position::Offset(start.saturating_add(entries.len() as u64))
-            }
+            (Position::Offset { offset }, _) => Position::Offset {
+                offset: offset.saturating_add(entries.len() as u64),
+            },
+            (Position::Start, Some(start)) => Position::Offset {
+                offset: start.saturating_add(entries.len() as u64),
+            },
             (current, _) => match last {
                 Some(Key { id, created_at }) => Position::After { id, created_at },
                 None => current.clone(),
