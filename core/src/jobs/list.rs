@@ -581,7 +581,10 @@ impl<S: UserMetadata> Users<S> {
     /// fit the schema is an item with its drift, never the end of the walk; an entry
     /// that is not a user at all is an `Err` item, and the walk goes on. A request
     /// that fails (after the client's retries) is the last item. One page is held at a
-    /// time, so memory stays flat however many users there are.
+    /// time, so memory stays flat however many users there are. A user created during
+    /// the walk is newer than its cursor and is not listed (a later walk finds it); a
+    /// user deleted during the walk is not listed once gone, and the walk goes on even
+    /// if it was the cursor's own (see [`UserPager::next_page`]).
     ///
     /// A query that cannot be sent (a page size outside 1..=500, over 100 values in a
     /// filter) is refused with its [`ValidationErrors`], and nothing is sent (feature
