@@ -184,8 +184,7 @@ async fn audit(users: &Users<Subscriber>, json: bool) -> Result<(), Box<dyn Erro
             failed: 0,
             rate,
             eta: total.and_then(|t| {
-                (rate > 0.0)
-                    .then(|| Duration::from_secs_f64(t.saturating_sub(scanned) as f64 / rate))
+                Duration::try_from_secs_f64(t.saturating_sub(scanned) as f64 / rate).ok()
             }),
             done: page.cursor.is_done(),
         });

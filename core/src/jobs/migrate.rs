@@ -405,7 +405,7 @@ where
             };
             let eta = total.and_then(|total| {
                 let left = total.saturating_sub(report.checkpoint.scanned);
-                (rate > 0.0).then(|| Duration::from_secs_f64(left as f64 / rate))
+                Duration::try_from_secs_f64(left as f64 / rate).ok()
             });
             let c = &report.checkpoint;
             tracing::info!(
