@@ -419,6 +419,8 @@ fn step_name(step: Step) -> &'static str {
         Step::MergeMembershipMetadata => "merge_membership_metadata",
         Step::CreateInvitation => "create_invitation",
         Step::CreateOrganizationInvitation => "create_organization_invitation",
+        Step::ListUsers => "list_users",
+        Step::CountUsers => "count_users",
     }
 }
 

@@ -12,6 +12,9 @@ pub mod client;
 #[cfg(feature = "json-schema")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json-schema")))]
 pub mod export;
+#[cfg(feature = "jobs")]
+#[cfg_attr(docsrs, doc(cfg(feature = "jobs")))]
+pub mod jobs;
 mod json;
 mod read;
 mod schema;
@@ -39,8 +42,8 @@ pub use clerk_metadata_macros::{
 };
 pub use read::{
     Drift, FrontendUser, LenientUser, Membership, MembershipPage, MembershipProfile, Organization,
-    OrganizationProfile, OtherFields, ReadError, SentInvitation, SentOrganizationInvitation,
-    TierRead, User, UserProfile, WithPrivateMetadata,
+    OrganizationProfile, OtherFields, ProblemKind, ReadError, SentInvitation,
+    SentOrganizationInvitation, TierRead, User, UserProfile, WithPrivateMetadata,
 };
 pub use schema::metadata::{
     MembershipMetadata, MembershipPatch, Metadata, MetadataTier, OrganizationMetadata,

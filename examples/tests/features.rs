@@ -9,6 +9,7 @@ fn every_example_and_test_is_built() {
         ("axum_app", cfg!(feature = "axum_app")),
         ("export_types", cfg!(feature = "export_types")),
         ("webhook_sync", cfg!(feature = "webhook_sync")),
+        ("migrate", cfg!(feature = "migrate")),
     ]
     .into_iter()
     .filter(|&(_, on)| !on)

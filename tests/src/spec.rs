@@ -69,9 +69,9 @@ impl Spec {
         let mut doc = read(&file);
         // The Backend API's read operations (GET user, GET JWKS) are a second extract,
         // the user's deletion a third, and the organization, membership and invitation
-        // operations a fourth.
+        // operations a fourth, the user list and count a fifth.
         if api == Api::Backend {
-            for extract in ["reads", "delete", "organizations"] {
+            for extract in ["reads", "delete", "organizations", "list"] {
                 let more = read(&format!("bapi-{}-{extract}.yml", version.as_str()));
                 for path in [
                     &["paths"][..],
@@ -191,8 +191,11 @@ impl Spec {
                 None => p.clone(),
             })
             .collect();
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let Ok(pairs) = serde_urlencoded::from_str::<Vec<(String, String)>>(query) else {
+            return vec![format!("the query string `{query}` cannot be decoded")];
+        };
+        for (name, value) in &pairs {
+            let (name, value) = (name.as_str(), value.as_str());
             let Some(parameter) = parameters
                 .iter()
                 .find(|p| p["in"] == "query" && p["name"] == name)
@@ -200,7 +203,11 @@ impl Spec {
                 problems.push(format!("no query parameter `{name}`"));
                 continue;
             };
-            let schema = self.to_json_schema(&parameter["schema"]);
+            let mut schema = self.to_json_schema(&parameter["schema"]);
+            // An array parameter is sent as the name repeated, one item each.
+            if schema["type"] == "array" {
+                schema = schema["items"].clone();
+            }
             let instance = match schema["type"].as_str() {
                 Some("integer") => match value.parse::<i64>() {
                     Ok(n) => Value::from(n),

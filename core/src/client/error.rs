@@ -47,6 +47,10 @@ pub enum Step {
     /// `POST /v1/organizations/{organization_id}/invitations`: invites a user to an
     /// organization.
     CreateOrganizationInvitation,
+    /// `GET /v1/users`: lists users.
+    ListUsers,
+    /// `GET /v1/users/count`: counts users.
+    CountUsers,
 }
 
 impl Step {
@@ -68,6 +72,8 @@ impl Step {
             Step::MergeMembershipMetadata => "the membership metadata merge",
             Step::CreateInvitation => "the invitation creation",
             Step::CreateOrganizationInvitation => "the organization invitation creation",
+            Step::ListUsers => "the user list read",
+            Step::CountUsers => "the user count read",
         }
     }
 

@@ -103,6 +103,9 @@ struct Inner {
     retry: RetryPolicy,
     timeout: Option<Duration>,
     rules: Rules,
+    /// The client-side rate limit every attempt waits for.
+    #[cfg(feature = "jobs")]
+    pub(crate) limiter: Option<crate::jobs::limit::Limiter>,
 }
 
 impl Clerk {
@@ -130,7 +133,48 @@ impl Clerk {
             retry: RetryPolicy::default(),
             timeout: Some(ClerkBuilder::DEFAULT_TIMEOUT),
             rules: Rules::default(),
+            #[cfg(feature = "jobs")]
+            rate_limit: None,
         }
+    }
+
+    /// The client-side rate limit set by [`ClerkBuilder::rate_limit`], if any.
+    #[cfg(feature = "jobs")]
+    pub fn rate_limit(&self) -> Option<crate::jobs::RateLimit> {
+        self.inner.limiter.as_ref().map(|l| l.limit())
+    }
+
+    /// A client like this one (same key, base URL, version, retries, rules and
+    /// connection pool) held under `limit` by a limiter of its own, which its clones
+    /// share (feature `jobs`; see [`ClerkBuilder::rate_limit`]).
+    #[cfg(feature = "jobs")]
+    pub fn with_rate_limit(&self, limit: crate::jobs::RateLimit) -> Clerk {
+        let inner = &*self.inner;
+        Clerk {
+            inner: Arc::new(Inner {
+                http: inner.http.clone(),
+                key: inner.key.clone(),
+                base: inner.base.clone(),
+                authorization: inner.authorization.clone(),
+                version: inner.version,
+                retry: inner.retry,
+                timeout: inner.timeout,
+                rules: inner.rules.clone(),
+                limiter: Some(crate::jobs::limit::Limiter::new(limit)),
+            }),
+        }
+    }
+
+    /// The secret key, for the jobs' default rate limit.
+    #[cfg(feature = "jobs")]
+    pub(crate) fn key(&self) -> &SecretKey {
+        &self.inner.key
+    }
+
+    /// The validation rules updates are checked against.
+    #[cfg(feature = "jobs")]
+    pub(crate) fn rules(&self) -> &Rules {
+        &self.inner.rules
     }
 
     /// The users of the instance, read and written with schema `S`.
@@ -260,6 +304,8 @@ pub struct ClerkBuilder {
     retry: RetryPolicy,
     timeout: Option<Duration>,
     rules: Rules,
+    #[cfg(feature = "jobs")]
+    rate_limit: Option<crate::jobs::RateLimit>,
 }
 
 impl ClerkBuilder {
@@ -343,6 +389,17 @@ impl ClerkBuilder {
         self
     }
 
+    /// Holds the client (and its clones) under `limit`: every attempt of every request
+    /// waits until it is within the limit, so reads and writes share one budget
+    /// (default: none; feature `jobs`). A 429 is still retried as the
+    /// [`RetryPolicy`] says.
+    #[cfg(feature = "jobs")]
+    #[must_use]
+    pub fn rate_limit(mut self, limit: crate::jobs::RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
     /// The client.
     pub fn build(self) -> Result<Clerk, ConfigError> {
         let http = transport::http_client()?;
@@ -360,6 +417,8 @@ impl ClerkBuilder {
                 retry: self.retry,
                 timeout: self.timeout,
                 rules: self.rules,
+                #[cfg(feature = "jobs")]
+                limiter: self.rate_limit.map(crate::jobs::limit::Limiter::new),
             }),
         })
     }
@@ -377,13 +436,33 @@ impl fmt::Debug for ClerkBuilder {
     }
 }
 
+impl Clerk {
+    /// The answer to a `GET` of `path` (`/v1/…?…`), retried as the policy says.
+    #[cfg(feature = "jobs")]
+    pub(crate) async fn get(&self, step: Step, path: &str) -> Result<Vec<u8>, Error> {
+        let start = tokio::time::Instant::now();
+        self.send(step, http::Method::GET, path, None, start).await
+    }
+}
+
 const USER_AGENT: &str = concat!("clerk-metadata/", env!("CARGO_PKG_VERSION"));
 
 /// The users of an instance, read and written with schema `S`; made by
 /// [`Clerk::users`].
 pub struct Users<S> {
-    clerk: Clerk,
+    pub(crate) clerk: Clerk,
     schema: PhantomData<fn() -> S>,
+}
+
+impl<S> Users<S> {
+    /// The same users through another client (one with a rate limit, say).
+    #[cfg(feature = "jobs")]
+    pub(crate) fn through(&self, clerk: Clerk) -> Users<S> {
+        Users {
+            clerk,
+            schema: PhantomData,
+        }
+    }
 }
 
 impl<S> Clone for Users<S> {

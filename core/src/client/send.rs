@@ -168,6 +168,10 @@ impl Clerk {
         let mut maybe_applied = false;
         loop {
             attempt_no += 1;
+            #[cfg(feature = "jobs")]
+            if let Some(limiter) = &inner.limiter {
+                limiter.until_ready().await;
+            }
             let mut request = http::Request::builder()
                 .method(method.clone())
                 .uri(uri.clone())

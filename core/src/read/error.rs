@@ -22,9 +22,135 @@ use crate::schema::tier::{Tier, TierKind};
 pub struct ReadError {
     path: String,
     message: String,
+    kind: ProblemKind,
+}
+
+/// What kind of problem a [`ReadError`] is, told from the parser's message before
+/// anything of it is withheld: it says what went wrong, never what was stored, so a
+/// private tier's problems have a kind too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ProblemKind {
+    /// A field the schema requires is not there.
+    MissingField,
+    /// A string is not one of the enum's variants.
+    UnknownVariant,
+    /// A key the schema refuses (`deny_unknown_fields`).
+    UnknownField,
+    /// A key is there twice.
+    DuplicateField,
+    /// A value of the wrong JSON type (a string for a number, an object for a flag).
+    WrongType,
+    /// A value of the right type that the field does not take (out of range, say).
+    InvalidValue,
+    /// A sequence or tuple of the wrong length.
+    InvalidLength,
+    /// Text that is not valid UTF-8 (or a lone surrogate escape).
+    NotUtf8,
+    /// Text that is not JSON.
+    Syntax,
+    /// Anything else.
+    Other,
+}
+
+impl ProblemKind {
+    /// Tells the kind from a parser's message (`missing field `x``, `unknown variant
+    /// …`, `invalid type: …`).
+    pub(crate) fn of(message: &str) -> ProblemKind {
+        let m = message_only(message);
+        // A private tier's own message, built from the schema, ends with its kind.
+        if let Some(kind) = ProblemKind::ALL
+            .into_iter()
+            .find(|k| m.ends_with(&format!("({})", k.describe())))
+        {
+            return kind;
+        }
+        // A message wrapped in a path (`private_metadata: missing field …`).
+        let m = match m.split_once(": ") {
+            Some((path, rest)) if !path.contains(' ') => rest,
+            _ => m,
+        };
+        let starts = |p: &str| m.starts_with(p);
+        if starts("missing field") {
+            ProblemKind::MissingField
+        } else if starts("unknown variant") {
+            ProblemKind::UnknownVariant
+        } else if starts("unknown field") {
+            ProblemKind::UnknownField
+        } else if starts("duplicate field") {
+            ProblemKind::DuplicateField
+        } else if starts("invalid type") || starts("expected value") {
+            // serde_json's words for a value of the wrong type where an enum is read; a
+            // document it has already parsed has no syntax errors left.
+            ProblemKind::WrongType
+        } else if starts("invalid length") {
+            ProblemKind::InvalidLength
+        } else if starts("invalid value") || m.contains("out of range") {
+            ProblemKind::InvalidValue
+        } else if m.contains("UTF-8")
+            || m.contains("unicode")
+            || m.contains("surrogate")
+            || m.contains("hex escape")
+        {
+            ProblemKind::NotUtf8
+        } else if starts("EOF while")
+            || starts("expected")
+            || starts("trailing")
+            || starts("key must be")
+            || starts("control character")
+            || starts("invalid escape")
+            || starts("invalid number")
+        {
+            ProblemKind::Syntax
+        } else {
+            ProblemKind::Other
+        }
+    }
+
+    /// Every kind.
+    const ALL: [ProblemKind; 10] = [
+        ProblemKind::MissingField,
+        ProblemKind::UnknownVariant,
+        ProblemKind::UnknownField,
+        ProblemKind::DuplicateField,
+        ProblemKind::WrongType,
+        ProblemKind::InvalidValue,
+        ProblemKind::InvalidLength,
+        ProblemKind::NotUtf8,
+        ProblemKind::Syntax,
+        ProblemKind::Other,
+    ];
+
+    /// The kind in words: `missing field`, `unknown enum value`, `wrong type`, ….
+    pub const fn describe(self) -> &'static str {
+        match self {
+            ProblemKind::MissingField => "missing field",
+            ProblemKind::UnknownVariant => "unknown enum value",
+            ProblemKind::UnknownField => "refused key",
+            ProblemKind::DuplicateField => "duplicate key",
+            ProblemKind::WrongType => "wrong type",
+            ProblemKind::InvalidValue => "invalid value",
+            ProblemKind::InvalidLength => "wrong length",
+            ProblemKind::NotUtf8 => "not UTF-8",
+            ProblemKind::Syntax => "not JSON",
+            ProblemKind::Other => "does not fit",
+        }
+    }
+}
+
+impl fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
 }
 
 impl ReadError {
+    /// What kind of problem it is.
+    pub fn kind(&self) -> ProblemKind {
+        self.kind
+    }
+
     /// The JSON path of the problem (`.` for the whole document).
     pub fn path(&self) -> &str {
         &self.path
@@ -50,6 +176,7 @@ impl ReadError {
         ReadError {
             path: render(segments),
             message: plain(message),
+            kind: ProblemKind::of(message),
         }
     }
 
@@ -69,12 +196,14 @@ impl ReadError {
             return ReadError {
                 path,
                 message: plain(message),
+                kind: ProblemKind::of(message),
             };
         }
         let field = match segments.first() {
             Some(Segment::Map { key }) => fields.iter().find(|f| f.reads(key)),
             _ => None,
         };
+        let raw = message;
         let mut path = tier.key().to_owned();
         let message = match field {
             Some(field) => {
@@ -97,9 +226,16 @@ impl ReadError {
                         || text == format!("duplicate field `{key}`")
                 })
                 .map(|_| message_only(message).to_owned())
-                .unwrap_or_else(|| "the stored object does not fit the schema".to_owned()),
+                .unwrap_or_else(|| match ProblemKind::of(raw) {
+                    ProblemKind::Other => "the stored object does not fit the schema".to_owned(),
+                    kind => format!("the stored object does not fit the schema ({kind})"),
+                }),
         };
-        ReadError { path, message }
+        ReadError {
+            path,
+            message,
+            kind: ProblemKind::of(raw),
+        }
     }
 
     /// A problem with the value of top-level field `key`; `message` is the parser's.
@@ -107,6 +243,7 @@ impl ReadError {
         ReadError {
             path: escaped(key, KEY_CHARS).to_string(),
             message: plain(message),
+            kind: ProblemKind::of(message),
         }
     }
 
@@ -125,6 +262,7 @@ impl ReadError {
         ReadError {
             path: ".".to_owned(),
             message: plain(message),
+            kind: ProblemKind::of(message),
         }
     }
 }
@@ -232,8 +370,42 @@ mod tests {
             ReadError::in_tier(TierKind::Private, FIELDS, &[], "missing field `sk_live_x`");
         assert_eq!(
             forged.message(),
-            "the stored object does not fit the schema"
+            "the stored object does not fit the schema (missing field)"
         );
+        assert_eq!(forged.kind(), ProblemKind::MissingField);
+        // The kind survives the private tier's own message, wrapped again.
+        let wrapped = ReadError::in_tier(
+            TierKind::Private,
+            FIELDS,
+            &[map("riskScore")],
+            &forged.to_string(),
+        );
+        assert_eq!(wrapped.kind(), ProblemKind::MissingField);
+        let typed = ReadError::in_tier(
+            TierKind::Private,
+            FIELDS,
+            &[],
+            "invalid type: string \"x\", expected u32",
+        );
+        assert_eq!(typed.kind(), ProblemKind::WrongType);
+        let outer = ReadError::in_tier(
+            TierKind::Private,
+            FIELDS,
+            &[map("riskScore")],
+            &typed.to_string(),
+        );
+        assert_eq!(outer.kind(), ProblemKind::WrongType);
+        assert_eq!(
+            outer.message(),
+            "the stored value does not fit the schema type `u32`"
+        );
+        let variant = ReadError::in_tier(
+            TierKind::Public,
+            &[],
+            &[map("role")],
+            "unknown variant `root`, expected `admin` at line 1 column 9",
+        );
+        assert_eq!(variant.kind(), ProblemKind::UnknownVariant);
     }
 
     #[test]

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_path_to_error::Segment;
 
-pub use error::{ReadError, private_read_error};
+pub use error::{ProblemKind, ReadError, private_read_error};
 pub use organization::{
     Membership, MembershipPage, MembershipProfile, Organization, OrganizationProfile,
     SentInvitation, SentOrganizationInvitation,
@@ -207,9 +207,28 @@ pub struct LenientUser<S: UserMetadata> {
     pub private_metadata: TierRead<S::Private>,
     /// `unsafe_metadata`.
     pub unsafe_metadata: TierRead<S::Unsafe>,
+    /// The bytes of each tier's JSON as Clerk sent it (public, private, unsafe).
+    sizes: [usize; 3],
 }
 
 impl<S: UserMetadata> LenientUser<S> {
+    /// The bytes of tier `tier`'s JSON as Clerk sent it (0 for a missing tier): what
+    /// Clerk holds to its 8 KB per tier, give or take whitespace.
+    pub fn stored_size(&self, tier: TierKind) -> usize {
+        match tier {
+            TierKind::Public => self.sizes[0],
+            TierKind::Private => self.sizes[1],
+            TierKind::Unsafe => self.sizes[2],
+        }
+    }
+
+    /// Whether every tier fits the schema (unsafe metadata too).
+    pub fn fits(&self) -> bool {
+        self.public_metadata.drift().is_none()
+            && self.private_metadata.drift().is_none()
+            && self.unsafe_metadata.drift().is_none()
+    }
+
     /// What did not fit, one entry per drifted tier, each naming its JSON path.
     pub fn problems(&self) -> Vec<&ReadError> {
         [
@@ -272,7 +291,9 @@ fn tier_read<T: DeserializeOwned + MetadataTier>(raw: Option<&RawValue>) -> Tier
 }
 
 /// Reads a tier from its JSON text, tracking the path of a failure.
-fn tier_with_path<T: DeserializeOwned + MetadataTier>(text: &str) -> Result<Stored<T>, ReadError> {
+pub(crate) fn tier_with_path<T: DeserializeOwned + MetadataTier>(
+    text: &str,
+) -> Result<Stored<T>, ReadError> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize::<_, Stored<T>>(&mut deserializer).map_err(|e| {
         let segments: Vec<Segment> = e.path().iter().cloned().collect();
@@ -337,7 +358,13 @@ impl<S: UserMetadata> User<S> {
     /// not a `User` at all (bad JSON, a missing `id`) is an error.
     pub fn from_json_lenient(json: &[u8]) -> Result<LenientUser<S>, ReadError> {
         let parts = parts::from_slice::<&RawValue, &RawValue, &RawValue>(json, fields_of::<S>)?;
+        let size = |tier: Option<&RawValue>| tier.map_or(0, |t| t.get().len());
         Ok(LenientUser {
+            sizes: [
+                size(Some(parts.public)),
+                size(parts.private),
+                size(parts.unsafe_),
+            ],
             profile: parts.profile,
             public_metadata: tier_read(Some(parts.public)),
             private_metadata: tier_read(parts.private),

@@ -1,7 +1,7 @@
 //! What the fake does with a request: Clerk's documented semantics for the user
 //! endpoints this crate calls, over users held as JSON, and the events its writes emit.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
@@ -96,7 +96,7 @@ pub(crate) struct RateLimit {
 
 /// The users and what the fake tracks of them.
 pub(crate) struct Users {
-    pub(crate) users: BTreeMap<String, Map<String, Value>>,
+    pub(crate) users: super::list::Store,
     pub(crate) limit: RateLimit,
     writes: HashMap<String, VecDeque<Instant>>,
     pub(crate) jwks: Value,
@@ -104,6 +104,8 @@ pub(crate) struct Users {
     created: u64,
     /// Organizations, memberships and invitations.
     pub(crate) orgs: super::orgs::Orgs,
+    /// The instance-wide request limit, if set, and its window.
+    pub(crate) instance: super::list::InstanceWindow,
 }
 
 /// A request, as the fake's logic sees it.
@@ -294,20 +296,26 @@ pub(crate) fn now_ms() -> i64 {
 impl Users {
     pub(crate) fn new(limit: RateLimit) -> Users {
         Users {
-            users: BTreeMap::new(),
+            users: super::list::Store::default(),
             limit,
             writes: HashMap::new(),
             jwks: json!({"keys": []}),
             created: 0,
             orgs: super::orgs::Orgs::default(),
+            instance: super::list::InstanceWindow::default(),
         }
     }
 
     /// Answers an authenticated request, with the event a write it applied emits.
     pub(crate) fn answer(&mut self, call: &Call<'_>) -> (Answer, Option<Event>) {
+        if let Some(answer) = self.instance.admit(call.trace) {
+            return (answer, None);
+        }
         let segments: Vec<&str> = call.path.trim_start_matches('/').split('/').collect();
         match (call.method, segments.as_slice()) {
             ("GET", ["v1", "jwks"]) => (Answer::json(200, &self.jwks), None),
+            ("GET", ["v1", "users"]) => (self.list(call), None),
+            ("GET", ["v1", "users", "count"]) => (self.count(call), None),
             ("GET", ["v1", "users", id]) => (self.get(id, call), None),
             ("POST", ["v1", "users"]) => applied(self.create(call), EventType::Created),
             ("DELETE", ["v1", "users", id]) => applied(self.delete(id, call), EventType::Deleted),

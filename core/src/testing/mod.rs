@@ -8,6 +8,8 @@
 //!
 //! | request | what the fake does |
 //! |---|---|
+//! | `GET /v1/users` | the users, newest first (`order_by`, default `-created_at`; ties by ID in the same direction), at most `limit` (1–500, default 10) after `offset` or after the `starting_after` cursor (the ID of the last user of the previous page; 422 if it names no user, is combined with a non-zero `offset`, or with an ordering other than `created_at`), filtered by the spec's parameters (below) |
+//! | `GET /v1/users/count` | `{"object": "total_count", "total_count": n}` for the same filters |
 //! | `GET /v1/users/{user_id}` | the user, or 404 |
 //! | `POST /v1/users` | creates a user (below) and answers it |
 //! | `PATCH /v1/users/{user_id}` | sets the profile fields sent; unknown fields are 422; metadata is refused on 2026-05-12 and replaces each tier sent before |
@@ -58,7 +60,19 @@
 //! 400); a tier over 8 KB is 422; more than 10 writes to one user in 10 seconds is 429
 //! with `Retry-After`. Errors come in Clerk's `ClerkErrors` envelope with a trace ID.
 //! The instance-wide limit (1,000 requests per 10 s; 100 on development instances) is
-//! not modelled.
+//! off until [`set_instance_limit`](FakeClerk::set_instance_limit) sets it; then every
+//! request over it is 429 with `Retry-After`.
+//!
+//! The list filters: `user_id`, `external_id` and `organization_id` (each value
+//! optionally `+`/`-` to include/exclude), `email_address`, `phone_number`, `username`,
+//! `web3_wallet` (up to 100 values each, exact, identifiers without regard to ASCII
+//! case), `query`, `email_address_query`, `phone_number_query`, `username_query`,
+//! `name_query` (case-insensitive partial matches), `banned`, and the millisecond
+//! ranges `created_at_before/after`, `last_active_at_before/after/since`,
+//! `last_sign_in_at_before/after` (strict bounds; a user without the field does not
+//! match). `provider`/`provider_user_id` are 422 (external accounts are not modelled),
+//! and any other parameter is 422 `form_param_unknown`.
+//! [`seed_users`](FakeClerk::seed_users) seeds many users at once.
 //!
 //! # Webhooks
 //!
@@ -155,6 +169,7 @@
 
 mod api;
 mod keys;
+mod list;
 mod orgs;
 mod server;
 mod webhooks;
@@ -176,6 +191,9 @@ use crate::client::{Clerk, ClerkBuilder, ConfigError, SecretKey};
 use crate::session::{SessionVerifier, SessionVerifierBuilder};
 use crate::wire::id::{OrganizationId, UserId};
 use api::{RateLimit, Users};
+
+/// The `created_at` of the first user [`FakeClerk::seed_users`] makes, in milliseconds.
+const SEED_EPOCH_MS: u64 = 1_700_000_000_000;
 
 /// The fake's secret key: shaped like a development instance's key.
 const FAKE_KEY: &str = "sk_test_FakeClerkSecretKeyForTestsOnly0000";
@@ -592,6 +610,92 @@ impl FakeClerk {
         Ok(email_id)
     }
 
+    /// Seeds `n` users at once, straight into the store (no HTTP, no webhook): user
+    /// `i` (from 0) is a blank user with ID `user_seed` and `i` in 22 digits,
+    /// `created_at` and `updated_at` of 1,700,000,000,000 + `i` milliseconds (so user
+    /// `n - 1` is the newest), and the fields `fields(i)` gives on top: its metadata
+    /// tiers, names, an `external_id`, or another `id` or `created_at`. Returns the IDs
+    /// in seeding order.
+    ///
+    /// `fields(i)` must be a JSON object, and any `id` in it of the form `user_…`; a
+    /// tier that is not an object is stored as `{}` (Clerk stores only objects). Tiers
+    /// are taken as given, over 8 KB or not: seeding sets up what exists, drifted and
+    /// hostile data included.
+    ///
+    /// ```
+    /// # use clerk_metadata::testing::FakeClerk;
+    /// # use serde_json::json;
+    /// let fake = FakeClerk::start()?;
+    /// let ids = fake.seed_users(1000, |i| json!({"public_metadata": {"n": i}}))?;
+    /// assert_eq!(ids.len(), 1000);
+    /// assert_eq!(fake.user(&ids[7]).unwrap()["public_metadata"]["n"], 7);
+    /// assert_eq!(fake.user_count(), 1000);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn seed_users(
+        &self,
+        n: usize,
+        mut fields: impl FnMut(usize) -> Value,
+    ) -> Result<Vec<UserId>, SeedError> {
+        let template = api::blank_user("");
+        let mut seeded = Vec::with_capacity(n);
+        let mut users = Vec::with_capacity(n);
+        for i in 0..n {
+            let Value::Object(given) = fields(i) else {
+                return Err(SeedError("a seeded user's fields are a JSON object"));
+            };
+            let mut user = template.clone();
+            let at = serde_json::json!(SEED_EPOCH_MS + i as u64);
+            user.insert("id".to_owned(), Value::String(format!("user_seed{i:022}")));
+            user.insert("created_at".to_owned(), at.clone());
+            user.insert("updated_at".to_owned(), at);
+            user.extend(given);
+            let id = user
+                .get("id")
+                .and_then(Value::as_str)
+                .and_then(|id| UserId::parse(id).ok())
+                .ok_or(SeedError("a user needs an `id` of the form `user_…`"))?;
+            for tier in ["public_metadata", "private_metadata", "unsafe_metadata"] {
+                if !user.get(tier).is_some_and(Value::is_object) {
+                    user.insert(tier.to_owned(), Value::Object(Map::new()));
+                }
+            }
+            seeded.push(id);
+            users.push(user);
+        }
+        let mut store = self.shared.users();
+        for (id, user) in seeded.iter().zip(users) {
+            store.users.insert(id.as_str().to_owned(), user);
+        }
+        Ok(seeded)
+    }
+
+    /// How many users the fake holds.
+    pub fn user_count(&self) -> usize {
+        self.shared.users().users.len()
+    }
+
+    /// Removes user `id` straight from the store, as a deletion elsewhere would (no
+    /// webhook). Whether the fake held it.
+    pub fn remove_user(&self, id: &UserId) -> bool {
+        self.shared.users().users.remove(id.as_str()).is_some()
+    }
+
+    /// Limits the whole instance to `requests` requests per `window`, as Clerk does
+    /// (1,000 per 10 s for a production instance, 100 for a development one): every
+    /// authorized request counts, reads and writes alike, and one over the limit is
+    /// answered 429 with `Retry-After` (whole seconds, rounded up) and changes
+    /// nothing. Off until set; `requests` of 0 turns it off again.
+    pub fn set_instance_limit(&self, requests: usize, window: Duration) {
+        let mut users = self.shared.users();
+        users.instance.limit = (requests > 0).then_some(list::InstanceLimit { requests, window });
+    }
+
+    /// How many requests the instance-wide limit has refused with 429 so far.
+    pub fn instance_limit_refusals(&self) -> u64 {
+        self.shared.users().instance.refused
+    }
+
     /// The stored JSON of user `id`, if the fake holds it.
     pub fn user(&self, id: &UserId) -> Option<Value> {
         self.shared
@@ -617,6 +721,12 @@ impl FakeClerk {
             on: Some((method.to_owned(), path_end.to_owned())),
             fault,
         }));
+    }
+
+    /// How many requests the fake has received so far (without copying them, as
+    /// [`requests`](Self::requests) does).
+    pub fn request_count(&self) -> usize {
+        lock(&self.shared.requests).len()
     }
 
     /// Every request received so far, in order.
