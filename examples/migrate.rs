@@ -2,10 +2,10 @@
 //! then migrate what does not fit, within Clerk's rate limit, resumably.
 //!
 //! ```text
-//! cargo run --release --example migrate -- audit
-//! cargo run --release --example migrate -- migrate --dry-run
-//! cargo run --release --example migrate -- migrate --checkpoint run.json
-//! cargo run --release --example migrate -- migrate --resume run.json
+//! cargo run --release --example migrate --features migrate -- audit
+//! cargo run --release --example migrate --features migrate -- migrate --dry-run
+//! cargo run --release --example migrate --features migrate -- migrate --checkpoint run.json
+//! cargo run --release --example migrate --features migrate -- migrate --resume run.json
 //! ```
 //!
 //! With `CLERK_SECRET_KEY` set it runs against that instance (its rate limit: 100
