@@ -459,6 +459,9 @@ impl IntoResponse for Error {
                     &json!({"error": "unreadable_user", "applied": applied}),
                 )
             }
+            Error::WalkStuck(_) => {
+                json_response(StatusCode::BAD_GATEWAY, &json!({"error": "walk_stuck"}))
+            }
         }
     }
 }

@@ -59,27 +59,32 @@ async fn an_exact_multiple_of_the_page_size_ends_on_an_empty_page() {
         walk(&fake, ListUsers::new().page_size(10)).await,
         newest_first(&ids)
     );
-    // Three full pages, then an empty one that ends the walk.
+    // Three full pages, then an empty one that ends the walk, and the check of the
+    // short page by creation time.
     let paths: Vec<String> = fake
         .requests()
         .iter()
         .map(|r| r.path().to_owned())
         .collect();
-    assert_eq!(paths.len(), 4, "{paths:?}");
+    assert_eq!(paths.len(), 5, "{paths:?}");
     assert_eq!(paths[0], "/v1/users?limit=10");
     assert_eq!(
         paths[1],
         format!("/v1/users?limit=10&starting_after={}", ids[20].as_str())
     );
     assert_conforms(&fake);
-    // One more user: four pages, the last one short.
+    assert_eq!(
+        paths[4],
+        "/v1/users?created_at_before=1700000000001&limit=10"
+    );
+    // One more user: four pages, the last one short, and its check.
     let fake = FakeClerk::start().unwrap();
     let ids = fake.seed_users(31, fits).unwrap();
     assert_eq!(
         walk(&fake, ListUsers::new().page_size(10)).await,
         newest_first(&ids)
     );
-    assert_eq!(fake.requests().len(), 4);
+    assert_eq!(fake.requests().len(), 5);
 }
 
 #[tokio::test]
@@ -131,6 +136,116 @@ async fn users_deleted_or_created_during_the_walk_neither_break_it_nor_repeat() 
             .collect::<Vec<_>>()
     );
     assert_conforms(&fake);
+}
+
+/// Walks to the end or the first error, with a hang guard.
+async fn walk_pages(
+    pager: &mut clerk_metadata::jobs::UserPager<AppUser>,
+    seen: &mut Vec<String>,
+) -> Result<(), Error> {
+    let walk = async {
+        while let Some(page) = pager.next_page().await? {
+            seen.extend(
+                page.users
+                    .into_iter()
+                    .map(|u| u.unwrap().profile.id.as_str().to_owned()),
+            );
+        }
+        Ok(())
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(60), walk)
+        .await
+        .expect("the walk hangs")
+}
+
+#[tokio::test]
+async fn a_deleted_cursor_inside_a_tie_of_a_page_of_users_stops_the_walk_instead_of_looping() {
+    let fake = FakeClerk::start().unwrap();
+    // 30 users created in the same millisecond.
+    let ids = fake
+        .seed_users(30, |_| json!({"created_at": 5, "updated_at": 5}))
+        .unwrap();
+    let users = fake.client().unwrap().users::<AppUser>();
+    let mut pager = users.pager(ListUsers::new().page_size(10)).unwrap();
+    let mut seen = Vec::new();
+    for _ in 0..2 {
+        let page = pager.next_page().await.unwrap().unwrap();
+        seen.extend(
+            page.users
+                .into_iter()
+                .map(|u| u.unwrap().profile.id.as_str().to_owned()),
+        );
+    }
+    assert_eq!(pager.cursor().last_user_id(), Some(ids[10].as_str()));
+    // The cursor's user is deleted: the page by creation time holds only the 10 users
+    // of the tie that come before it, so it cannot move on.
+    users.delete(&ids[10]).await.unwrap();
+    let requests = fake.request_count();
+    let error = walk_pages(&mut pager, &mut seen).await.unwrap_err();
+    let Error::WalkStuck(stuck) = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!((stuck.entries, stuck.tied_at), (10, Some(5)));
+    assert!(error.to_string().contains("same millisecond"), "{error}");
+    // It stops at once, and again if asked again: no loop of requests.
+    assert_eq!(fake.request_count(), requests + 2);
+    assert!(matches!(pager.next_page().await, Err(Error::WalkStuck(_))));
+    assert_eq!(fake.request_count(), requests + 3);
+    assert_eq!(seen, newest_first(&ids[10..]));
+    // With a page larger than the tie, the same walk goes on past the deleted user.
+    let mut pager = users.pager(ListUsers::new().page_size(50)).unwrap();
+    let mut all = Vec::new();
+    walk_pages(&mut pager, &mut all).await.unwrap();
+    assert_eq!(all.len(), 29);
+}
+
+#[tokio::test]
+async fn a_full_page_without_readable_ids_stops_the_walk_instead_of_looping() {
+    let fake = FakeClerk::start().unwrap();
+    fake.seed_users(3, fits).unwrap();
+    let users = fake.client().unwrap().users::<AppUser>();
+    let mut pager = users.pager(ListUsers::new().page_size(2)).unwrap();
+    fake.inject_on(
+        "GET",
+        "/v1/users",
+        clerk_metadata::testing::Fault::raw(200, r#"[{"id": 1}, {"created_at": "x"}]"#),
+        1,
+    );
+    let mut seen = Vec::new();
+    let error = walk_pages(&mut pager, &mut seen).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::WalkStuck(stuck) if stuck.tied_at.is_none()),
+        "{error:?}"
+    );
+    assert_eq!(pager.cursor(), &Cursor::default());
+}
+
+#[tokio::test]
+async fn an_empty_page_after_a_deleted_cursor_is_checked_by_creation_time() {
+    let fake = FakeClerk::start().unwrap();
+    let ids = fake.seed_users(25, fits).unwrap();
+    let users = fake.client().unwrap().users::<AppUser>();
+    let mut pager = users.pager(ListUsers::new().page_size(10)).unwrap();
+    let mut seen = Vec::new();
+    let first = pager.next_page().await.unwrap().unwrap();
+    seen.extend(
+        first
+            .users
+            .into_iter()
+            .map(|u| u.unwrap().profile.id.as_str().to_owned()),
+    );
+    users.delete(&ids[15]).await.unwrap();
+    // Clerk answering `200 []` for the unknown cursor, instead of refusing it.
+    fake.inject_on(
+        "GET",
+        "/v1/users",
+        clerk_metadata::testing::Fault::raw(200, "[]"),
+        1,
+    );
+    walk_pages(&mut pager, &mut seen).await.unwrap();
+    // The deleted user was read on the first page; the rest follow, none skipped.
+    assert_eq!(seen, newest_first(&ids));
+    assert!(pager.cursor().is_done());
 }
 
 #[tokio::test]

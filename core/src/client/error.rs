@@ -146,7 +146,54 @@ pub enum Error {
     /// Clerk answered with success, but the answer is not a user of the schema. For an
     /// update, **the update was applied**.
     NotAUser(NotAUser),
+    /// A walk of the users (feature `jobs`) cannot go on without skipping users or
+    /// reading the same page forever; nothing was written.
+    WalkStuck(WalkStuck),
 }
+
+/// Why a walk of the users cannot go on: a full page came back that moves its cursor
+/// nowhere. Reading the page again would read the same users again, forever; going on
+/// past them could skip users, so the walk stops here (its cursor stays where it was).
+///
+/// This happens after the user the cursor names was deleted (the walk then reads by
+/// creation time, see [`UserPager::next_page`](crate::jobs::UserPager::next_page)) when
+/// at least a page of users were created in the same millisecond as it: Clerk's
+/// creation-time filter cannot tell them apart. Walk again with a larger page size or
+/// a narrower filter. It also happens when a full page holds no entry with a readable
+/// user ID and creation time to go on after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WalkStuck {
+    /// The entries of the page that moved nothing (the page size).
+    pub entries: usize,
+    /// The creation time (Unix milliseconds) the users tie at, if the walk was
+    /// reading by creation time after a deleted cursor user; `None` for a page with no
+    /// readable user ID and creation time.
+    pub tied_at: Option<i64>,
+}
+
+impl fmt::Display for WalkStuck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.tied_at {
+            Some(at) => write!(
+                f,
+                "the walk cannot go on past a deleted user: a page of {} users were all \
+                 created in the same millisecond ({at}) at or before it, and Clerk's \
+                 creation-time filter cannot tell them apart; walk again with a larger \
+                 page size or a narrower filter",
+                self.entries
+            ),
+            None => write!(
+                f,
+                "the walk cannot go on: a full page of {} entries holds no readable user \
+                 ID and creation time to go on after",
+                self.entries
+            ),
+        }
+    }
+}
+
+impl std::error::Error for WalkStuck {}
 
 impl Error {
     /// The steps Clerk applied before the call failed (none unless
@@ -198,6 +245,7 @@ impl fmt::Display for Error {
             }
             Error::Partial(partial) => fmt::Display::fmt(partial, f),
             Error::NotAUser(not) => fmt::Display::fmt(not, f),
+            Error::WalkStuck(stuck) => fmt::Display::fmt(stuck, f),
         }
     }
 }
@@ -219,6 +267,7 @@ impl std::error::Error for Error {
             Error::Transport(error) => Some(error),
             Error::Partial(partial) => Some(&partial.cause),
             Error::NotAUser(not) => Some(&not.error),
+            Error::WalkStuck(stuck) => Some(stuck),
         }
     }
 }

@@ -63,6 +63,7 @@ use std::sync::Arc;
 
 pub use error::{
     ClerkFailure, ConfigError, Error, NotAUser, Partial, Step, TransportError, TransportKind,
+    WalkStuck,
 };
 pub use key::{InvalidSecretKey, SecretKey};
 pub use organizations::{Invitations, Memberships, OrganizationInvitations, Organizations};

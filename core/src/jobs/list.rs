@@ -7,7 +7,7 @@ use futures_core::Stream;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::client::{Error, NotAUser, Step, Users};
+use crate::client::{Error, NotAUser, Step, Users, WalkStuck};
 use crate::read::{LenientUser, User};
 use crate::schema::metadata::UserMetadata;
 use crate::validation::{ValidationError, ValidationErrors, codes};
@@ -432,6 +432,41 @@ struct Key {
     created_at: i64,
 }
 
+/// The entries of a list answer.
+fn entries(answer: &[u8]) -> Result<Vec<&RawValue>, Error> {
+    serde_json::from_slice(answer).map_err(|_| {
+        Error::NotAUser(NotAUser {
+            applied: Vec::new(),
+            error: crate::read::ReadError::document("the answer is not a JSON array"),
+            user_id: None,
+            created_id: None,
+            object: "user list",
+        })
+    })
+}
+
+/// Whether a page read at `position` drops the entry of `key`: by creation time after
+/// a deleted cursor user, the entries at or before it in Clerk's order.
+fn dropped(position: &Position, key: Option<&Key>) -> bool {
+    match (position, key) {
+        (Position::Before { id, created_at }, Some(key)) => {
+            (key.created_at, key.id.as_str()) >= (*created_at, id.as_str())
+        }
+        _ => false,
+    }
+}
+
+/// How many entries of a list answer read at `position` are kept.
+fn kept(position: &Position, answer: &[u8]) -> Result<usize, Error> {
+    Ok(entries(answer)?
+        .iter()
+        .filter(|entry| {
+            let key = serde_json::from_str::<Key>(entry.get()).ok();
+            !dropped(position, key.as_ref())
+        })
+        .count())
+}
+
 /// Whether `error` is Clerk's refusal of a `starting_after` that names no user.
 fn cursor_refused(error: &Error) -> bool {
     let Error::Clerk(failure) = error else {
@@ -464,15 +499,38 @@ impl<S: UserMetadata> UserPager<S> {
     /// size was the last). An error leaves the cursor where it was: calling again
     /// reads the same page again.
     ///
-    /// If the user the cursor names was deleted since (Clerk refuses a
-    /// `starting_after` it does not know), the page is read by creation time instead:
-    /// the users created up to the cursor's user, less those at or before it in
-    /// Clerk's order (creation time, then ID); nothing is skipped or read twice.
+    /// # A deleted cursor user
+    ///
+    /// The cursor names the last user read (`starting_after`). If that user was
+    /// deleted since, the next page is read by creation time instead
+    /// (`created_at_before`): the users created up to the cursor's user, less those at
+    /// or before it in Clerk's order (creation time, then ID); nothing is skipped or
+    /// read twice. This rests on how Clerk answers a `starting_after` naming no user,
+    /// which its API reference does not document; the pager assumes that Clerk
+    /// refuses it with 400, 404 or 422 and an error naming the `starting_after`
+    /// parameter, and guards against the other answer it could plausibly give, an
+    /// empty or short page:
+    ///
+    /// - When a page read after a cursor comes back shorter than the page size (the
+    ///   walk would end there), one more page is read by creation time from the
+    ///   cursor. If it holds more users created before the cursor than the short page
+    ///   did, the walk goes on from it instead of ending. So every walk by cursor ends
+    ///   with one request more than its pages.
+    /// - If the users tying with the cursor's user at its millisecond fill that page,
+    ///   the check cannot tell, and the short page ends the walk.
+    ///
+    /// # A walk that cannot go on
+    ///
+    /// A full page that moves the cursor nowhere is [`Error::WalkStuck`], never a
+    /// page read again forever: after a deleted cursor user, when at least a page of
+    /// users were created in the same millisecond as it (Clerk's creation-time
+    /// filter cannot tell them apart), or when a full page has no entry with a
+    /// readable user ID and creation time. The cursor stays where it was.
     pub async fn next_page(&mut self) -> Result<Option<Page<S>>, Error> {
         if self.cursor.done {
             return Ok(None);
         }
-        let answer = match self.fetch(&self.cursor.clone()).await {
+        let mut answer = match self.fetch(&self.cursor.clone()).await {
             Err(error) if cursor_refused(&error) => {
                 let Position::After { id, created_at } = self.cursor.position.clone() else {
                     return Err(error);
@@ -487,24 +545,33 @@ impl<S: UserMetadata> UserPager<S> {
             }
             other => other?,
         };
-        let entries: Vec<&RawValue> = serde_json::from_slice(&answer).map_err(|_| {
-            Error::NotAUser(NotAUser {
-                applied: Vec::new(),
-                error: crate::read::ReadError::document("the answer is not a JSON array"),
-                user_id: None,
-                created_id: None,
-                object: "user list",
-            })
-        })?;
-        let full = entries.len() >= self.query.page_size as usize;
+        let page_size = self.query.page_size as usize;
+        // A short page after a cursor: check by creation time that the cursor's user
+        // was not deleted with Clerk answering an empty or short page for it.
+        if let Position::After { id, created_at } = &self.cursor.position
+            && entries(&answer)?.len() < page_size
+        {
+            let check = Cursor {
+                position: Position::Before {
+                    id: id.clone(),
+                    created_at: *created_at,
+                },
+                done: false,
+            };
+            let checked = self.fetch(&check).await?;
+            if kept(&check.position, &checked)? > entries(&answer)?.len() {
+                answer = checked;
+                self.cursor = check;
+            }
+        }
+        let entries = entries(&answer)?;
+        let full = entries.len() >= page_size;
         let mut users = Vec::with_capacity(entries.len());
         let mut last = None;
         for entry in &entries {
             let key = serde_json::from_str::<Key>(entry.get()).ok();
             // By creation time after a deleted cursor: drop what came at or before it.
-            if let (Position::Before { id, created_at }, Some(key)) = (&self.cursor.position, &key)
-                && (key.created_at, key.id.as_str()) >= (*created_at, id.as_str())
-            {
+            if dropped(&self.cursor.position, key.as_ref()) {
                 continue;
             }
             let user_id = key.as_ref().and_then(|k| UserId::parse(&k.id).ok());
@@ -522,6 +589,19 @@ impl<S: UserMetadata> UserPager<S> {
                     })
                 }),
             );
+        }
+        let by_offset =
+            matches!(self.cursor.position, Position::Offset { .. }) || self.query.offset.is_some();
+        if full && last.is_none() && !by_offset {
+            // Reading on from the same cursor would read this page again, forever.
+            let tied_at = match &self.cursor.position {
+                Position::Before { created_at, .. } => Some(*created_at),
+                _ => None,
+            };
+            return Err(Error::WalkStuck(WalkStuck {
+                entries: entries.len(),
+                tied_at,
+            }));
         }
         let position = match (&self.cursor.position, &self.query.offset) {
             (Position::Offset { offset }, _) => Position::Offset {
