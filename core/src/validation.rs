@@ -174,4 +174,10 @@ pub mod codes {
     /// A metadata write names a tier its owner does not have (unsafe metadata of an
     /// organization or a membership, from a hand-written patch).
     pub const METADATA_TIER_UNSUPPORTED: &str = "metadata_tier_unsupported";
+    /// A migration that writes was asked to resume from a dry run's checkpoint: the
+    /// dry run moved the cursor past users it wrote nothing to (feature `jobs`).
+    pub const CHECKPOINT_FROM_DRY_RUN: &str = "checkpoint_from_dry_run";
+    /// A migration was asked to resume from a checkpoint of another query (feature
+    /// `jobs`).
+    pub const CHECKPOINT_QUERY_MISMATCH: &str = "checkpoint_query_mismatch";
 }

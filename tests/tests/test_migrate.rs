@@ -378,3 +378,193 @@ async fn the_job_stays_under_the_instance_limit_and_backs_off_on_429() {
     assert_eq!(report.checkpoint.fixed as usize, drifted(60));
     assert_fixed_and_kept(&fake, &before);
 }
+
+/// The checkpoint after the first page of a run.
+fn first_checkpoint() -> (Arc<Mutex<Option<Checkpoint>>>, impl FnMut(&Progress) + Send) {
+    let stored: Arc<Mutex<Option<Checkpoint>>> = Arc::new(Mutex::new(None));
+    let store = stored.clone();
+    let keep = move |p: &Progress| {
+        store
+            .lock()
+            .unwrap()
+            .get_or_insert_with(|| p.checkpoint.clone());
+    };
+    (stored, keep)
+}
+
+#[tokio::test]
+async fn a_run_that_writes_refuses_a_dry_runs_checkpoint_and_another_querys() {
+    let fake = FakeClerk::start().unwrap();
+    let ids = seed(&fake, 60);
+    let before = snapshot(&fake, &ids);
+    let users = fake.client().unwrap().users::<AppUser>();
+    let (stored, keep) = first_checkpoint();
+    Migration::new(&users, ListUsers::new().page_size(20), rewrite)
+        .options(MigrateOptions {
+            dry_run: true,
+            ..MigrateOptions::default()
+        })
+        .rate_limit(fast())
+        .on_progress(keep)
+        .run()
+        .await
+        .unwrap();
+    let checkpoint = stored.lock().unwrap().clone().unwrap();
+    assert!(checkpoint.dry_run);
+    // Stored and read back, it still says so.
+    let checkpoint: Checkpoint =
+        serde_json::from_str(&serde_json::to_string(&checkpoint).unwrap()).unwrap();
+    assert!(checkpoint.dry_run);
+    let requests = fake.request_count();
+    let stopped = Migration::new(&users, ListUsers::new().page_size(20), rewrite)
+        .resume(checkpoint.clone())
+        .rate_limit(fast())
+        .run()
+        .await
+        .unwrap_err();
+    let Error::Invalid(errors) = &stopped.error else {
+        panic!("{:?}", stopped.error);
+    };
+    let codes: Vec<&str> = errors.iter().map(|e| e.code()).collect();
+    assert_eq!(codes, [clerk_metadata::codes::CHECKPOINT_FROM_DRY_RUN]);
+    assert_eq!(fake.request_count(), requests, "nothing is sent");
+    assert_eq!(snapshot(&fake, &ids), before);
+    // Another dry run may go on from it.
+    Migration::new(&users, ListUsers::new().page_size(20), rewrite)
+        .options(MigrateOptions {
+            dry_run: true,
+            ..MigrateOptions::default()
+        })
+        .resume(checkpoint)
+        .rate_limit(fast())
+        .run()
+        .await
+        .unwrap();
+    // A real run's checkpoint, resumed with another query: refused too.
+    let (stored, keep) = first_checkpoint();
+    Migration::new(&users, ListUsers::new().page_size(20), rewrite)
+        .rate_limit(fast())
+        .on_progress(keep)
+        .run()
+        .await
+        .unwrap();
+    let real = stored.lock().unwrap().clone().unwrap();
+    assert!(!real.dry_run);
+    let stopped = Migration::new(&users, ListUsers::new().banned(false), rewrite)
+        .resume(real.clone())
+        .rate_limit(fast())
+        .run()
+        .await
+        .unwrap_err();
+    let Error::Invalid(errors) = &stopped.error else {
+        panic!("{:?}", stopped.error);
+    };
+    let codes: Vec<&str> = errors.iter().map(|e| e.code()).collect();
+    assert_eq!(codes, [clerk_metadata::codes::CHECKPOINT_QUERY_MISMATCH]);
+    // The same filters with another page size are the same query.
+    Migration::new(&users, ListUsers::new().page_size(7), rewrite)
+        .resume(real)
+        .rate_limit(fast())
+        .run()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_write_that_may_pass_later_stops_the_run_and_the_resumed_run_fixes_its_user() {
+    let fake = FakeClerk::start().unwrap();
+    let ids = seed(&fake, 30);
+    let before = snapshot(&fake, &ids);
+    let users = fake
+        .client_builder()
+        .retry(clerk_metadata::client::RetryPolicy::none())
+        .build()
+        .unwrap()
+        .users::<AppUser>();
+    // The first replace gets a 503 (no retry): a write that may pass later.
+    fake.inject_on("PUT", "/metadata", Fault::status(503), 1);
+    let run = Migration::new(&users, ListUsers::new().page_size(7), rewrite)
+        .options(MigrateOptions {
+            concurrency: 1,
+            ..MigrateOptions::default()
+        })
+        .rate_limit(fast());
+    let stopped = run.run().await.unwrap_err();
+    assert_eq!(stopped.error.status(), Some(503));
+    let checkpoint = stopped.report.checkpoint.clone();
+    assert!(!checkpoint.cursor.is_done());
+    assert_eq!(checkpoint.failed, 0);
+    assert!(checkpoint.scanned < 30);
+    // The failed user is not fixed yet.
+    let unfixed = ids
+        .iter()
+        .filter(|id| {
+            let value = fake.user(id).unwrap();
+            !User::<AppUser>::from_json_lenient(value.to_string().as_bytes())
+                .unwrap()
+                .fits()
+        })
+        .count();
+    assert!(unfixed > 0);
+    // Resumed: the page of the failed write is read again, and every user is fixed.
+    let report = Migration::new(&users, ListUsers::new().page_size(7), rewrite)
+        .resume(checkpoint)
+        .rate_limit(fast())
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(report.checkpoint.scanned, 30);
+    assert_eq!(report.checkpoint.failed, 0, "{:?}", report.failures);
+    assert_fixed_and_kept(&fake, &before);
+}
+
+#[tokio::test]
+async fn a_dry_run_keeps_a_bounded_plan_and_counts_the_rest() {
+    let fake = FakeClerk::start().unwrap();
+    seed(&fake, 60);
+    let users = fake.client().unwrap().users::<AppUser>();
+    let report = Migration::new(&users, ListUsers::new().page_size(20), rewrite)
+        .options(MigrateOptions {
+            dry_run: true,
+            max_planned_kept: 5,
+            ..MigrateOptions::default()
+        })
+        .rate_limit(fast())
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(report.planned.len(), 5);
+    assert_eq!(report.planned_not_kept as usize, drifted(60) - 5);
+    assert_eq!(report.checkpoint.fixed as usize, drifted(60));
+}
+
+#[tokio::test]
+async fn the_migration_draws_from_the_clients_limiter_and_ignores_its_own_then() {
+    let window = Duration::from_millis(500);
+    let fake = FakeClerk::start().unwrap();
+    let ids = seed(&fake, 40);
+    let before = snapshot(&fake, &ids);
+    // Half again the client's limit: room for scheduling jitter.
+    fake.set_instance_limit(15, window);
+    let clerk = fake
+        .client_builder()
+        .retry(clerk_metadata::client::RetryPolicy::none())
+        .rate_limit(RateLimit::new(10, window).unwrap())
+        .build()
+        .unwrap();
+    let users = clerk.users::<AppUser>();
+    // A limit far above the instance's: were it used, the fake would answer 429 and,
+    // without retries, the run would stop.
+    let report = Migration::new(&users, ListUsers::new().page_size(10), rewrite)
+        .rate_limit(RateLimit::new(1000, window).unwrap())
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(fake.instance_limit_refusals(), 0);
+    assert_eq!(report.checkpoint.fixed as usize, drifted(40));
+    assert_fixed_and_kept(&fake, &before);
+    // Without a limiter in the client, the job's default is half the instance's.
+    let jobs = RateLimit::for_jobs(&fake.secret_key());
+    assert_eq!(jobs.requests(), RateLimit::development().requests() / 2);
+    assert_eq!(jobs.window(), RateLimit::development().window());
+}

@@ -17,6 +17,7 @@ use crate::schema::metadata::{MetadataTier, UserMetadata};
 use crate::schema::stored::Stored;
 use crate::schema::writer::Backend;
 use crate::update::UserUpdate;
+use crate::validation::{ValidationError, ValidationErrors, codes};
 use crate::wire::id::UserId;
 
 /// Reads a drifted tier again after `fix` has changed its stored JSON: the typed tier,
@@ -75,6 +76,10 @@ pub struct MigrateOptions {
     /// How many per-user failures the report keeps (default 10,000); past that they
     /// are counted only.
     pub max_failures_kept: usize,
+    /// How many planned writes a dry run's report keeps (default 10,000); past that
+    /// they are counted only ([`MigrationReport::planned_not_kept`]), so a dry run's
+    /// memory stays flat however many users it plans for.
+    pub max_planned_kept: usize,
 }
 
 impl Default for MigrateOptions {
@@ -84,6 +89,7 @@ impl Default for MigrateOptions {
             dry_run: false,
             rewrite_fitting: false,
             max_failures_kept: 10_000,
+            max_planned_kept: 10_000,
         }
     }
 }
@@ -93,6 +99,12 @@ impl Default for MigrateOptions {
 /// [`Migration::resume`] after a crash: the run goes on after the last page whose
 /// writes all ended, and, since a user that fits gets no write, neither skips a user
 /// nor writes one twice.
+///
+/// It says whether a dry run reported it and which query it walked (a fingerprint,
+/// holding no filter value): a run that writes refuses to resume from a dry run's
+/// checkpoint ([`codes::CHECKPOINT_FROM_DRY_RUN`]), and any run refuses one of
+/// another query ([`codes::CHECKPOINT_QUERY_MISMATCH`]), each as
+/// [`Error::Invalid`] in [`Stopped`], before any request.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Checkpoint {
@@ -108,6 +120,14 @@ pub struct Checkpoint {
     pub left: u64,
     /// Users whose update failed, or that are not users at all.
     pub failed: u64,
+    /// Whether a dry run reported it (a dry run resuming any checkpoint makes it
+    /// one): a run that writes refuses to resume from it.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// The fingerprint of the query walked ([`ListUsers::fingerprint`]); `None` in a
+    /// checkpoint no run reported yet.
+    #[serde(default)]
+    pub query: Option<u64>,
 }
 
 /// How far a migration has come, after each page; see [`Migration::on_progress`].
@@ -157,12 +177,18 @@ pub struct MigrationReport {
     /// Users that could not be fixed, with their typed errors (up to
     /// [`MigrateOptions::max_failures_kept`]).
     pub failures: Vec<UserFailure>,
-    /// In a dry run, the updates that would have been sent.
+    /// In a dry run, the updates that would have been sent (up to
+    /// [`MigrateOptions::max_planned_kept`]).
     pub planned: Vec<PlannedWrite>,
+    /// In a dry run, the planned updates past [`MigrateOptions::max_planned_kept`]:
+    /// counted, not kept.
+    pub planned_not_kept: u64,
 }
 
-/// A migration stopped by a request of the walk that failed (after the client's
-/// retries): the report so far, whose checkpoint is where to resume.
+/// A migration stopped: by a request of the walk that failed (after the client's
+/// retries), by a write that failed in a way a later run may not (see [`Migration`]),
+/// or by a checkpoint it may not resume from. The report so far, whose checkpoint is
+/// where to resume.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct Stopped {
@@ -201,17 +227,42 @@ type ProgressFn = Box<dyn FnMut(&Progress) + Send>;
 /// - A user that already fits gets no write unless
 ///   [`MigrateOptions::rewrite_fitting`]; a dry run sends no write at all and reports
 ///   each one it would send.
-/// - Updates are sent `concurrency` at a time, through a client held under the
-///   instance's rate limit ([`RateLimit::for_key`] unless
-///   [`rate_limit`](Self::rate_limit) says otherwise, or the client's own), which the
-///   walk's reads share; a 429 is retried as the client retries it.
+/// - Updates are sent `concurrency` at a time, under a rate limit the walk's reads
+///   share; a 429 is retried as the client retries it. If the client has a limiter
+///   ([`ClerkBuilder::rate_limit`](crate::client::ClerkBuilder::rate_limit)), the
+///   migration draws from it, so the app's other requests through that client (and
+///   its clones) and the migration share one budget; [`rate_limit`](Self::rate_limit)
+///   is then ignored. Only a client without one gets a limiter of the migration's
+///   own: [`rate_limit`](Self::rate_limit)'s, or by default
+///   [`RateLimit::for_jobs`], half the instance's limit, so the live app keeps the
+///   other half. A limiter counts the requests of one process only: Clerk's limit is
+///   the instance's, over every process and server using its key, so leave them
+///   their share.
 /// - After each page, once all its writes have ended, the job reports a
 ///   [`Checkpoint`] (and progress) to the [`on_progress`](Self::on_progress) callback
 ///   and as a `tracing` event (target `clerk_metadata::jobs`, info level).
-/// - A user whose update fails is kept with its typed error, and the walk goes on.
+/// - A user whose update is refused ([`Error::Invalid`], a 4xx other than 429) or
+///   whose entry is not a user is kept with its typed error, and the walk goes on: a
+///   later run would fail the same way.
+/// - A write that fails in a way a later run may not (a 429 or a 5xx after the
+///   client's retries, a transport error, a partial update ending in one) stops the
+///   run once the page's other writes have ended, with that error in [`Stopped`] and
+///   the checkpoint of the page before: resuming reads the page again and writes its
+///   users that still do not fit, so no such user is skipped for good. (The page's
+///   counts are dropped with it; the users fixed on it count as fitting when read
+///   again.)
 ///
 /// Dropping the run's future (a crash, a cancelled task) stops it where it is: the
 /// writes in flight may or may not land. Resume from the last checkpoint stored.
+///
+/// # Concurrent writers
+///
+/// Clerk has no conditional write: a replace built from the read tier
+/// ([`repair_tier`], a [`Stored`] tier) sends the whole tier as it was read, so it
+/// overwrites any change another writer (the live app, a webhook handler) made to
+/// that tier between the migration's read and its write. A merge patch of only the
+/// keys the rewrite changes leaves the others as Clerk holds them at the write, which
+/// narrows that window to the changed keys; prefer it where the fix allows.
 pub struct Migration<S, F> {
     users: Users<S>,
     query: ListUsers,
@@ -258,8 +309,9 @@ where
         self
     }
 
-    /// Holds the job's requests under `limit` instead of the default (the client's
-    /// own limit if it has one, else [`RateLimit::for_key`]).
+    /// Holds the job's requests under `limit` instead of [`RateLimit::for_jobs`], if
+    /// the client has no limiter of its own; a client with one keeps it, and `limit`
+    /// is ignored (with a warning in the log).
     #[must_use]
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
         self.limit = Some(limit);
@@ -267,7 +319,8 @@ where
     }
 
     /// Goes on from `checkpoint` (one this migration reported, for the same query):
-    /// from the page after it, with its counts.
+    /// from the page after it, with its counts. A run that writes refuses a dry run's
+    /// checkpoint, and any run refuses one of another query (see [`Checkpoint`]).
     #[must_use]
     pub fn resume(mut self, checkpoint: Checkpoint) -> Self {
         self.resume = Some(checkpoint);
@@ -281,21 +334,40 @@ where
         self
     }
 
-    /// Runs the migration to the end of the walk. A query that cannot be sent is
-    /// [`Error::Invalid`] in [`Stopped`], and nothing is sent.
+    /// Runs the migration to the end of the walk. A query that cannot be sent, or a
+    /// checkpoint it may not resume from, is [`Error::Invalid`] in [`Stopped`], and
+    /// nothing is sent.
     pub async fn run(mut self) -> Result<MigrationReport, Stopped> {
         let clerk = &self.users.clerk;
-        let clerk = match (self.limit, clerk.rate_limit()) {
-            (Some(limit), _) => clerk.with_rate_limit(limit),
-            (None, Some(_)) => clerk.clone(),
-            (None, None) => clerk.with_rate_limit(RateLimit::for_key(clerk.key())),
+        let clerk = match (clerk.rate_limit(), self.limit) {
+            (Some(_), limit) => {
+                if limit.is_some() {
+                    tracing::warn!(
+                        target: "clerk_metadata::jobs",
+                        "the client has a rate limit: the migration draws from it, not from its own"
+                    );
+                }
+                clerk.clone()
+            }
+            (None, Some(limit)) => clerk.with_rate_limit(limit),
+            (None, None) => clerk.with_rate_limit(RateLimit::for_jobs(clerk.key())),
         };
         let users = self.users.through(clerk);
+        let fingerprint = self.query.fingerprint();
         let mut report = MigrationReport {
             checkpoint: self.resume.take().unwrap_or_default(),
             failures: Vec::new(),
             planned: Vec::new(),
+            planned_not_kept: 0,
         };
+        if let Err(errors) = self.may_resume(&report.checkpoint, fingerprint) {
+            return Err(Stopped {
+                error: Error::Invalid(errors),
+                report,
+            });
+        }
+        report.checkpoint.dry_run |= self.options.dry_run;
+        report.checkpoint.query = Some(fingerprint);
         let mut pager = match users.pager_from(self.query.clone(), report.checkpoint.cursor.clone())
         {
             Ok(pager) => pager,
@@ -316,6 +388,7 @@ where
                 Ok(None) => break,
                 Err(error) => return Err(Stopped { error, report }),
             };
+            let before_page = report.checkpoint.clone();
             let mut writes = Vec::new();
             for item in page.users {
                 report.checkpoint.scanned += 1;
@@ -354,6 +427,10 @@ where
                 if self.options.dry_run {
                     let clerk = &users.clerk;
                     match update.build_with(&user_id, clerk.api_version(), clerk.rules()) {
+                        Ok(_) if report.planned.len() >= self.options.max_planned_kept => {
+                            report.checkpoint.fixed += 1;
+                            report.planned_not_kept += 1;
+                        }
                         Ok(requests) => {
                             report.checkpoint.fixed += 1;
                             report.planned.push(PlannedWrite {
@@ -389,11 +466,26 @@ where
                 .buffer_unordered(concurrency)
                 .collect()
                 .await;
+            let mut stop = None;
             for (user_id, result) in results {
                 match result {
                     Ok(()) => report.checkpoint.fixed += 1,
+                    Err(error) if stop.is_none() && may_pass_later(&error) => {
+                        tracing::warn!(
+                            target: "clerk_metadata::jobs",
+                            user_id = user_id.as_str(), error = %error,
+                            "migration stops: a write failed and may pass later"
+                        );
+                        stop = Some(error);
+                    }
                     Err(error) => self.fail(&mut report, Some(user_id), error),
                 }
+            }
+            if let Some(error) = stop {
+                // The page is read again on resume: its users that still do not fit
+                // are written then.
+                report.checkpoint = before_page;
+                return Err(Stopped { error, report });
             }
             report.checkpoint.cursor = page.cursor;
             let elapsed = started.elapsed();
@@ -427,6 +519,32 @@ where
         Ok(report)
     }
 
+    /// Whether the run may resume from `checkpoint`: not a dry run's for a run that
+    /// writes, not another query's.
+    fn may_resume(
+        &self,
+        checkpoint: &Checkpoint,
+        fingerprint: u64,
+    ) -> Result<(), ValidationErrors> {
+        let mut errors = Vec::new();
+        if checkpoint.dry_run && !self.options.dry_run {
+            errors.push(ValidationError::new(
+                "checkpoint",
+                codes::CHECKPOINT_FROM_DRY_RUN,
+                "the checkpoint is a dry run's, which moved past users it wrote nothing to: \
+                 start the run that writes from the beginning",
+            ));
+        }
+        if checkpoint.query.is_some_and(|query| query != fingerprint) {
+            errors.push(ValidationError::new(
+                "checkpoint",
+                codes::CHECKPOINT_QUERY_MISMATCH,
+                "the checkpoint is of another query: resume with the query it was made with",
+            ));
+        }
+        ValidationErrors::from_vec(errors)
+    }
+
     fn fail(&self, report: &mut MigrationReport, user_id: Option<UserId>, error: Error) {
         report.checkpoint.failed += 1;
         tracing::warn!(
@@ -437,5 +555,19 @@ where
         if report.failures.len() < self.options.max_failures_kept {
             report.failures.push(UserFailure { user_id, error });
         }
+    }
+}
+
+/// Whether a failed write may pass when sent again later: a 429 or a 5xx (after the
+/// client's retries), a transport error, or a partial update that ended in one.
+fn may_pass_later(error: &Error) -> bool {
+    match error {
+        Error::Transport(_) => true,
+        Error::Clerk(failure) => {
+            let status = failure.error.status();
+            status == 429 || status >= 500
+        }
+        Error::Partial(partial) => may_pass_later(&partial.cause),
+        _ => false,
     }
 }
