@@ -8,8 +8,10 @@
 //! cargo run --release --example migrate --features migrate -- migrate --resume run.json
 //! ```
 //!
-//! With `CLERK_SECRET_KEY` set it runs against that instance (its rate limit: 100
-//! requests per 10 s for an `sk_test_` key, 1,000 otherwise; `--limit` overrides).
+//! With `CLERK_SECRET_KEY` set it runs against that instance, at half its rate limit
+//! (50 requests per 10 s for an `sk_test_` key, 500 otherwise; `--limit` overrides),
+//! so the live app keeps the other half; the limit is the client's, shared by every
+//! request of this process, and counts no other process.
 //! Without, it runs against `FakeClerk`, seeded with 20,000 users (`--users`) of which
 //! a third drifted, holding the fake to Clerk's production limit. The fake lives in
 //! this process only, so `--crash-at PERCENT` shows a crash and a resume within one
@@ -45,7 +47,7 @@ fn cli() -> Command {
             Arg::new("limit")
                 .long("limit")
                 .value_parser(value_parser!(u32))
-                .help("Requests per 10 s (default: the instance's limit)"),
+                .help("Requests per 10 s (default: half the instance's limit)"),
         )
         .subcommand_required(true)
         .subcommand(
@@ -200,7 +202,6 @@ async fn audit(users: &Users<Subscriber>, json: bool) -> Result<(), Box<dyn Erro
 
 async fn run_migrate(
     users: &Users<Subscriber>,
-    limit: RateLimit,
     args: &ArgMatches,
     fake: bool,
 ) -> Result<(), Box<dyn Error>> {
@@ -231,7 +232,7 @@ async fn run_migrate(
         let reached = Arc::new(tokio::sync::Notify::new());
         let signal = reached.clone();
         let mut progress = migration_reporter();
-        let run = migrate(users, limit, dry_run, None, &file, move |p| {
+        let run = migrate(users, dry_run, None, &file, move |p| {
             progress(p);
             if p.checkpoint.scanned >= crash_at {
                 signal.notify_one();
@@ -254,7 +255,7 @@ async fn run_migrate(
         );
         resume = Some(checkpoint);
     }
-    let report = migrate(users, limit, dry_run, resume, &file, migration_reporter()).await?;
+    let report = migrate(users, dry_run, resume, &file, migration_reporter()).await?;
     let c = &report.checkpoint;
     println!(
         "{} users scanned: {} fit already, {} {}, {} left as they were, {} failed",
@@ -301,14 +302,15 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let limit = match (limit_arg, &fake) {
         (Some(n), _) => RateLimit::new(n, Duration::from_secs(10))?,
         (None, Some(_)) => RateLimit::production(),
-        (None, None) => RateLimit::for_key(&clerk_metadata::client::SecretKey::new(
+        (None, None) => RateLimit::for_jobs(&clerk_metadata::client::SecretKey::new(
             std::env::var("CLERK_SECRET_KEY")?,
         )?),
     };
+    // One limiter in the client, which the audit and the migration draw from.
     let users = clerk.with_rate_limit(limit).users::<Subscriber>();
     match args.subcommand() {
         Some(("audit", sub)) => audit(&users, sub.get_flag("json")).await?,
-        Some(("migrate", sub)) => run_migrate(&users, limit, sub, fake.is_some()).await?,
+        Some(("migrate", sub)) => run_migrate(&users, sub, fake.is_some()).await?,
         _ => return Err("a subcommand is required: audit or migrate".into()),
     }
     if let Some(fake) = &fake {

@@ -11,8 +11,8 @@ use std::path::Path;
 
 use clerk_metadata::client::Users;
 use clerk_metadata::jobs::{
-    Checkpoint, ListUsers, MigrateOptions, Migration, MigrationReport, Progress, RateLimit,
-    Stopped, repair_tier,
+    Checkpoint, ListUsers, MigrateOptions, Migration, MigrationReport, Progress, Stopped,
+    repair_tier,
 };
 use clerk_metadata::testing::{FakeClerk, SeedError};
 use clerk_metadata::{Backend, LenientUser, UserId, UserMetadata, UserUpdate};
@@ -150,10 +150,12 @@ pub fn read_checkpoint(path: &Path) -> io::Result<Checkpoint> {
 }
 
 /// Runs the migration over every user: checkpoints to `checkpoint_file` after each
-/// page, `progress` after each page too; from `resume` if given.
+/// page, `progress` after each page too; from `resume` if given. The rate limit is the
+/// client's ([`ClerkBuilder::rate_limit`](clerk_metadata::client::ClerkBuilder::rate_limit)),
+/// shared with its other requests; a client without one gets the job's default, half
+/// the instance's limit ([`RateLimit::for_jobs`](clerk_metadata::jobs::RateLimit::for_jobs)).
 pub async fn migrate(
     users: &Users<Subscriber>,
-    limit: RateLimit,
     dry_run: bool,
     resume: Option<Checkpoint>,
     checkpoint_file: &Path,
@@ -161,7 +163,6 @@ pub async fn migrate(
 ) -> Result<MigrationReport, Stopped> {
     let file = checkpoint_file.to_owned();
     let mut migration = Migration::new(users, ListUsers::new(), rewrite)
-        .rate_limit(limit)
         .options(MigrateOptions {
             dry_run,
             concurrency: 16,

@@ -27,8 +27,14 @@ async fn a_migration_killed_halfway_resumes_and_leaves_every_user_strict_and_eve
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("checkpoint.json");
     let _ = std::fs::remove_file(&file);
-    let users = fake.client().unwrap().users::<Subscriber>();
+    // The client's limiter, which the migration draws from.
     let limit = RateLimit::new(5000, Duration::from_secs(1)).unwrap();
+    let users = fake
+        .client_builder()
+        .rate_limit(limit)
+        .build()
+        .unwrap()
+        .users::<Subscriber>();
 
     // Kill the run (abort its task) once half the users are checkpointed.
     let (halfway, reached) = tokio::sync::oneshot::channel();
@@ -37,7 +43,7 @@ async fn a_migration_killed_halfway_resumes_and_leaves_every_user_strict_and_eve
         let users = users.clone();
         let file = file.clone();
         tokio::spawn(async move {
-            migrate(&users, limit, false, None, &file, move |p| {
+            migrate(&users, false, None, &file, move |p| {
                 if p.checkpoint.scanned >= (n / 2) as u64
                     && let Some(halfway) = halfway.take()
                 {
@@ -54,7 +60,7 @@ async fn a_migration_killed_halfway_resumes_and_leaves_every_user_strict_and_eve
     assert!(checkpoint.scanned >= (n / 2) as u64 && checkpoint.scanned < n as u64);
     assert!(!checkpoint.cursor.is_done());
 
-    let report = migrate(&users, limit, false, Some(checkpoint), &file, |_| {})
+    let report = migrate(&users, false, Some(checkpoint), &file, |_| {})
         .await
         .unwrap();
     let c = &report.checkpoint;
