@@ -304,3 +304,58 @@ async fn text_that_is_not_unicode_is_a_kind_of_its_own_and_does_not_end_the_walk
     let text = format!("{report}{}", serde_json::to_string(&report).unwrap());
     assert!(!text.contains("SECRET"), "{text}");
 }
+
+#[test]
+fn one_hostile_user_cannot_hide_the_public_blind_spots() {
+    let lenient = |mut json: serde_json::Value| {
+        for flag in ["has_image", "banned", "locked"] {
+            json[flag] = json!(false);
+        }
+        clerk_metadata::User::<AppUser>::from_json_lenient(json.to_string().as_bytes()).unwrap()
+    };
+    let mut audit = Audit::<AppUser>::new();
+    // The newest user, read first: 2,000 unsafe keys, one of them 8,000 characters.
+    let mut junk = serde_json::Map::new();
+    for i in 0..2000 {
+        junk.insert(format!("junk{i}"), json!(1));
+    }
+    junk.insert("j".repeat(8000), json!(1));
+    audit.record(&lenient(json!({
+        "id": "user_hostile", "created_at": 3, "updated_at": 3,
+        "public_metadata": {"role": "member"}, "unsafe_metadata": junk,
+    })));
+    // Then ordinary users, with a public key the schema does not name.
+    for i in 0..5 {
+        audit.record(&lenient(json!({
+            "id": format!("user_{i}"), "created_at": 2, "updated_at": 2,
+            "public_metadata": {"role": "member", "legacy_plan": "gold"},
+        })));
+    }
+    let report = audit.report();
+    let public = report
+        .unknown_keys
+        .iter()
+        .find(|k| k.place == Place::PublicMetadata && k.key == "legacy_plan")
+        .unwrap_or_else(|| panic!("{:?}", report.unknown_keys));
+    assert_eq!(public.users, 5);
+    // The hostile user named at most its share of unsafe keys; the rest are counted.
+    let unsafe_named = report
+        .unknown_keys
+        .iter()
+        .filter(|k| k.place == Place::UnsafeMetadata && k.key != "(other keys)")
+        .count();
+    assert_eq!(unsafe_named, clerk_metadata::jobs::MAX_NEW_KEYS_PER_USER);
+    let other = report
+        .unknown_keys
+        .iter()
+        .find(|k| k.place == Place::UnsafeMetadata && k.key == "(other keys)")
+        .unwrap();
+    assert_eq!(other.users as usize, 2001 - unsafe_named);
+    // No key is kept longer than a cut key.
+    assert!(
+        report
+            .unknown_keys
+            .iter()
+            .all(|k| k.key.chars().count() < 100)
+    );
+}

@@ -21,6 +21,11 @@ pub const TIER_LIMIT: usize = 8 * 1024;
 /// The most characters of a sample message kept in a report.
 const SAMPLE_CHARS: usize = 160;
 
+/// How many distinct unknown keys one user may add to the report, per tier: past that,
+/// its other new keys are counted under `(other keys)`, so one hostile user cannot use
+/// up a tier's budget.
+pub const MAX_NEW_KEYS_PER_USER: usize = 32;
+
 /// What an [`Audit`] counts and keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AuditOptions {
@@ -30,9 +35,12 @@ pub struct AuditOptions {
     pub near_tier_limit: usize,
     /// The session-token claims budget, in bytes (default [`crate::claims::BUDGET`]).
     pub claims_budget: usize,
-    /// How many distinct paths, and distinct unknown keys per tier, are told apart
-    /// (default 1,000); past that they are counted together, so hostile metadata with
-    /// endless distinct keys cannot grow the report.
+    /// How many distinct paths per tier (and for the user object), and distinct
+    /// unknown keys per tier, are told apart (default 1,000); past that they are
+    /// counted together, so hostile metadata with endless distinct keys cannot grow
+    /// the report. Each tier has budgets of its own (hostile unsafe metadata cannot
+    /// hide public findings), and one user adds at most [`MAX_NEW_KEYS_PER_USER`] new
+    /// keys to a tier's.
     pub max_distinct: usize,
 }
 
@@ -238,10 +246,12 @@ pub struct Audit<S> {
     strict: u64,
     unreadable: u64,
     drift: HashMap<(Place, String, ProblemKind), Finding>,
-    /// Per tier (public, unsafe), the users with each unknown key, by the raw key.
+    /// Per place (public, private, unsafe, user), how many distinct paths are told
+    /// apart.
+    paths: [usize; 4],
+    /// Per tier (public, unsafe), the users with each unknown key, by the key escaped
+    /// and cut.
     unknown: [HashMap<String, u64>; 2],
-    /// How many distinct unknown keys are told apart, over both tiers.
-    distinct: usize,
     /// Per tier (public, unsafe), the users with keys past `max_distinct`.
     other_keys: [u64; 2],
     private_unknown: PrivateUnknownKeys,
@@ -287,8 +297,8 @@ impl<S: UserMetadata> Audit<S> {
             strict: 0,
             unreadable: 0,
             drift: HashMap::new(),
+            paths: [0; 4],
             unknown: Default::default(),
-            distinct: 0,
             other_keys: [0; 2],
             private_unknown: PrivateUnknownKeys::default(),
             claims: Flagged::default(),
@@ -350,8 +360,18 @@ impl<S: UserMetadata> Audit<S> {
 
     fn finding(&mut self, place: Place, problem: &ReadError, id: &str) {
         let mut key = (place, problem.path().to_owned(), problem.kind());
-        if !self.drift.contains_key(&key) && self.drift.len() >= self.options.max_distinct {
-            key.1 = "(other paths)".to_owned();
+        let slot = match place {
+            Place::PublicMetadata => 0,
+            Place::PrivateMetadata => 1,
+            Place::UnsafeMetadata => 2,
+            Place::User => 3,
+        };
+        if !self.drift.contains_key(&key) {
+            if self.paths[slot] >= self.options.max_distinct {
+                key.1 = "(other paths)".to_owned();
+            } else {
+                self.paths[slot] += 1;
+            }
         }
         let finding = self.drift.entry(key).or_default();
         finding.users += 1;
@@ -382,8 +402,9 @@ impl<S: UserMetadata> Audit<S> {
                     self.count_private(stored.unknown().len());
                     return;
                 }
+                let mut added = 0;
                 for key in stored.unknown().keys() {
-                    self.count_key(slot, key);
+                    self.count_key(slot, key, &mut added);
                 }
             }
             TierRead::Drifted(drift) => {
@@ -400,20 +421,24 @@ impl<S: UserMetadata> Audit<S> {
                     self.count_private(keys.len());
                     return;
                 }
+                let mut added = 0;
                 for key in &keys {
-                    self.count_key(slot, key);
+                    self.count_key(slot, key, &mut added);
                 }
             }
         }
     }
 
-    /// Counts a user with unknown key `key` in tier `slot` (0 public, 1 unsafe).
-    fn count_key(&mut self, slot: usize, key: &str) {
-        if let Some(users) = self.unknown[slot].get_mut(key) {
+    /// Counts a user with unknown key `key` in tier `slot` (0 public, 1 unsafe), who
+    /// has added `added` new keys to the tier so far.
+    fn count_key(&mut self, slot: usize, key: &str, added: &mut usize) {
+        let key = escaped(key, KEY_CHARS).to_string();
+        let keys = &mut self.unknown[slot];
+        if let Some(users) = keys.get_mut(&key) {
             *users += 1;
-        } else if self.distinct < self.options.max_distinct {
-            self.distinct += 1;
-            self.unknown[slot].insert(key.to_owned(), 1);
+        } else if keys.len() < self.options.max_distinct && *added < MAX_NEW_KEYS_PER_USER {
+            *added += 1;
+            keys.insert(key, 1);
         } else {
             self.other_keys[slot] += 1;
         }
@@ -452,7 +477,7 @@ impl<S: UserMetadata> Audit<S> {
             .flat_map(|(place, keys)| {
                 keys.iter().map(move |(key, users)| UnknownKey {
                     place,
-                    key: escaped(key, KEY_CHARS).to_string(),
+                    key: key.clone(),
                     users: *users,
                 })
             })

@@ -24,8 +24,8 @@ mod list;
 mod migrate;
 
 pub use audit::{
-    Audit, AuditOptions, AuditReport, DriftFinding, Flagged, Place, PrivateUnknownKeys, TIER_LIMIT,
-    TierSizes, UnknownKey,
+    Audit, AuditOptions, AuditReport, DriftFinding, Flagged, MAX_NEW_KEYS_PER_USER, Place,
+    PrivateUnknownKeys, TIER_LIMIT, TierSizes, UnknownKey,
 };
 pub use limit::{InvalidRateLimit, RateLimit};
 pub use list::{Cursor, ListUsers, MAX_FILTER_VALUES, MAX_PAGE_SIZE, Page, UserPager};
