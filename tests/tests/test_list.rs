@@ -248,6 +248,45 @@ async fn an_empty_page_after_a_deleted_cursor_is_checked_by_creation_time() {
     assert!(pager.cursor().is_done());
 }
 
+#[test]
+fn a_query_debug_says_which_filters_are_set_never_their_values() {
+    let query = ListUsers::new()
+        .email_addresses(["ada@example.com", "bob@example.com"])
+        .phone_numbers(["+15555550100"])
+        .usernames(["ada_l"])
+        .external_ids(["erp-991"])
+        .query("lovelace")
+        .banned(true)
+        .created_before(Timestamp::from_unix_millis(1_700_000_000_000))
+        .page_size(50);
+    let shown = format!("{query:?}");
+    for value in [
+        "ada@",
+        "bob@",
+        "5555550100",
+        "ada_l",
+        "erp-991",
+        "lovelace",
+        "1700000000000",
+    ] {
+        assert!(!shown.contains(value), "{shown}");
+    }
+    assert_eq!(
+        shown,
+        "ListUsers { email_address: 2, phone_number: 1, external_id: 1, username: 1, \
+         query: true, created_at_before: true, banned: true, page_size: 50 }"
+    );
+    // A pager shows its query the same way.
+    let fake = FakeClerk::start().unwrap();
+    let pager = fake
+        .client()
+        .unwrap()
+        .users::<AppUser>()
+        .pager(query)
+        .unwrap();
+    assert!(!format!("{pager:?}").contains("ada@"));
+}
+
 #[tokio::test]
 async fn a_pager_goes_on_from_a_stored_cursor() {
     let fake = FakeClerk::start().unwrap();

@@ -153,6 +153,9 @@ impl Clerk {
     ) -> Result<Vec<u8>, Error> {
         let inner = &*self.inner;
         let url = format!("{}{path}", inner.base);
+        // Logged without its query: a list's filters hold email addresses, phone
+        // numbers and search text.
+        let path = path.split_once('?').map_or(path, |(path, _)| path);
         let uri = http::Uri::try_from(url.as_str()).map_err(|e| {
             // The base URL was checked and the path is built from checked parts.
             Error::Transport(TransportError::new(

@@ -42,9 +42,14 @@ pub const MAX_FILTER_VALUES: usize = 100;
 ///     "email_address=ada%40example.com&created_at_after=1700000000000&limit=100"
 /// );
 /// assert!(ListUsers::new().page_size(0).query_string(None).is_err());
+/// // `Debug` says which filters are set, never their values.
+/// assert_eq!(
+///     format!("{query:?}"),
+///     "ListUsers { email_address: 1, created_at_after: true, page_size: 100 }"
+/// );
 /// # Ok::<(), clerk_metadata::ValidationErrors>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ListUsers {
     user_ids: Vec<String>,
     email_addresses: Vec<String>,
@@ -60,6 +65,36 @@ pub struct ListUsers {
     banned: Option<bool>,
     page_size: u32,
     offset: Option<u64>,
+}
+
+/// Which filters are set, with how many values each list holds: never a value (email
+/// addresses, phone numbers and search text are personal data).
+impl core::fmt::Debug for ListUsers {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let mut d = f.debug_struct("ListUsers");
+        for (param, values) in self.lists() {
+            if !values.is_empty() {
+                d.field(param, &values.len());
+            }
+        }
+        for (param, set) in [
+            ("query", self.query.is_some()),
+            ("created_at_after", self.created_after.is_some()),
+            ("created_at_before", self.created_before.is_some()),
+            ("last_active_at_after", self.last_active_after.is_some()),
+            ("last_active_at_before", self.last_active_before.is_some()),
+            ("banned", self.banned.is_some()),
+        ] {
+            if set {
+                d.field(param, &true);
+            }
+        }
+        d.field("page_size", &self.page_size);
+        if let Some(offset) = self.offset {
+            d.field("offset", &offset);
+        }
+        d.finish()
+    }
 }
 
 impl Default for ListUsers {
