@@ -156,7 +156,7 @@ pub enum Error {
 /// past them could skip users, so the walk stops here (its cursor stays where it was).
 ///
 /// This happens after the user the cursor names was deleted (the walk then reads by
-/// creation time, see [`UserPager::next_page`](crate::jobs::UserPager::next_page)) when
+/// creation time, see `jobs::UserPager::next_page`, feature `jobs`) when
 /// at least a page of users were created in the same millisecond as it: Clerk's
 /// creation-time filter cannot tell them apart. Walk again with a larger page size or
 /// a narrower filter. It also happens when a full page holds no entry with a readable

@@ -481,16 +481,19 @@ struct Key {
     created_at: i64,
 }
 
-/// The entries of a list answer.
-fn entries(answer: &[u8]) -> Result<Vec<&RawValue>, Error> {
-    serde_json::from_slice(answer).map_err(|_| {
-        Error::NotAUser(NotAUser {
-            applied: Vec::new(),
-            error: crate::read::ReadError::document("the answer is not a JSON array"),
-            user_id: None,
-            created_id: None,
-            object: "user list",
-        })
+/// The entries of a list answer, or `None` if it is not a JSON array.
+fn entries(answer: &[u8]) -> Option<Vec<&RawValue>> {
+    serde_json::from_slice(answer).ok()
+}
+
+/// The error of a list answer that is not a JSON array.
+fn not_a_list() -> Error {
+    Error::NotAUser(NotAUser {
+        applied: Vec::new(),
+        error: crate::read::ReadError::document("the answer is not a JSON array"),
+        user_id: None,
+        created_id: None,
+        object: "user list",
     })
 }
 
@@ -506,14 +509,16 @@ fn dropped(position: &Position, key: Option<&Key>) -> bool {
 }
 
 /// How many entries of a list answer read at `position` are kept.
-fn kept(position: &Position, answer: &[u8]) -> Result<usize, Error> {
-    Ok(entries(answer)?
-        .iter()
-        .filter(|entry| {
-            let key = serde_json::from_str::<Key>(entry.get()).ok();
-            !dropped(position, key.as_ref())
-        })
-        .count())
+fn kept(position: &Position, answer: &[u8]) -> Option<usize> {
+    Some(
+        entries(answer)?
+            .iter()
+            .filter(|entry| {
+                let key = serde_json::from_str::<Key>(entry.get()).ok();
+                !dropped(position, key.as_ref())
+            })
+            .count(),
+    )
 }
 
 /// Whether `error` is Clerk's refusal of a `starting_after` that names no user.
@@ -598,7 +603,7 @@ impl<S: UserMetadata> UserPager<S> {
         // A short page after a cursor: check by creation time that the cursor's user
         // was not deleted with Clerk answering an empty or short page for it.
         if let Position::After { id, created_at } = &self.cursor.position
-            && entries(&answer)?.len() < page_size
+            && entries(&answer).ok_or_else(not_a_list)?.len() < page_size
         {
             let check = Cursor {
                 position: Position::Before {
@@ -608,12 +613,13 @@ impl<S: UserMetadata> UserPager<S> {
                 done: false,
             };
             let checked = self.fetch(&check).await?;
-            if kept(&check.position, &checked)? > entries(&answer)?.len() {
+            let short = entries(&answer).ok_or_else(not_a_list)?.len();
+            if kept(&check.position, &checked).ok_or_else(not_a_list)? > short {
                 answer = checked;
                 self.cursor = check;
             }
         }
-        let entries = entries(&answer)?;
+        let entries = entries(&answer).ok_or_else(not_a_list)?;
         let full = entries.len() >= page_size;
         let mut users = Vec::with_capacity(entries.len());
         let mut last = None;
