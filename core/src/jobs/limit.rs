@@ -21,6 +21,11 @@ use crate::client::SecretKey;
 /// `requests - burst`, which leaves room for the jitter of the network, and in steady
 /// state it sends `(requests - 2 × burst) / window`, 96 % of the limit by default.
 ///
+/// A limiter counts the requests of one process (one client and its clones): Clerk
+/// counts every request made with the instance's key, from every process and server.
+/// Give each process its share, and leave the live app room
+/// ([`for_jobs`](Self::for_jobs) is half the instance's limit).
+///
 /// ```
 /// # use std::time::Duration;
 /// # use clerk_metadata::jobs::RateLimit;
