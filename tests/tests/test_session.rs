@@ -1301,6 +1301,33 @@ fn with_signature(signed: &str, private_pem: &str) -> String {
     format!("{signed}.{signature}")
 }
 
+/// How jsonwebtoken, with the checks the verifier has always made (RS256, `exp` and
+/// `sub` required, `exp` and `nbf` with 5 s of leeway, no audience), refuses `token`
+/// signed by key 1: the verifier's reason for it, or `None` if jsonwebtoken takes it
+/// (the verifier's own checks come after).
+fn jsonwebtoken_refusal(token: &str) -> Option<&'static str> {
+    use jsonwebtoken::errors::ErrorKind as K;
+    let public = include_str!("../../core/src/testing/test_keys/1.pub.pem");
+    let key = jsonwebtoken::DecodingKey::from_rsa_pem(public.as_bytes()).unwrap();
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    validation.leeway = 5;
+    validation.validate_nbf = true;
+    validation.validate_aud = false;
+    validation.set_required_spec_claims(&["exp", "sub"]);
+    let error = jsonwebtoken::decode::<serde_json::Map<String, Value>>(token, &key, &validation)
+        .err()?;
+    Some(match error.kind() {
+        K::InvalidSignature => "token_bad_signature",
+        K::ExpiredSignature => "token_expired",
+        K::ImmatureSignature => "token_not_yet_valid",
+        K::InvalidAlgorithm | K::InvalidAlgorithmName | K::UnsupportedAlgorithm => {
+            "token_algorithm_refused"
+        }
+        K::MissingRequiredClaim(_) => "token_claim_missing",
+        _ => "token_malformed",
+    })
+}
+
 /// A session token's claims for `user()`, valid for a minute.
 fn session_claims() -> Value {
     json!({"sub": user().as_str(), "sid": "sess_1", "iat": now(), "exp": now() + 60, "v": 2})
@@ -1468,6 +1495,7 @@ async fn only_exactly_three_canonical_base64url_parts_are_read() {
             matches!(refusal(&verifier, token).await, SessionError::Malformed),
             "{token}"
         );
+        assert_eq!(jsonwebtoken_refusal(token), Some("token_malformed"), "{token}");
     }
 }
 
@@ -1497,6 +1525,7 @@ async fn a_signature_of_the_wrong_length_is_refused() {
             "{} bytes",
             wrong.len()
         );
+        assert_eq!(jsonwebtoken_refusal(&token), Some("token_bad_signature"));
     }
 }
 
@@ -1610,6 +1639,7 @@ async fn header_members_of_the_wrong_type_are_malformed() {
             jsonwebtoken::decode_header(&token).is_err(),
             "jsonwebtoken refuses it too: {header}"
         );
+        assert_eq!(jsonwebtoken_refusal(&token), Some("token_malformed"));
         let refused = refusal(&verifier, &token).await;
         assert_eq!(refused.reason(), "token_malformed", "{header}");
     }
@@ -1665,6 +1695,24 @@ async fn claims_are_read_as_before() {
         // `sub`: text.
         (with(json!({"sub": null})), "token_claim_missing"),
         (with(json!({"sub": 5})), "token_claim_missing"),
+        (with(json!({"sub": "<absent>"})), "token_claim_missing"),
+        // An array or an object where `sub` belongs, or a non-empty one where a time
+        // does, even with the other registered claims missing: malformed. An empty
+        // one where a time belongs is merely not a date.
+        (with(json!({"sub": ["user_1"]})), "token_malformed"),
+        (with(json!({"sub": []})), "token_malformed"),
+        (with(json!({"sub": {}, "exp": "<absent>"})), "token_malformed"),
+        (with(json!({"exp": [now + 60]})), "token_malformed"),
+        (with(json!({"exp": {"at": now + 60}})), "token_malformed"),
+        (with(json!({"exp": {}})), "token_claim_missing"),
+        (with(json!({"exp": []})), "token_claim_missing"),
+        (with(json!({"nbf": [now]})), "token_malformed"),
+        (with(json!({"nbf": {"at": now}})), "token_malformed"),
+        (with(json!({"nbf": []})), "token_malformed"),
+        (with(json!({"nbf": {}})), "token_malformed"),
+        // `aud`: the app's to check, whatever it holds; `iss` is read as text.
+        (with(json!({"aud": {"b": [2]}})), "ok"),
+        (with(json!({"iss": ["a", 1]})), "token_malformed"),
         // Not an object.
         ("[1]".to_owned(), "token_malformed"),
         ("\"claims\"".to_owned(), "token_malformed"),
@@ -1681,6 +1729,10 @@ async fn claims_are_read_as_before() {
             Err(error) => error.reason(),
         };
         assert_eq!(got, expected, "{claims}");
+        // Where jsonwebtoken refuses, it is for the same reason.
+        if let Some(reason) = jsonwebtoken_refusal(&token) {
+            assert_eq!(reason, got, "jsonwebtoken: {claims}");
+        }
     }
     // A claim the checks read, named twice: malformed, whichever comes last.
     for claims in [
@@ -1694,6 +1746,7 @@ async fn claims_are_read_as_before() {
             "token_malformed",
             "{claims}"
         );
+        assert_eq!(jsonwebtoken_refusal(&token), Some("token_malformed"));
     }
     // Other claims named twice: the last one counts.
     let claims = format!(

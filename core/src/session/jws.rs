@@ -289,7 +289,9 @@ impl NumericDate {
     }
 }
 
-/// The registered claims every session token has, and its times: `exp` a
+/// The registered claims every session token has, and its times: `sub` not an array
+/// or an object, `exp` and `nbf` not a non-empty one ([`SessionError::Malformed`]; an
+/// empty one is merely not a date), `exp` a
 /// `NumericDate` ([`SessionError::MissingClaim`] otherwise) not past by more than
 /// `skew` seconds ([`SessionError::Expired`]), `sub` text
 /// ([`SessionError::MissingClaim`]), `nbf`, if present, a `NumericDate`
@@ -300,6 +302,17 @@ pub(crate) fn check_registered(
     now: u64,
     skew: u64,
 ) -> Result<(), SessionError> {
+    let container = |name: &str| match claims.get(name) {
+        Some(Value::Array(items)) => Some(items.is_empty()),
+        Some(Value::Object(members)) => Some(members.is_empty()),
+        _ => None,
+    };
+    if container("sub").is_some()
+        || container("exp") == Some(false)
+        || container("nbf") == Some(false)
+    {
+        return Err(SessionError::Malformed);
+    }
     let exp = match NumericDate::of(claims, "exp") {
         NumericDate::Seconds(exp) => exp,
         NumericDate::Absent | NumericDate::Invalid => {
