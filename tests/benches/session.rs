@@ -12,10 +12,10 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use axum::extract::{FromRef, State};
 use axum::routing::post;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clerk_metadata::axum::SignedIn;
 use clerk_metadata::client::{Clerk, Error};
 use clerk_metadata::session::{SessionClaims, SessionVerifier};
@@ -90,7 +90,9 @@ fn ring_direct(token: &str, key: &ring::signature::RsaPublicKeyComponents<Vec<u8
 /// is its last 270 bytes, the modulus 256 of them after a 9-byte header.
 fn components(pem: &str) -> ring::signature::RsaPublicKeyComponents<Vec<u8>> {
     let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-    let spki = base64::engine::general_purpose::STANDARD.decode(body).unwrap();
+    let spki = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap();
     let pkcs1 = &spki[spki.len() - 270..];
     ring::signature::RsaPublicKeyComponents {
         n: pkcs1[9..265].to_vec(),

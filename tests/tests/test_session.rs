@@ -1314,8 +1314,8 @@ fn jsonwebtoken_refusal(token: &str) -> Option<&'static str> {
     validation.validate_nbf = true;
     validation.validate_aud = false;
     validation.set_required_spec_claims(&["exp", "sub"]);
-    let error = jsonwebtoken::decode::<serde_json::Map<String, Value>>(token, &key, &validation)
-        .err()?;
+    let error =
+        jsonwebtoken::decode::<serde_json::Map<String, Value>>(token, &key, &validation).err()?;
     Some(match error.kind() {
         K::InvalidSignature => "token_bad_signature",
         K::ExpiredSignature => "token_expired",
@@ -1345,8 +1345,8 @@ async fn tokens_agree_with_an_independent_jwt_implementation() {
     let token = fake.session_token(&user()).unwrap();
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
     validation.validate_aud = false;
-    let by_pem = jsonwebtoken::DecodingKey::from_rsa_pem(fake.jwt_public_key_pem().as_bytes())
-        .unwrap();
+    let by_pem =
+        jsonwebtoken::DecodingKey::from_rsa_pem(fake.jwt_public_key_pem().as_bytes()).unwrap();
     let claims = jsonwebtoken::decode::<Value>(&token, &by_pem, &validation)
         .unwrap()
         .claims;
@@ -1395,7 +1395,10 @@ async fn algorithm_confusion_is_refused_before_any_key() {
     // HS256 keyed with the public key's bytes, in each form an attacker could pick:
     // the PEM text, its DER (SPKI), and the PKCS#1 DER inside it.
     let pem_text = fake.jwt_public_key_pem();
-    let body: String = pem_text.lines().filter(|l| !l.starts_with("-----")).collect();
+    let body: String = pem_text
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
     let spki = base64::engine::general_purpose::STANDARD
         .decode(body)
         .unwrap();
@@ -1414,7 +1417,13 @@ async fn algorithm_confusion_is_refused_before_any_key() {
         }
     }
     // `none`, in any case, with or without a signature; an `alg` that is not text.
-    for alg in [json!("none"), json!("None"), json!("NONE"), json!(null), json!(["RS256"])] {
+    for alg in [
+        json!("none"),
+        json!("None"),
+        json!("NONE"),
+        json!(null),
+        json!(["RS256"]),
+    ] {
         for signature in ["", "AAAA"] {
             let token = raw_token(
                 &json!({"alg": alg, "kid": "ins_fake_1"}),
@@ -1495,7 +1504,11 @@ async fn only_exactly_three_canonical_base64url_parts_are_read() {
             matches!(refusal(&verifier, token).await, SessionError::Malformed),
             "{token}"
         );
-        assert_eq!(jsonwebtoken_refusal(token), Some("token_malformed"), "{token}");
+        assert_eq!(
+            jsonwebtoken_refusal(token),
+            Some("token_malformed"),
+            "{token}"
+        );
     }
 }
 
@@ -1538,12 +1551,7 @@ async fn an_rsa_key_under_2048_bits_verifies_nothing() {
     // A JWKS whose only key is RSA-1024, and a token that key really signed: the
     // signature is right, the key too weak to trust.
     let jwks = json!({"keys": [{"kty": "RSA", "use": "sig", "alg": "RS256", "kid": "weak", "n": weak_n.trim(), "e": "AQAB"}]});
-    fake.inject_on(
-        "GET",
-        "/v1/jwks",
-        Fault::raw(200, jwks.to_string()),
-        100,
-    );
+    fake.inject_on("GET", "/v1/jwks", Fault::raw(200, jwks.to_string()), 100);
     let header = r#"{"alg":"RS256","typ":"JWT","kid":"weak"}"#;
     let token = signed_by_jsonwebtoken(header, &session_claims().to_string(), &weak_private);
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
@@ -1683,15 +1691,21 @@ async fn claims_are_read_as_before() {
         (with(json!({"exp": -1})), "token_claim_missing"),
         (with(json!({"exp": true})), "token_claim_missing"),
         (with(json!({"exp": "<absent>"})), "token_claim_missing"),
-        (with(json!({"exp": (now + 60) as f64 + 0.4})), "token_malformed"),
-        (with(json!({"exp": (now - 60) as f64}), ), "token_expired"),
+        (
+            with(json!({"exp": (now + 60) as f64 + 0.4})),
+            "token_malformed",
+        ),
+        (with(json!({"exp": (now - 60) as f64})), "token_expired"),
         // `nbf`: absent, or a NumericDate not ahead.
         (with(json!({"nbf": null})), "token_malformed"),
         (with(json!({"nbf": "soon"})), "token_malformed"),
         (with(json!({"nbf": -1})), "token_malformed"),
         (with(json!({"nbf": now + 3})), "ok"),
         (with(json!({"nbf": now + 60})), "token_not_yet_valid"),
-        (with(json!({"nbf": (now + 60) as f64})), "token_not_yet_valid"),
+        (
+            with(json!({"nbf": (now + 60) as f64})),
+            "token_not_yet_valid",
+        ),
         // `sub`: text.
         (with(json!({"sub": null})), "token_claim_missing"),
         (with(json!({"sub": 5})), "token_claim_missing"),
@@ -1701,7 +1715,10 @@ async fn claims_are_read_as_before() {
         // one where a time belongs is merely not a date.
         (with(json!({"sub": ["user_1"]})), "token_malformed"),
         (with(json!({"sub": []})), "token_malformed"),
-        (with(json!({"sub": {}, "exp": "<absent>"})), "token_malformed"),
+        (
+            with(json!({"sub": {}, "exp": "<absent>"})),
+            "token_malformed",
+        ),
         (with(json!({"exp": [now + 60]})), "token_malformed"),
         (with(json!({"exp": {"at": now + 60}})), "token_malformed"),
         (with(json!({"exp": {}})), "token_claim_missing"),
@@ -1736,9 +1753,23 @@ async fn claims_are_read_as_before() {
     }
     // A claim the checks read, named twice: malformed, whichever comes last.
     for claims in [
-        format!(r#"{{"sub":"{}","sid":"sess_1","iat":{now},"exp":{},"exp":{}}}"#, user().as_str(), now + 60, now + 60),
-        format!(r#"{{"sub":"{}","sub":"{}","sid":"sess_1","iat":{now},"exp":{}}}"#, user().as_str(), user().as_str(), now + 60),
-        format!(r#"{{"sub":"{}","sid":"sess_1","iat":{now},"exp":{},"aud":"a","aud":"b"}}"#, user().as_str(), now + 60),
+        format!(
+            r#"{{"sub":"{}","sid":"sess_1","iat":{now},"exp":{},"exp":{}}}"#,
+            user().as_str(),
+            now + 60,
+            now + 60
+        ),
+        format!(
+            r#"{{"sub":"{}","sub":"{}","sid":"sess_1","iat":{now},"exp":{}}}"#,
+            user().as_str(),
+            user().as_str(),
+            now + 60
+        ),
+        format!(
+            r#"{{"sub":"{}","sid":"sess_1","iat":{now},"exp":{},"aud":"a","aud":"b"}}"#,
+            user().as_str(),
+            now + 60
+        ),
     ] {
         let token = signed_by_jsonwebtoken(r#"{"alg":"RS256","kid":"ins_fake_1"}"#, &claims, KEY_1);
         assert_eq!(

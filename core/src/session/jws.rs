@@ -6,7 +6,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
-use serde::de::{Deserializer, Error as _, IgnoredAny, MapAccess, Visitor};
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::error::SessionError;
@@ -157,29 +157,58 @@ pub(crate) fn decode_part(part: &str) -> Result<Vec<u8>, SessionError> {
         .map_err(|_| SessionError::Malformed)
 }
 
-/// The header members JOSE defines, with the types they must have (`null` counts as
-/// absent): a header whose member has another type, or that names one twice, is
-/// malformed. `alg`, `typ`, `kid`, `cat` and `crit` are checked before (see
-/// `check_header` in the module).
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct HeaderMembers {
-    alg: IgnoredAny,
-    typ: Option<String>,
-    cty: Option<String>,
-    jku: Option<String>,
-    jwk: Option<JwkMembers>,
-    kid: Option<String>,
-    x5u: Option<String>,
-    x5c: Option<Vec<String>>,
-    x5t: Option<String>,
-    #[serde(rename = "x5t#S256")]
-    x5t_s256: Option<String>,
-    crit: Option<Vec<String>>,
-    enc: Option<String>,
-    zip: Option<String>,
-    url: Option<String>,
-    nonce: Option<String>,
+/// The header members JOSE defines (RFC 7515, 7516), each of which a header may
+/// name once.
+const JOSE_MEMBERS: [&str; 15] = [
+    "alg", "typ", "cty", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "crit", "enc",
+    "zip", "url", "nonce",
+];
+
+/// A token's header: its members (the last of any named twice), and whether a JOSE
+/// member is named twice.
+pub(crate) struct Header {
+    pub(crate) members: Map<String, Value>,
+    twice: bool,
+}
+
+impl Header {
+    /// The header of JSON text `json`; [`SessionError::Malformed`] if it is not a JSON
+    /// object.
+    pub(crate) fn parse(json: &[u8]) -> Result<Header, SessionError> {
+        let (members, twice) = object(json, &JOSE_MEMBERS)?;
+        Ok(Header { members, twice })
+    }
+
+    /// Whether the JOSE members have their types (`null` counts as absent): text, an
+    /// array of text for `x5c`, a JWK for `jwk`; and none is named twice. Otherwise the
+    /// token is [`SessionError::Malformed`]. (`alg`, `typ`, `kid` and `crit` are
+    /// checked before the key is looked up.)
+    pub(crate) fn check_members(&self) -> Result<(), SessionError> {
+        let text = |name: &str| {
+            matches!(
+                self.members.get(name),
+                None | Some(Value::Null | Value::String(_))
+            )
+        };
+        let texts = match self.members.get("x5c") {
+            None | Some(Value::Null) => true,
+            Some(Value::Array(items)) => items.iter().all(Value::is_string),
+            Some(_) => false,
+        };
+        let jwk = match self.members.get("jwk") {
+            None | Some(Value::Null) => true,
+            Some(jwk) => JwkMembers::deserialize(jwk).is_ok(),
+        };
+        let typed = [
+            "cty", "jku", "x5u", "x5t", "x5t#S256", "enc", "zip", "url", "nonce",
+        ]
+        .iter()
+        .all(|name| text(name));
+        if self.twice || !typed || !texts || !jwk {
+            return Err(SessionError::Malformed);
+        }
+        Ok(())
+    }
 }
 
 /// A JWK's members (RFC 7517), with the types they must have. A JWKS with a key
@@ -212,52 +241,51 @@ impl JwkMembers {
         if self.key.get("kty").and_then(Value::as_str) != Some("RSA") {
             return None;
         }
-        Some((
-            self.key.get("n")?.as_str()?,
-            self.key.get("e")?.as_str()?,
-        ))
+        Some((self.key.get("n")?.as_str()?, self.key.get("e")?.as_str()?))
     }
-}
-
-/// Whether the header's JOSE members have their types (see [`HeaderMembers`]).
-pub(crate) fn check_header_members(json: &[u8]) -> Result<(), SessionError> {
-    serde_json::from_slice::<HeaderMembers>(json)
-        .map(|_| ())
-        .map_err(|_| SessionError::Malformed)
 }
 
 /// The claims the time and subject checks read; naming one of them twice makes the
 /// claims malformed.
 const SINGLE_CLAIMS: [&str; 5] = ["exp", "nbf", "sub", "iss", "aud"];
 
-/// The claims object, read from the payload's JSON.
+/// The claims object, read from the payload's JSON; [`SessionError::Malformed`] if it
+/// is not a JSON object or names one of the claims the checks read twice.
 pub(crate) fn claims(json: &[u8]) -> Result<Map<String, Value>, SessionError> {
-    struct Claims;
-    impl<'de> Visitor<'de> for Claims {
-        type Value = Map<String, Value>;
+    match object(json, &SINGLE_CLAIMS)? {
+        (claims, false) => Ok(claims),
+        (_, true) => Err(SessionError::Malformed),
+    }
+}
+
+/// The JSON object `json` (the last value of a member named twice), and whether one
+/// of `single` is named twice; [`SessionError::Malformed`] if it is not a JSON object.
+fn object(json: &[u8], single: &[&str]) -> Result<(Map<String, Value>, bool), SessionError> {
+    struct Object<'s>(&'s [&'s str]);
+    impl<'de> Visitor<'de> for Object<'_> {
+        type Value = (Map<String, Value>, bool);
 
         fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
             f.write_str("a JSON object")
         }
 
         fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-            let mut claims = Map::new();
+            let mut members = Map::new();
+            let mut twice = false;
             while let Some(name) = access.next_key::<String>()? {
                 let value: Value = access.next_value()?;
-                if SINGLE_CLAIMS.contains(&name.as_str()) && claims.contains_key(&name) {
-                    return Err(A::Error::custom("a claim named twice"));
-                }
-                claims.insert(name, value);
+                twice |= self.0.contains(&name.as_str()) && members.contains_key(&name);
+                members.insert(name, value);
             }
-            Ok(claims)
+            Ok((members, twice))
         }
     }
     let mut deserializer = serde_json::Deserializer::from_slice(json);
-    let claims = deserializer
-        .deserialize_map(Claims)
+    let object = deserializer
+        .deserialize_map(Object(single))
         .map_err(|_| SessionError::Malformed)?;
     deserializer.end().map_err(|_| SessionError::Malformed)?;
-    Ok(claims)
+    Ok(object)
 }
 
 /// A `NumericDate` claim as the time checks read it: absent, a number of seconds

@@ -293,17 +293,17 @@ impl SessionVerifier {
             return Err(SessionError::MachineToken);
         }
         let parts = jws::Parts::split(token)?;
-        let header = jws::decode_part(parts.header)?;
-        let kid = check_header(&header)?;
+        let header = jws::Header::parse(&jws::decode_part(parts.header)?)?;
+        let kid = check_header(&header.members)?;
         let fetched;
         let key = match &inner.keys {
             Keys::Pem(key) => Some(key),
             Keys::Jwks(cache) => {
-                fetched = cache.key(kid.as_deref()).await?;
+                fetched = cache.key(kid).await?;
                 fetched.as_ref().as_ref()
             }
         };
-        jws::check_header_members(&header)?;
+        header.check_members()?;
         let signature = jws::decode_part(parts.signature)?;
         // A key of the instance the verifier does not use (under 2048 or over 4096
         // bits) verifies nothing.
@@ -414,12 +414,10 @@ pub(crate) fn suffixed_cookie_name(key: &str) -> Option<String> {
 /// categorized"; every other category (JWT templates, machine tokens) is refused.
 const SESSION_CATEGORIES: [&str; 2] = ["cl_B7d4PD111AAA", "cl_I7d4PD111III"];
 
-/// Reads and checks the token's header (its JSON) before any key is looked at: `alg`
-/// exactly `RS256`, `typ` (if any) `JWT`, `cat` (if any) a session token's, no
-/// `crit`. Returns the `kid`.
-fn check_header(json: &[u8]) -> Result<Option<String>, SessionError> {
-    let header: Map<String, Value> =
-        serde_json::from_slice(json).map_err(|_| SessionError::Malformed)?;
+/// Checks the token's header before any key is looked at: `alg` exactly `RS256`,
+/// `typ` (if any) `JWT`, `cat` (if any) a session token's, no `crit`. Returns the
+/// `kid`.
+fn check_header(header: &Map<String, Value>) -> Result<Option<&str>, SessionError> {
     if header.get("alg").and_then(Value::as_str) != Some("RS256") {
         return Err(SessionError::Algorithm);
     }
@@ -438,7 +436,7 @@ fn check_header(json: &[u8]) -> Result<Option<String>, SessionError> {
     }
     match header.get("kid") {
         None => Ok(None),
-        Some(Value::String(kid)) => Ok(Some(kid.clone())),
+        Some(Value::String(kid)) => Ok(Some(kid)),
         Some(_) => Err(SessionError::Malformed),
     }
 }

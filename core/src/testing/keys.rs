@@ -80,8 +80,12 @@ impl KeyPair {
 }
 
 /// Each key's private half, read once (*ring* checks the key as it reads it).
-static PAIRS: [OnceLock<Result<RsaKeyPair, String>>; 4] =
-    [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
+static PAIRS: [OnceLock<Result<RsaKeyPair, String>>; 4] = [
+    OnceLock::new(),
+    OnceLock::new(),
+    OnceLock::new(),
+    OnceLock::new(),
+];
 
 impl TestKey {
     /// The private half, for *ring*.
@@ -166,7 +170,11 @@ mod tests {
                         &signature,
                     )
                     .is_ok();
-                assert_eq!((by_pem, by_jwk), (i == j, i == j), "key {i} against key {j}");
+                assert_eq!(
+                    (by_pem, by_jwk),
+                    (i == j, i == j),
+                    "key {i} against key {j}"
+                );
             }
         }
     }
