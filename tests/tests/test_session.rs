@@ -1640,6 +1640,9 @@ async fn header_members_of_the_wrong_type_are_malformed() {
         r#"{"alg":"RS256","kid":"ins_fake_1","zip":true}"#,
         r#"{"alg":"RS256","kid":"ins_fake_1","kid":"ins_fake_1"}"#,
         r#"{"alg":"HS256","alg":"RS256","kid":"ins_fake_1"}"#,
+        r#"{"\u0061lg":"HS256","alg":"RS256","kid":"ins_fake_1"}"#,
+        r#"{"alg":"RS256","kid":"ins_fake_1","x5c":["a",["b"]]}"#,
+        r#"{"alg":"RS256","kid":"ins_fake_1","nonce":"a","nonce":"a"}"#,
         r#"["RS256"]"#,
     ] {
         let token = sign(header);
@@ -1655,6 +1658,8 @@ async fn header_members_of_the_wrong_type_are_malformed() {
     for header in [
         r#"{"alg":"RS256","kid":"ins_fake_1","extra":{"a":[1,2]}}"#,
         r#"{"alg":"RS256","kid":"ins_fake_1","cty":null,"x5c":null}"#,
+        r#"{"alg":"RS256","kid":"ins_fake_1","x5c":[],"x5t":"a","cat":"x","cat":"cl_B7d4PD111AAA"}"#,
+        r#"{"alg":"RS\u0032\u0035\u0036","kid":"ins_fake\u005f1","typ":"jwt"}"#,
         r#"{"alg":"RS256","kid":"ins_fake_1","jwk":{"kty":"RSA","n":"AQAB","e":"AQAB"}}"#,
     ] {
         let token = sign(header);

@@ -6,7 +6,9 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
-use serde::de::{Deserializer, MapAccess, Visitor};
+use std::borrow::Cow;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::error::SessionError;
@@ -164,50 +166,208 @@ const JOSE_MEMBERS: [&str; 15] = [
     "zip", "url", "nonce",
 ];
 
-/// A token's header: its members (the last of any named twice), and whether a JOSE
-/// member is named twice.
-pub(crate) struct Header {
-    pub(crate) members: Map<String, Value>,
-    twice: bool,
+/// A header member's value, as far as the checks read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Member<'a> {
+    /// `null`.
+    Null,
+    /// Text.
+    Text(Cow<'a, str>),
+    /// An array whose items are all text.
+    Texts,
+    /// Anything else: a number, a boolean, an object, an array with other items.
+    Other,
 }
 
-impl Header {
+/// A token's header, read without copying: `alg`, `typ`, `kid` and Clerk's `cat` (the
+/// last value of each named twice), whether `crit` is there, and whether the other
+/// JOSE members have their types.
+pub(crate) struct Header<'a> {
+    pub(crate) alg: Option<Member<'a>>,
+    pub(crate) typ: Option<Member<'a>>,
+    pub(crate) kid: Option<Member<'a>>,
+    pub(crate) cat: Option<Member<'a>>,
+    pub(crate) crit: bool,
+    /// A JOSE member named twice, or one (other than `alg`, `typ`, `kid` and `crit`)
+    /// not of its type.
+    mistyped: bool,
+}
+
+impl<'a> Header<'a> {
     /// The header of JSON text `json`; [`SessionError::Malformed`] if it is not a JSON
     /// object.
-    pub(crate) fn parse(json: &[u8]) -> Result<Header, SessionError> {
-        let (members, twice) = object(json, &JOSE_MEMBERS)?;
-        Ok(Header { members, twice })
+    pub(crate) fn parse(json: &'a [u8]) -> Result<Header<'a>, SessionError> {
+        let mut deserializer = serde_json::Deserializer::from_slice(json);
+        let header = deserializer
+            .deserialize_map(HeaderVisitor)
+            .map_err(|_| SessionError::Malformed)?;
+        deserializer.end().map_err(|_| SessionError::Malformed)?;
+        Ok(header)
     }
 
-    /// Whether the JOSE members have their types (`null` counts as absent): text, an
-    /// array of text for `x5c`, a JWK for `jwk`; and none is named twice. Otherwise the
-    /// token is [`SessionError::Malformed`]. (`alg`, `typ`, `kid` and `crit` are
-    /// checked before the key is looked up.)
+    /// [`SessionError::Malformed`] if a JOSE member is named twice, or is not of its
+    /// type (`null` counts as absent): text, an array of text for `x5c`, a JWK for
+    /// `jwk`. (`alg`, `typ`, `kid` and `crit` are checked before the key is looked up.)
     pub(crate) fn check_members(&self) -> Result<(), SessionError> {
-        let text = |name: &str| {
-            matches!(
-                self.members.get(name),
-                None | Some(Value::Null | Value::String(_))
-            )
-        };
-        let texts = match self.members.get("x5c") {
-            None | Some(Value::Null) => true,
-            Some(Value::Array(items)) => items.iter().all(Value::is_string),
-            Some(_) => false,
-        };
-        let jwk = match self.members.get("jwk") {
-            None | Some(Value::Null) => true,
-            Some(jwk) => JwkMembers::deserialize(jwk).is_ok(),
-        };
-        let typed = [
-            "cty", "jku", "x5u", "x5t", "x5t#S256", "enc", "zip", "url", "nonce",
-        ]
-        .iter()
-        .all(|name| text(name));
-        if self.twice || !typed || !texts || !jwk {
+        if self.mistyped {
             return Err(SessionError::Malformed);
         }
         Ok(())
+    }
+}
+
+struct HeaderVisitor;
+
+impl<'de> Visitor<'de> for HeaderVisitor {
+    type Value = Header<'de>;
+
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+        let mut header = Header {
+            alg: None,
+            typ: None,
+            kid: None,
+            cat: None,
+            crit: false,
+            mistyped: false,
+        };
+        // The JOSE members seen, one bit each.
+        let mut seen = 0u32;
+        while let Some(Text(name)) = access.next_key_seed(TextSeed)? {
+            let jose = JOSE_MEMBERS.iter().position(|m| *m == name);
+            if let Some(bit) = jose {
+                header.mistyped |= seen & (1 << bit) != 0;
+                seen |= 1 << bit;
+            }
+            match &*name {
+                "alg" => header.alg = Some(access.next_value_seed(MemberSeed)?),
+                "typ" => header.typ = Some(access.next_value_seed(MemberSeed)?),
+                "kid" => header.kid = Some(access.next_value_seed(MemberSeed)?),
+                "cat" => header.cat = Some(access.next_value_seed(MemberSeed)?),
+                "crit" => {
+                    header.crit = true;
+                    access.next_value::<IgnoredAny>()?;
+                }
+                // The only member read as an object; its key is never used.
+                "jwk" => {
+                    let jwk: Value = access.next_value()?;
+                    header.mistyped |= !jwk.is_null() && JwkMembers::deserialize(&jwk).is_err();
+                }
+                "x5c" => {
+                    let x5c = access.next_value_seed(MemberSeed)?;
+                    header.mistyped |= !matches!(x5c, Member::Null | Member::Texts);
+                }
+                _ if jose.is_some() => {
+                    let value = access.next_value_seed(MemberSeed)?;
+                    header.mistyped |= !matches!(value, Member::Null | Member::Text(_));
+                }
+                _ => {
+                    access.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(header)
+    }
+}
+
+/// Text, borrowed from the JSON when it has no escapes.
+struct Text<'a>(Cow<'a, str>);
+
+/// Reads a [`Text`] (a member's name).
+struct TextSeed;
+
+impl<'de> DeserializeSeed<'de> for TextSeed {
+    type Value = Text<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str("text")
+            }
+
+            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(text)))
+            }
+
+            fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(text.to_owned())))
+            }
+
+            fn visit_string<E>(self, text: String) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(text)))
+            }
+        }
+        deserializer.deserialize_str(TextVisitor)
+    }
+}
+
+/// Reads a [`Member`], any JSON value.
+struct MemberSeed;
+
+impl<'de> DeserializeSeed<'de> for MemberSeed {
+    type Value = Member<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        struct MemberVisitor;
+        impl<'de> Visitor<'de> for MemberVisitor {
+            type Value = Member<'de>;
+
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str("a JSON value")
+            }
+
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(Member::Null)
+            }
+
+            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
+                Ok(Member::Text(Cow::Borrowed(text)))
+            }
+
+            fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+                Ok(Member::Text(Cow::Owned(text.to_owned())))
+            }
+
+            fn visit_string<E>(self, text: String) -> Result<Self::Value, E> {
+                Ok(Member::Text(Cow::Owned(text)))
+            }
+
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Member::Other)
+            }
+
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(Member::Other)
+            }
+
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(Member::Other)
+            }
+
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(Member::Other)
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Self::Value, A::Error> {
+                let mut texts = true;
+                while let Some(item) = items.next_element_seed(MemberSeed)? {
+                    texts &= matches!(item, Member::Text(_));
+                }
+                Ok(if texts { Member::Texts } else { Member::Other })
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Member::Other)
+            }
+        }
+        deserializer.deserialize_any(MemberVisitor)
     }
 }
 

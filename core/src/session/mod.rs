@@ -68,7 +68,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 pub use claims::{ActorClaim, OrganizationClaim, SessionClaims};
 pub use error::SessionError;
@@ -293,8 +293,9 @@ impl SessionVerifier {
             return Err(SessionError::MachineToken);
         }
         let parts = jws::Parts::split(token)?;
-        let header = jws::Header::parse(&jws::decode_part(parts.header)?)?;
-        let kid = check_header(&header.members)?;
+        let header_json = jws::decode_part(parts.header)?;
+        let header = jws::Header::parse(&header_json)?;
+        let kid = check_header(&header)?;
         let fetched;
         let key = match &inner.keys {
             Keys::Pem(key) => Some(key),
@@ -417,26 +418,27 @@ const SESSION_CATEGORIES: [&str; 2] = ["cl_B7d4PD111AAA", "cl_I7d4PD111III"];
 /// Checks the token's header before any key is looked at: `alg` exactly `RS256`,
 /// `typ` (if any) `JWT`, `cat` (if any) a session token's, no `crit`. Returns the
 /// `kid`.
-fn check_header(header: &Map<String, Value>) -> Result<Option<&str>, SessionError> {
-    if header.get("alg").and_then(Value::as_str) != Some("RS256") {
+fn check_header<'a>(header: &'a jws::Header<'_>) -> Result<Option<&'a str>, SessionError> {
+    use jws::Member;
+    if !matches!(&header.alg, Some(Member::Text(alg)) if alg == "RS256") {
         return Err(SessionError::Algorithm);
     }
-    match header.get("typ") {
+    match &header.typ {
         None => {}
-        Some(Value::String(typ)) if typ.eq_ignore_ascii_case("JWT") => {}
+        Some(Member::Text(typ)) if typ.eq_ignore_ascii_case("JWT") => {}
         Some(_) => return Err(SessionError::MachineToken),
     }
-    match header.get("cat") {
+    match &header.cat {
         None => {}
-        Some(Value::String(cat)) if SESSION_CATEGORIES.contains(&cat.as_str()) => {}
+        Some(Member::Text(cat)) if SESSION_CATEGORIES.contains(&&**cat) => {}
         Some(_) => return Err(SessionError::MachineToken),
     }
-    if header.contains_key("crit") {
+    if header.crit {
         return Err(SessionError::Malformed);
     }
-    match header.get("kid") {
+    match &header.kid {
         None => Ok(None),
-        Some(Value::String(kid)) => Ok(Some(kid)),
+        Some(Member::Text(kid)) => Ok(Some(kid)),
         Some(_) => Err(SessionError::Malformed),
     }
 }
