@@ -3,11 +3,11 @@
 //! is the `base64` crate's, the JSON serde_json's, the DER the `spki` and `der`
 //! crates'.
 
+use std::borrow::Cow;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
-use std::borrow::Cow;
-
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
@@ -16,7 +16,8 @@ use super::error::SessionError;
 /// The shortest modulus accepted, as *ring*'s `RSA_PKCS1_2048_8192_SHA256` counts it
 /// (in whole bytes).
 const MIN_MODULUS_BYTES: usize = 2048 / 8;
-/// The longest modulus accepted, in bits: 4096, the most the verifier has ever taken.
+/// The longest modulus accepted, in bits (*ring* would take up to 8192; Clerk's keys
+/// have 2048).
 const MAX_MODULUS_BITS: usize = 4096;
 
 /// An RSA public key as *ring* takes it: modulus and exponent, big-endian, without
@@ -43,7 +44,7 @@ impl RsaKey {
             return None;
         }
         let exponent = e.iter().fold(0u64, |v, b| (v << 8) | u64::from(*b));
-        if exponent < 3 || exponent >= 1 << 33 || exponent % 2 == 0 {
+        if exponent < 3 || exponent >= 1 << 33 || exponent.is_multiple_of(2) {
             return None;
         }
         Some(RsaKey {
