@@ -44,7 +44,7 @@ impl RsaKey {
             return None;
         }
         let exponent = e.iter().fold(0u64, |v, b| (v << 8) | u64::from(*b));
-        if exponent < 3 || exponent >= 1 << 33 || exponent.is_multiple_of(2) {
+        if !(3..1 << 33).contains(&exponent) || exponent.is_multiple_of(2) {
             return None;
         }
         Some(RsaKey {
