@@ -1643,6 +1643,11 @@ async fn header_members_of_the_wrong_type_are_malformed() {
         r#"{"\u0061lg":"HS256","alg":"RS256","kid":"ins_fake_1"}"#,
         r#"{"alg":"RS256","kid":"ins_fake_1","x5c":["a",["b"]]}"#,
         r#"{"alg":"RS256","kid":"ins_fake_1","nonce":"a","nonce":"a"}"#,
+        // Not JSON text: a lone surrogate, in a member it does not know, or in a name.
+        r#"{"alg":"RS256","kid":"ins_fake_1","extra":"\ud800"}"#,
+        r#"{"alg":"RS256","kid":"ins_fake_1","extra":{"a":["\udc00"]}}"#,
+        r#"{"alg":"RS256","kid":"ins_fake_1","\ud800":1}"#,
+        r#"{"alg":"RS256","kid":"ins_fake_1","crit":"\ud800"}"#,
         r#"["RS256"]"#,
     ] {
         let token = sign(header);

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::error::SessionError;
@@ -180,9 +180,10 @@ pub(crate) enum Member<'a> {
     Other,
 }
 
-/// A token's header, read without copying: `alg`, `typ`, `kid` and Clerk's `cat` (the
-/// last value of each named twice), whether `crit` is there, and whether the other
-/// JOSE members have their types.
+/// A token's header, read without copying (text is borrowed unless it has escapes):
+/// `alg`, `typ`, `kid` and Clerk's `cat` (the last value of each named twice), whether
+/// `crit` is there, and whether the other JOSE members have their types. Every member
+/// is read through as JSON.
 pub(crate) struct Header<'a> {
     pub(crate) alg: Option<Member<'a>>,
     pub(crate) typ: Option<Member<'a>>,
@@ -250,7 +251,7 @@ impl<'de> Visitor<'de> for HeaderVisitor {
                 "cat" => header.cat = Some(access.next_value_seed(MemberSeed)?),
                 "crit" => {
                     header.crit = true;
-                    access.next_value::<IgnoredAny>()?;
+                    access.next_value_seed(MemberSeed)?;
                 }
                 // The only member read as an object; its key is never used.
                 "jwk" => {
@@ -265,8 +266,10 @@ impl<'de> Visitor<'de> for HeaderVisitor {
                     let value = access.next_value_seed(MemberSeed)?;
                     header.mistyped |= !matches!(value, Member::Null | Member::Text(_));
                 }
+                // Read through all the same, as JSON: text with a lone surrogate, say,
+                // is malformed anywhere.
                 _ => {
-                    access.next_value::<IgnoredAny>()?;
+                    access.next_value_seed(MemberSeed)?;
                 }
             }
         }
@@ -364,7 +367,7 @@ impl<'de> DeserializeSeed<'de> for MemberSeed {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                while map.next_entry_seed(TextSeed, MemberSeed)?.is_some() {}
                 Ok(Member::Other)
             }
         }
