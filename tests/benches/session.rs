@@ -1,9 +1,10 @@
-//! Session verification with a cached key against calling jsonwebtoken directly with
-//! the same key and the same checks (RS256, exp/nbf with 5 s leeway, `exp` and `sub`
+//! Session verification with a cached key against *ring*, the crate it is built on,
+//! called directly with the same key and the same checks (the three base64url parts,
+//! `alg` RS256, the RS256 signature, exp/nbf with 5 s leeway, `exp` and `sub`
 //! required, `iat` not in the future, `sub` a user ID, `azp` one of the authorized
-//! parties), measured interleaved; then the documented route end to end on loopback
-//! (axum + verification + client + FakeClerk): requests per second, p50 and p99, and
-//! the share of each part.
+//! parties), measured interleaved; jsonwebtoken with the same checks beside them, for
+//! reference; then the documented route end to end on loopback (axum + verification +
+//! client + FakeClerk): requests per second, p50 and p99, and the share of each part.
 //!
 //! `cargo bench -p clerk-metadata-tests --bench session`
 
@@ -13,6 +14,8 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::extract::{FromRef, State};
 use axum::routing::post;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clerk_metadata::axum::SignedIn;
 use clerk_metadata::client::{Clerk, Error};
 use clerk_metadata::session::{SessionClaims, SessionVerifier};
@@ -34,6 +37,7 @@ struct Claims {
     azp: Option<String>,
     iat: i64,
     exp: i64,
+    nbf: Option<i64>,
 }
 
 /// jsonwebtoken called directly, with the same key and the same checks.
@@ -46,6 +50,54 @@ fn direct(token: &str, key: &DecodingKey, validation: &Validation) -> Claims {
     assert!(UserId::parse(&claims.sub).is_ok());
     assert_eq!(claims.azp.as_deref(), Some(ORIGIN));
     claims
+}
+
+/// The header members a hand-writer reads.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct Header<'a> {
+    alg: &'a str,
+    kid: Option<&'a str>,
+}
+
+/// *ring* called directly: the parts, the header's `alg`, the signature, then the same
+/// claim checks.
+fn ring_direct(token: &str, key: &ring::signature::RsaPublicKeyComponents<Vec<u8>>) -> Claims {
+    let (signed, signature) = token.rsplit_once('.').unwrap();
+    let (header, payload) = signed.split_once('.').unwrap();
+    assert!(!payload.contains('.'));
+    let header = URL_SAFE_NO_PAD.decode(header).unwrap();
+    let header: Header = serde_json::from_slice(&header).unwrap();
+    assert_eq!(header.alg, "RS256");
+    let signature = URL_SAFE_NO_PAD.decode(signature).unwrap();
+    key.verify(
+        &ring::signature::RSA_PKCS1_2048_8192_SHA256,
+        signed.as_bytes(),
+        &signature,
+    )
+    .unwrap();
+    let claims: Claims = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    let now = jsonwebtoken::get_current_timestamp() as i64;
+    assert!(claims.exp >= now - 5);
+    assert!(claims.nbf.is_none_or(|nbf| nbf <= now + 5));
+    assert!(claims.iat <= now + 5);
+    assert!(UserId::parse(&claims.sub).is_ok());
+    assert_eq!(claims.azp.as_deref(), Some(ORIGIN));
+    claims
+}
+
+/// The modulus and exponent of the instance's 2048-bit PEM key (SPKI): the PKCS#1 key
+/// is its last 270 bytes, the modulus 256 of them after a 9-byte header.
+fn components(pem: &str) -> ring::signature::RsaPublicKeyComponents<Vec<u8>> {
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let spki = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap();
+    let pkcs1 = &spki[spki.len() - 270..];
+    ring::signature::RsaPublicKeyComponents {
+        n: pkcs1[9..265].to_vec(),
+        e: pkcs1[267..].to_vec(),
+    }
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -97,6 +149,7 @@ fn main() {
         .unwrap();
     let pem = fake.jwt_public_key_pem();
     let key = DecodingKey::from_rsa_pem(pem.as_bytes()).unwrap();
+    let ring_key = components(&pem);
     let mut validation = Validation::new(Algorithm::RS256);
     validation.leeway = 5;
     validation.validate_aud = false;
@@ -107,11 +160,14 @@ fn main() {
         .build();
 
     runtime.block_on(async {
-        // 1. Verification, interleaved: batches of 200 of each, 41 rounds.
+        // 1. Verification, interleaved: batches of 200 of each, 41 rounds, in turn
+        // first, second and third.
         let ours = verifier.verify::<()>(&token).await.unwrap(); // fetches and caches the key
         assert_eq!(ours.sub.as_str(), direct(&token, &key, &validation).sub);
+        assert_eq!(ours.sub.as_str(), ring_direct(&token, &ring_key).sub);
         let batch = 200;
-        let (mut ratios, mut a_ns, mut b_ns) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut ratios, mut jwt_ratios) = (Vec::new(), Vec::new());
+        let (mut a_us, mut b_us, mut c_us) = (Vec::new(), Vec::new(), Vec::new());
         for round in 0..41 {
             let time_ours = async || {
                 let start = Instant::now();
@@ -121,30 +177,54 @@ fn main() {
                 }
                 start.elapsed()
             };
-            let time_direct = || {
+            let time_ring = || {
+                let start = Instant::now();
+                for _ in 0..batch {
+                    black_box(ring_direct(black_box(&token), &ring_key));
+                }
+                start.elapsed()
+            };
+            let time_jwt = || {
                 let start = Instant::now();
                 for _ in 0..batch {
                     black_box(direct(black_box(&token), &key, &validation));
                 }
                 start.elapsed()
             };
-            let (a, b) = if round % 2 == 0 {
-                let a = time_ours().await;
-                (a, time_direct())
-            } else {
-                let b = time_direct();
-                (time_ours().await, b)
+            let (a, b, c) = match round % 3 {
+                0 => {
+                    let a = time_ours().await;
+                    let b = time_ring();
+                    (a, b, time_jwt())
+                }
+                1 => {
+                    let b = time_ring();
+                    let c = time_jwt();
+                    (time_ours().await, b, c)
+                }
+                _ => {
+                    let c = time_jwt();
+                    let a = time_ours().await;
+                    (a, time_ring(), c)
+                }
             };
             ratios.push(a.as_secs_f64() / b.as_secs_f64());
-            a_ns.push(a.as_secs_f64() * 1e6 / batch as f64);
-            b_ns.push(b.as_secs_f64() * 1e6 / batch as f64);
+            jwt_ratios.push(a.as_secs_f64() / c.as_secs_f64());
+            a_us.push(a.as_secs_f64() * 1e6 / batch as f64);
+            b_us.push(b.as_secs_f64() * 1e6 / batch as f64);
+            c_us.push(c.as_secs_f64() * 1e6 / batch as f64);
         }
         println!("verify with a cached key, 41 rounds of {batch}, interleaved:");
         println!(
-            "  clerk-metadata {:.1} µs  jsonwebtoken directly {:.1} µs  ratio {:.3}  (budget <= 1.10)",
-            median(a_ns),
-            median(b_ns),
+            "  clerk-metadata {:.1} µs  ring directly {:.1} µs  ratio {:.3}  (budget <= 1.10)",
+            median(a_us),
+            median(b_us),
             median(ratios)
+        );
+        println!(
+            "  for reference: jsonwebtoken (rust_crypto) directly {:.1} µs  ratio {:.3}",
+            median(c_us),
+            median(jwt_ratios)
         );
 
         // 2. The documented route end to end.

@@ -8,6 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clerk_metadata::session::{SessionClaims, SessionError, SessionVerifier, session_token};
 use clerk_metadata::testing::{FakeClerk, Fault};
 use clerk_metadata::{UserId, UserMetadata};
+use clerk_metadata_tests::fixture;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -1273,4 +1274,530 @@ async fn the_fake_gives_its_verifier_and_tokens_without_glue() {
         refusal(&lenient, &fake.expired_session_token(&alice).unwrap()).await,
         SessionError::Expired
     ));
+}
+
+/// The fake's signing key 1 (`ins_fake_1`), private half, for tokens signed by
+/// jsonwebtoken: an implementation independent of the crate's.
+const KEY_1: &str = include_str!("../../core/src/testing/test_keys/1.key.pem");
+
+/// `header` and `claims` as given (JSON text, exactly), signed RS256 by jsonwebtoken's
+/// own RSA with `private_pem`.
+fn signed_by_jsonwebtoken(header: &str, claims: &str, private_pem: &str) -> String {
+    let signed = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header),
+        URL_SAFE_NO_PAD.encode(claims)
+    );
+    with_signature(&signed, private_pem)
+}
+
+/// `signed` (the token's first two parts, as given) and its RS256 signature by
+/// jsonwebtoken with `private_pem`.
+fn with_signature(signed: &str, private_pem: &str) -> String {
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(private_pem.as_bytes()).unwrap();
+    let signature =
+        jsonwebtoken::crypto::sign(signed.as_bytes(), &key, jsonwebtoken::Algorithm::RS256)
+            .unwrap();
+    format!("{signed}.{signature}")
+}
+
+/// How jsonwebtoken, with the checks the verifier has always made (RS256, `exp` and
+/// `sub` required, `exp` and `nbf` with 5 s of leeway, no audience), refuses `token`
+/// signed by key 1: the verifier's reason for it, or `None` if jsonwebtoken takes it
+/// (the verifier's own checks come after).
+fn jsonwebtoken_refusal(token: &str) -> Option<&'static str> {
+    use jsonwebtoken::errors::ErrorKind as K;
+    let public = include_str!("../../core/src/testing/test_keys/1.pub.pem");
+    let key = jsonwebtoken::DecodingKey::from_rsa_pem(public.as_bytes()).unwrap();
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    validation.leeway = 5;
+    validation.validate_nbf = true;
+    validation.validate_aud = false;
+    validation.set_required_spec_claims(&["exp", "sub"]);
+    let error =
+        jsonwebtoken::decode::<serde_json::Map<String, Value>>(token, &key, &validation).err()?;
+    Some(match error.kind() {
+        K::InvalidSignature => "token_bad_signature",
+        K::ExpiredSignature => "token_expired",
+        K::ImmatureSignature => "token_not_yet_valid",
+        K::InvalidAlgorithm | K::InvalidAlgorithmName | K::UnsupportedAlgorithm => {
+            "token_algorithm_refused"
+        }
+        K::MissingRequiredClaim(_) => "token_claim_missing",
+        _ => "token_malformed",
+    })
+}
+
+/// A session token's claims for `user()`, valid for a minute.
+fn session_claims() -> Value {
+    json!({"sub": user().as_str(), "sid": "sess_1", "iat": now(), "exp": now() + 60, "v": 2})
+}
+
+#[tokio::test]
+async fn tokens_agree_with_an_independent_jwt_implementation() {
+    let fake = FakeClerk::start().unwrap();
+    let jwks = verifier(&fake);
+    let pem = SessionVerifier::with_pem(&fake.jwt_public_key_pem())
+        .unwrap()
+        .build();
+    // The fake's tokens (signed by *ring*) verify with jsonwebtoken's RSA, by the PEM
+    // and by the JWKS entry.
+    let token = fake.session_token(&user()).unwrap();
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    validation.validate_aud = false;
+    let by_pem =
+        jsonwebtoken::DecodingKey::from_rsa_pem(fake.jwt_public_key_pem().as_bytes()).unwrap();
+    let claims = jsonwebtoken::decode::<Value>(&token, &by_pem, &validation)
+        .unwrap()
+        .claims;
+    assert_eq!(claims["sub"], user().as_str());
+    // The JWKS as the fake serves it (its fixed, test-only secret key).
+    let served = clerk_metadata_tests::loopback_http()
+        .get(format!("{}/v1/jwks", fake.url()))
+        .bearer_auth("sk_test_FakeClerkSecretKeyForTestsOnly0000")
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let set: jsonwebtoken::jwk::JwkSet = serde_json::from_slice(&served).unwrap();
+    let by_jwk = jsonwebtoken::DecodingKey::from_jwk(&set.keys[0]).unwrap();
+    assert!(jsonwebtoken::decode::<Value>(&token, &by_jwk, &validation).is_ok());
+    // A forgery fails there too.
+    let forged = fake.foreign_session_token(&user()).unwrap();
+    assert_eq!(
+        jsonwebtoken::decode::<Value>(&forged, &by_pem, &validation)
+            .unwrap_err()
+            .kind(),
+        &jsonwebtoken::errors::ErrorKind::InvalidSignature
+    );
+    // Tokens jsonwebtoken signs with the instance's key verify here, by both.
+    let header = r#"{"alg":"RS256","typ":"JWT","kid":"ins_fake_1"}"#;
+    let token = signed_by_jsonwebtoken(header, &session_claims().to_string(), KEY_1);
+    for verifier in [&jwks, &pem] {
+        assert_eq!(verifier.verify::<()>(&token).await.unwrap().sub, user());
+    }
+    // The PKCS#1 form of the public key (`RSA PUBLIC KEY`) is read as well.
+    let pkcs1 = String::from_utf8(fixture("keys/1.pkcs1.pub.pem")).unwrap();
+    let pkcs1 = SessionVerifier::with_pem(&pkcs1).unwrap().build();
+    assert_eq!(pkcs1.verify::<()>(&token).await.unwrap().sub, user());
+}
+
+#[tokio::test]
+async fn algorithm_confusion_is_refused_before_any_key() {
+    let fake = FakeClerk::start().unwrap();
+    let jwks = verifier(&fake);
+    let pem = SessionVerifier::with_pem(&fake.jwt_public_key_pem())
+        .unwrap()
+        .build();
+    let claims = session_claims().to_string();
+    // HS256 keyed with the public key's bytes, in each form an attacker could pick:
+    // the PEM text, its DER (SPKI), and the PKCS#1 DER inside it.
+    let pem_text = fake.jwt_public_key_pem();
+    let body: String = pem_text
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let spki = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap();
+    let pkcs1 = spki[spki.len() - 270..].to_vec();
+    for secret in [pem_text.into_bytes(), spki, pkcs1] {
+        let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT","kid":"ins_fake_1"}"#);
+        let signed = format!("{header}.{}", URL_SAFE_NO_PAD.encode(&claims));
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &secret);
+        let tag = ring::hmac::sign(&key, signed.as_bytes());
+        let token = format!("{signed}.{}", URL_SAFE_NO_PAD.encode(tag.as_ref()));
+        for verifier in [&jwks, &pem] {
+            assert!(matches!(
+                refusal(verifier, &token).await,
+                SessionError::Algorithm
+            ));
+        }
+    }
+    // `none`, in any case, with or without a signature; an `alg` that is not text.
+    for alg in [
+        json!("none"),
+        json!("None"),
+        json!("NONE"),
+        json!(null),
+        json!(["RS256"]),
+    ] {
+        for signature in ["", "AAAA"] {
+            let token = raw_token(
+                &json!({"alg": alg, "kid": "ins_fake_1"}),
+                &session_claims(),
+                signature,
+            );
+            for verifier in [&jwks, &pem] {
+                assert!(
+                    matches!(refusal(verifier, &token).await, SessionError::Algorithm),
+                    "{alg} {signature:?}"
+                );
+            }
+        }
+    }
+    // No `alg` at all.
+    let token = raw_token(&json!({"kid": "ins_fake_1"}), &session_claims(), "AAAA");
+    assert!(matches!(
+        refusal(&jwks, &token).await,
+        SessionError::Algorithm
+    ));
+}
+
+#[tokio::test]
+async fn only_exactly_three_canonical_base64url_parts_are_read() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = verifier(&fake);
+    let valid = fake.session_token(&user()).unwrap();
+    assert!(verifier.verify::<()>(&valid).await.is_ok());
+    let parts: Vec<&str> = valid.split('.').collect();
+    let (header, payload, signature) = (parts[0], parts[1], parts[2]);
+    let mut malformed = vec![
+        // Too few parts, or too many (a JWE has five).
+        format!("{header}.{payload}"),
+        format!("{header}.{payload}.{signature}."),
+        format!("{header}.{payload}.{signature}.{signature}"),
+        format!("{header}.{header}.{payload}.{signature}"),
+        format!("{header}.{payload}.{signature}.AAAA.AAAA"),
+        format!(".{header}.{payload}.{signature}"),
+        // Padding, anywhere (the payload is signed again: the signature covers it).
+        format!("{header}=.{payload}.{signature}"),
+        with_signature(&format!("{header}.{payload}=="), KEY_1),
+        with_signature(&format!("{header}.{payload}="), KEY_1),
+        format!("{header}.{payload}.{signature}=="),
+        // Whitespace inside.
+        format!("{header}.{payload}.{} ", signature),
+        format!("{header}.{payload}.{}", signature.replacen('A', "A\n", 1)),
+    ];
+    // The standard alphabet instead of the URL-safe one.
+    let standard = |part: &str| part.replace('-', "+").replace('_', "/");
+    for (i, part) in [header, payload, signature].into_iter().enumerate() {
+        if part.contains(['-', '_']) {
+            let mut changed = [header, payload, signature].map(str::to_owned);
+            changed[i] = standard(part);
+            if i == 1 {
+                malformed.push(with_signature(&changed[..2].join("."), KEY_1));
+            } else {
+                malformed.push(changed.join("."));
+            }
+        }
+    }
+    // The same bytes with stray bits in the last character (non-canonical base64):
+    // a 256-byte signature ends in 2 characters carrying 8 bits and 4 spare ones.
+    let last = signature.chars().last().unwrap();
+    let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let index = alphabet.find(last).unwrap();
+    assert_eq!(index % 16, 0, "a canonical last character");
+    let stray = &alphabet[index + 1..index + 2];
+    malformed.push(format!(
+        "{header}.{payload}.{}{stray}",
+        &signature[..signature.len() - 1]
+    ));
+    assert!(
+        malformed.iter().any(|t| t.contains('+') || t.contains('/')),
+        "the standard alphabet is tried"
+    );
+    for token in &malformed {
+        assert!(
+            matches!(refusal(&verifier, token).await, SessionError::Malformed),
+            "{token}"
+        );
+        assert_eq!(
+            jsonwebtoken_refusal(token),
+            Some("token_malformed"),
+            "{token}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_signature_of_the_wrong_length_is_refused() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = verifier(&fake);
+    let valid = fake.session_token(&user()).unwrap();
+    let (signed, signature) = valid.rsplit_once('.').unwrap();
+    let signature = URL_SAFE_NO_PAD.decode(signature).unwrap();
+    assert_eq!(signature.len(), 256);
+    let mut longer = signature.clone();
+    longer.insert(0, 0);
+    let mut doubled = signature.clone();
+    doubled.extend_from_slice(&signature);
+    for wrong in [
+        &signature[..255],
+        &signature[1..],
+        &longer[..],
+        &doubled[..],
+        &[][..],
+        &[0u8; 256][..],
+    ] {
+        let token = format!("{signed}.{}", URL_SAFE_NO_PAD.encode(wrong));
+        assert!(
+            matches!(refusal(&verifier, &token).await, SessionError::BadSignature),
+            "{} bytes",
+            wrong.len()
+        );
+        assert_eq!(jsonwebtoken_refusal(&token), Some("token_bad_signature"));
+    }
+}
+
+#[tokio::test]
+async fn an_rsa_key_under_2048_bits_verifies_nothing() {
+    let fake = FakeClerk::start().unwrap();
+    let weak_private = String::from_utf8(fixture("keys/weak1024.key.pem")).unwrap();
+    let weak_n = String::from_utf8(fixture("keys/weak1024.n")).unwrap();
+    let weak_pem = String::from_utf8(fixture("keys/weak1024.pub.pem")).unwrap();
+    // A JWKS whose only key is RSA-1024, and a token that key really signed: the
+    // signature is right, the key too weak to trust.
+    let jwks = json!({"keys": [{"kty": "RSA", "use": "sig", "alg": "RS256", "kid": "weak", "n": weak_n.trim(), "e": "AQAB"}]});
+    fake.inject_on("GET", "/v1/jwks", Fault::raw(200, jwks.to_string()), 100);
+    let header = r#"{"alg":"RS256","typ":"JWT","kid":"weak"}"#;
+    let token = signed_by_jsonwebtoken(header, &session_claims().to_string(), &weak_private);
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    validation.validate_aud = false;
+    let weak_key = jsonwebtoken::DecodingKey::from_rsa_pem(weak_pem.as_bytes()).unwrap();
+    assert!(
+        jsonwebtoken::decode::<Value>(&token, &weak_key, &validation).is_ok(),
+        "jsonwebtoken's RSA takes it"
+    );
+    let verifier = SessionVerifier::with_jwks(fake.client().unwrap()).build();
+    for _ in 0..3 {
+        assert!(matches!(
+            refusal(&verifier, &token).await,
+            SessionError::BadSignature
+        ));
+    }
+    // The key is known, so its tokens do not fetch the keys again.
+    assert_eq!(jwks_fetches(&fake), 1);
+    // Given up front as a PEM, it is refused at once.
+    assert!(SessionVerifier::with_pem(&weak_pem).is_err());
+}
+
+#[tokio::test]
+async fn a_private_key_or_another_pem_is_not_a_jwt_key() {
+    let fake = FakeClerk::start().unwrap();
+    let pkcs1_private = KEY_1.to_owned();
+    let pkcs8_private = String::from_utf8(fixture("keys/1.pkcs8.key.pem")).unwrap();
+    let public = fake.jwt_public_key_pem();
+    let body = |pem: &str| -> String {
+        pem.lines()
+            .filter(|l| !l.starts_with("-----"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let relabelled = |pem: &str, label: &str| {
+        format!(
+            "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
+            body(pem)
+        )
+    };
+    for pem in [
+        pkcs1_private.clone(),
+        pkcs8_private.clone(),
+        // A private key's contents under a public key's label.
+        relabelled(&pkcs8_private, "PUBLIC KEY"),
+        relabelled(&pkcs1_private, "PUBLIC KEY"),
+        relabelled(&pkcs1_private, "RSA PUBLIC KEY"),
+        // A public key under another label, or a certificate.
+        relabelled(&public, "CERTIFICATE"),
+        relabelled(&public, "RSA PUBLIC KEY"),
+        // Text before the key; a key cut short; nothing.
+        format!("key:\n{public}"),
+        public[..public.len() / 2].to_owned(),
+        String::new(),
+    ] {
+        assert!(
+            SessionVerifier::with_pem(&pem).is_err(),
+            "{}",
+            pem.lines().next().unwrap_or("")
+        );
+    }
+    // An EC public key (P-256, SPKI).
+    let ec = String::from_utf8(fixture("keys/ec256.pub.pem")).unwrap();
+    assert!(SessionVerifier::with_pem(&ec).is_err());
+    // The error names no part of the key.
+    let error = SessionVerifier::with_pem(&pkcs8_private).unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains(&body(&pkcs8_private)[..20]), "{shown}");
+}
+
+#[tokio::test]
+async fn header_members_of_the_wrong_type_are_malformed() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = verifier(&fake);
+    let claims = session_claims().to_string();
+    let sign = |header: &str| signed_by_jsonwebtoken(header, &claims, KEY_1);
+    // Signed by the instance's key, but with a header member of the wrong type, a
+    // member named twice, or a `jwk` that is not one.
+    for header in [
+        r#"{"alg":"RS256","kid":"ins_fake_1","cty":5}"#,
+        r#"{"alg":"RS256","kid":"ins_fake_1","x5c":"abc"}"#,
+        r#"{"alg":"RS256","kid":"ins_fake_1","x5c":[1]}"#,
+        r#"{"alg":"RS256","kid":"ins_fake_1","jku":{}}"#,
+        r#"{"alg":"RS256","kid":"ins_fake_1","jwk":"key"}"#,
+        r#"{"alg":"RS256","kid":"ins_fake_1","jwk":{"kty":"RSA","kid":7}}"#,
+        r#"{"alg":"RS256","kid":"ins_fake_1","zip":true}"#,
+        r#"{"alg":"RS256","kid":"ins_fake_1","kid":"ins_fake_1"}"#,
+        r#"{"alg":"HS256","alg":"RS256","kid":"ins_fake_1"}"#,
+        r#"{"\u0061lg":"HS256","alg":"RS256","kid":"ins_fake_1"}"#,
+        r#"{"alg":"RS256","kid":"ins_fake_1","x5c":["a",["b"]]}"#,
+        r#"{"alg":"RS256","kid":"ins_fake_1","nonce":"a","nonce":"a"}"#,
+        // Not JSON text: a lone surrogate, in a member it does not know, or in a name.
+        r#"{"alg":"RS256","kid":"ins_fake_1","extra":"\ud800"}"#,
+        r#"{"alg":"RS256","kid":"ins_fake_1","extra":{"a":["\udc00"]}}"#,
+        r#"{"alg":"RS256","kid":"ins_fake_1","\ud800":1}"#,
+        r#"{"alg":"RS256","kid":"ins_fake_1","crit":"\ud800"}"#,
+        r#"["RS256"]"#,
+    ] {
+        let token = sign(header);
+        assert!(
+            jsonwebtoken::decode_header(&token).is_err(),
+            "jsonwebtoken refuses it too: {header}"
+        );
+        assert_eq!(jsonwebtoken_refusal(&token), Some("token_malformed"));
+        let refused = refusal(&verifier, &token).await;
+        assert_eq!(refused.reason(), "token_malformed", "{header}");
+    }
+    // Members it does not know, of any type, and `null` for the ones it does: read.
+    for header in [
+        r#"{"alg":"RS256","kid":"ins_fake_1","extra":{"a":[1,2]}}"#,
+        r#"{"alg":"RS256","kid":"ins_fake_1","cty":null,"x5c":null}"#,
+        r#"{"alg":"RS256","kid":"ins_fake_1","x5c":[],"x5t":"a","cat":"x","cat":"cl_B7d4PD111AAA"}"#,
+        r#"{"alg":"RS\u0032\u0035\u0036","kid":"ins_fake\u005f1","typ":"jwt"}"#,
+        r#"{"alg":"RS256","kid":"ins_fake_1","jwk":{"kty":"RSA","n":"AQAB","e":"AQAB"}}"#,
+    ] {
+        let token = sign(header);
+        assert!(jsonwebtoken::decode_header(&token).is_ok(), "{header}");
+        assert_eq!(
+            verifier.verify::<()>(&token).await.unwrap().sub,
+            user(),
+            "{header}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn claims_are_read_as_before() {
+    let fake = FakeClerk::start().unwrap();
+    let verifier = verifier(&fake);
+    let base = session_claims();
+    let with = |changes: Value| {
+        let mut claims = base.clone();
+        for (name, value) in changes.as_object().unwrap() {
+            if value == "<absent>" {
+                claims.as_object_mut().unwrap().remove(name);
+            } else {
+                claims[name] = value.clone();
+            }
+        }
+        claims.to_string()
+    };
+    let now = now();
+    for (claims, expected) in [
+        (with(json!({})), "ok"),
+        // `exp`: a NumericDate, fractions rounded; anything else is as if absent.
+        (with(json!({"exp": null})), "token_claim_missing"),
+        (with(json!({"exp": -1})), "token_claim_missing"),
+        (with(json!({"exp": true})), "token_claim_missing"),
+        (with(json!({"exp": "<absent>"})), "token_claim_missing"),
+        (
+            with(json!({"exp": (now + 60) as f64 + 0.4})),
+            "token_malformed",
+        ),
+        (with(json!({"exp": (now - 60) as f64})), "token_expired"),
+        // `nbf`: absent, or a NumericDate not ahead.
+        (with(json!({"nbf": null})), "token_malformed"),
+        (with(json!({"nbf": "soon"})), "token_malformed"),
+        (with(json!({"nbf": -1})), "token_malformed"),
+        (with(json!({"nbf": now + 3})), "ok"),
+        (with(json!({"nbf": now + 60})), "token_not_yet_valid"),
+        (
+            with(json!({"nbf": (now + 60) as f64})),
+            "token_not_yet_valid",
+        ),
+        // `sub`: text.
+        (with(json!({"sub": null})), "token_claim_missing"),
+        (with(json!({"sub": 5})), "token_claim_missing"),
+        (with(json!({"sub": "<absent>"})), "token_claim_missing"),
+        // An array or an object where `sub` belongs, or a non-empty one where a time
+        // does, even with the other registered claims missing: malformed. An empty
+        // one where a time belongs is merely not a date.
+        (with(json!({"sub": ["user_1"]})), "token_malformed"),
+        (with(json!({"sub": []})), "token_malformed"),
+        (
+            with(json!({"sub": {}, "exp": "<absent>"})),
+            "token_malformed",
+        ),
+        (with(json!({"exp": [now + 60]})), "token_malformed"),
+        (with(json!({"exp": {"at": now + 60}})), "token_malformed"),
+        (with(json!({"exp": {}})), "token_claim_missing"),
+        (with(json!({"exp": []})), "token_claim_missing"),
+        (with(json!({"nbf": [now]})), "token_malformed"),
+        (with(json!({"nbf": {"at": now}})), "token_malformed"),
+        (with(json!({"nbf": []})), "token_malformed"),
+        (with(json!({"nbf": {}})), "token_malformed"),
+        // `aud`: the app's to check, whatever it holds; `iss` is read as text.
+        (with(json!({"aud": {"b": [2]}})), "ok"),
+        (with(json!({"iss": ["a", 1]})), "token_malformed"),
+        // Not an object.
+        ("[1]".to_owned(), "token_malformed"),
+        ("\"claims\"".to_owned(), "token_malformed"),
+        (format!("{} ", with(json!({}))), "ok"),
+        (format!("{} x", with(json!({}))), "token_malformed"),
+    ] {
+        let token = signed_by_jsonwebtoken(
+            r#"{"alg":"RS256","typ":"JWT","kid":"ins_fake_1"}"#,
+            &claims,
+            KEY_1,
+        );
+        let got = match verifier.verify::<()>(&token).await {
+            Ok(_) => "ok",
+            Err(error) => error.reason(),
+        };
+        assert_eq!(got, expected, "{claims}");
+        // Where jsonwebtoken refuses, it is for the same reason.
+        if let Some(reason) = jsonwebtoken_refusal(&token) {
+            assert_eq!(reason, got, "jsonwebtoken: {claims}");
+        }
+    }
+    // A claim the checks read, named twice: malformed, whichever comes last.
+    for claims in [
+        format!(
+            r#"{{"sub":"{}","sid":"sess_1","iat":{now},"exp":{},"exp":{}}}"#,
+            user().as_str(),
+            now + 60,
+            now + 60
+        ),
+        format!(
+            r#"{{"sub":"{}","sub":"{}","sid":"sess_1","iat":{now},"exp":{}}}"#,
+            user().as_str(),
+            user().as_str(),
+            now + 60
+        ),
+        format!(
+            r#"{{"sub":"{}","sid":"sess_1","iat":{now},"exp":{},"aud":"a","aud":"b"}}"#,
+            user().as_str(),
+            now + 60
+        ),
+    ] {
+        let token = signed_by_jsonwebtoken(r#"{"alg":"RS256","kid":"ins_fake_1"}"#, &claims, KEY_1);
+        assert_eq!(
+            refusal(&verifier, &token).await.reason(),
+            "token_malformed",
+            "{claims}"
+        );
+        assert_eq!(jsonwebtoken_refusal(&token), Some("token_malformed"));
+    }
+    // Other claims named twice: the last one counts.
+    let claims = format!(
+        r#"{{"sub":"{}","sid":"sess_0","sid":"sess_1","iat":{now},"exp":{}}}"#,
+        user().as_str(),
+        now + 60
+    );
+    let token = signed_by_jsonwebtoken(r#"{"alg":"RS256","kid":"ins_fake_1"}"#, &claims, KEY_1);
+    assert_eq!(
+        verifier.verify::<()>(&token).await.unwrap().sid.as_deref(),
+        Some("sess_1")
+    );
 }

@@ -18,7 +18,11 @@ pub enum SessionError {
     Conflicting,
     /// The token is longer than any session token (over 16 KiB).
     TooLarge,
-    /// The token is not a JWT: its parts, base64 or JSON are broken.
+    /// The token is not a JWT as Clerk makes them: not exactly three base64url parts
+    /// (without padding), a header or claims that are not a JSON object, a header
+    /// member of the wrong type or named twice, `crit`, a `kid` that is not text, a
+    /// time claim the checks read named twice, `nbf` not a date, `iat` negative or not
+    /// before `exp`.
     Malformed,
     /// The header names another algorithm than RS256 (`none`, `HS256`, …).
     Algorithm,
@@ -28,13 +32,17 @@ pub enum SessionError {
     /// No key of the instance has the token's `kid` (even after fetching the keys
     /// again), or the token names none while the instance has several.
     UnknownKey,
-    /// The signature does not verify with the instance's key.
+    /// The signature does not verify with the instance's key (or the instance's key
+    /// with that `kid` is one the verifier does not use: an RSA key under 2048 or over
+    /// 4096 bits).
     BadSignature,
     /// `exp` has passed (beyond the clock skew).
     Expired,
     /// `nbf` or `iat` is in the future (beyond the clock skew).
     NotYetValid,
-    /// A claim every session token has is missing (`sub`, `exp`, `iat`).
+    /// A claim every session token has is missing (`sub`, `exp`, `iat`, `sid`), or
+    /// not of its type (`sub` not text, `exp` not a date), or `sid` is not a
+    /// session's.
     MissingClaim(&'static str),
     /// `sub` is not a user ID.
     InvalidSubject,

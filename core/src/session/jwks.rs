@@ -6,16 +6,27 @@ use std::time::Duration;
 // tokio's clock, so that an app's tests can move it (`tokio::time::pause`).
 use tokio::time::Instant;
 
-use jsonwebtoken::DecodingKey;
-use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet, KeyAlgorithm, PublicKeyUse};
+use serde::Deserialize;
 
 use super::error::SessionError;
+use super::jws::{JwkMembers, RsaKey};
 use crate::client::Clerk;
+
+/// An RS256 signing key of the instance: `None` for one the verifier does not use (a
+/// modulus under 2048 or over 4096 bits), with which no token verifies.
+pub(crate) type Key = Arc<Option<RsaKey>>;
+
+/// The JWKS answer (RFC 7517): every key must have its members' types, or the answer
+/// is not a JWK set.
+#[derive(Deserialize)]
+struct JwkSet {
+    keys: Vec<JwkMembers>,
+}
 
 /// The keys, as last fetched.
 struct Keys {
     /// RS256 signing keys by `kid`.
-    keys: Vec<(Option<String>, Arc<DecodingKey>)>,
+    keys: Vec<(Option<String>, Key)>,
     /// When they were fetched (`None`: never).
     fetched: Option<Instant>,
     /// When a fetch was last tried, and why it failed if it did.
@@ -25,7 +36,7 @@ struct Keys {
 impl Keys {
     /// The key for `kid`: the one with that ID, or for a token without one, the only
     /// key there is.
-    fn find(&self, kid: Option<&str>) -> Option<Arc<DecodingKey>> {
+    fn find(&self, kid: Option<&str>) -> Option<Key> {
         match kid {
             Some(kid) => self
                 .keys
@@ -66,7 +77,7 @@ impl JwksCache {
     }
 
     /// The key for a token with `kid`, fresh.
-    pub(crate) async fn key(&self, kid: Option<&str>) -> Result<Arc<DecodingKey>, SessionError> {
+    pub(crate) async fn key(&self, kid: Option<&str>) -> Result<Key, SessionError> {
         if let Some(key) = self.cached(kid, true) {
             return Ok(key);
         }
@@ -100,7 +111,7 @@ impl JwksCache {
 
     /// The cached key for `kid`, if there is one (and, with `fresh_only`, if the keys
     /// are younger than the TTL).
-    fn cached(&self, kid: Option<&str>, fresh_only: bool) -> Option<Arc<DecodingKey>> {
+    fn cached(&self, kid: Option<&str>, fresh_only: bool) -> Option<Key> {
         let keys = self.read();
         let fresh = keys.fetched.is_some_and(|at| at.elapsed() < self.ttl);
         if fresh_only && !fresh {
@@ -135,20 +146,26 @@ impl JwksCache {
         };
         cached.keys = set
             .keys
-            .iter()
-            .filter(|jwk| matches!(jwk.algorithm, AlgorithmParameters::RSA(_)))
+            .into_iter()
             .filter(|jwk| {
-                matches!(jwk.common.key_algorithm, None | Some(KeyAlgorithm::RS256))
-                    && matches!(
-                        jwk.common.public_key_use,
-                        None | Some(PublicKeyUse::Signature)
-                    )
+                matches!(jwk.alg.as_deref(), None | Some("RS256"))
+                    && matches!(jwk.public_key_use.as_deref(), None | Some("sig"))
             })
             .filter_map(|jwk| {
-                Some((
-                    jwk.common.key_id.clone(),
-                    Arc::new(DecodingKey::from_jwk(jwk).ok()?),
-                ))
+                // Not RSA, or `n` and `e` not base64url: not a key at all.
+                let (n, e) = jwk.rsa()?;
+                let key = RsaKey::from_jwk(n, e).ok()?;
+                if key.is_none() {
+                    tracing::warn!(
+                        target: "clerk_metadata::session",
+                        kid = %crate::json::escape::escaped(
+                            jwk.kid.as_deref().unwrap_or(""),
+                            crate::json::escape::KEY_CHARS,
+                        ),
+                        "a key of the instance's JWKS is not an RSA key of 2048 to 4096 bits: no token signed with it verifies"
+                    );
+                }
+                Some((jwk.kid, Arc::new(key)))
             })
             .collect();
         cached.fetched = Some(Instant::now());

@@ -35,9 +35,12 @@
 //!   browsers send over HTTPS and to `localhost`); a request without `Origin` (a
 //!   link followed, a server-side caller) passes.
 //!
-//! The cryptography is the `jsonwebtoken` crate's (its pure-Rust backend); nothing
-//! here is hand-written cryptography. Every refusal has its own [`SessionError`],
-//! which never shows the token.
+//! The token is read here as a compact JWS: exactly three base64url parts (no
+//! padding, no `+` or `/`), a JSON header and a JSON claims object. The signature is
+//! checked by *ring* (RSASSA-PKCS1-v1_5 with SHA-256, a key of 2048 to 4096 bits),
+//! the PEM key read by the `pem`, `spki` and `der` crates; nothing here is
+//! hand-written cryptography, and the app's own JWT crates are left as they are.
+//! Every refusal has its own [`SessionError`], which never shows the token.
 //!
 //! ```no_run
 //! # async fn run(headers: http::HeaderMap) -> Result<(), Box<dyn std::error::Error>> {
@@ -57,15 +60,15 @@
 mod claims;
 mod error;
 mod jwks;
+mod jws;
 mod token;
 
 use core::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 pub use claims::{ActorClaim, OrganizationClaim, SessionClaims};
 pub use error::SessionError;
@@ -73,6 +76,7 @@ pub use token::session_token;
 
 use crate::client::Clerk;
 use jwks::JwksCache;
+use jws::RsaKey;
 
 /// The longest token verified; Clerk's session tokens, in a 4 KB cookie, are far
 /// shorter.
@@ -92,14 +96,13 @@ struct Inner {
     party_origins: Vec<Origin>,
     /// The app's suffixed session cookie, from its publishable key.
     suffixed: Option<token::Suffixed>,
-    validation: Validation,
     skew: Duration,
     max_lifetime: Duration,
     accept_pending: bool,
 }
 
 enum Keys {
-    Pem(DecodingKey),
+    Pem(RsaKey),
     Jwks(JwksCache),
 }
 
@@ -123,18 +126,19 @@ pub struct SessionVerifierBuilder {
 }
 
 enum KeysConfig {
-    Pem(DecodingKey),
+    Pem(RsaKey),
     Jwks(Clerk),
 }
 
-/// A PEM key that cannot be used.
+/// A PEM key that cannot be used: not a PEM public key (a private key is refused),
+/// not RSA, or an RSA key outside 2048 to 4096 bits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct InvalidPem;
 
 impl fmt::Display for InvalidPem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("not an RSA public key in PEM form (copy the JWT public key from the Clerk Dashboard, API keys)")
+        f.write_str("not an RSA public key of 2048 to 4096 bits in PEM form (copy the JWT public key from the Clerk Dashboard, API keys)")
     }
 }
 
@@ -213,12 +217,15 @@ impl Origin {
 impl SessionVerifier {
     /// Verifies with the instance's JWT public key in PEM form (Clerk's
     /// `CLERK_JWT_KEY`): no network, no JWKS. A PEM written on one line with `\n`
-    /// escapes is read too.
+    /// escapes is read too. `-----BEGIN PUBLIC KEY-----` (SPKI, as the Dashboard
+    /// gives it) and `-----BEGIN RSA PUBLIC KEY-----` (PKCS#1) are read; anything else,
+    /// a private key included, is [`InvalidPem`], as is an RSA key under 2048 or over
+    /// 4096 bits.
     pub fn with_pem(pem: &str) -> Result<SessionVerifierBuilder, InvalidPem> {
         let pem = pem.replace("\\n", "\n");
         let pem = pem.trim();
-        // jsonwebtoken keeps the bytes of any RSA PEM, private keys too: only a public
-        // key is the instance's JWT key.
+        // Only a public key is the instance's JWT key: a private key pasted by mistake
+        // is refused, never read.
         let public = [
             "-----BEGIN PUBLIC KEY-----",
             "-----BEGIN RSA PUBLIC KEY-----",
@@ -228,7 +235,7 @@ impl SessionVerifier {
         if !public {
             return Err(InvalidPem);
         }
-        let key = DecodingKey::from_rsa_pem(pem.as_bytes()).map_err(|_| InvalidPem)?;
+        let key = RsaKey::from_pem(pem).ok_or(InvalidPem)?;
         Ok(SessionVerifierBuilder::new(KeysConfig::Pem(key)))
     }
 
@@ -285,20 +292,34 @@ impl SessionVerifier {
         if ["mt_", "oat_", "ak_"].iter().any(|p| token.starts_with(p)) {
             return Err(SessionError::MachineToken);
         }
-        let kid = check_header(token)?;
+        let parts = jws::Parts::split(token)?;
+        let header_json = jws::decode_part(parts.header)?;
+        let header = jws::Header::parse(&header_json)?;
+        let kid = check_header(&header)?;
         let fetched;
         let key = match &inner.keys {
-            Keys::Pem(key) => key,
+            Keys::Pem(key) => Some(key),
             Keys::Jwks(cache) => {
-                fetched = cache.key(kid.as_deref()).await?;
-                &*fetched
+                fetched = cache.key(kid).await?;
+                fetched.as_ref().as_ref()
             }
         };
-        let data = jsonwebtoken::decode::<Map<String, Value>>(token, key, &inner.validation)
-            .map_err(|e| refusal(e.kind()))?;
-        let claims = data.claims;
-        // The times jsonwebtoken leaves alone: `iat` present, not negative, not in the
-        // future; `exp` after it, and not further than the longest lifetime allowed.
+        header.check_members()?;
+        let signature = jws::decode_part(parts.signature)?;
+        // A key of the instance the verifier does not use (under 2048 or over 4096
+        // bits) verifies nothing.
+        if !key.is_some_and(|key| key.verify(parts.signed.as_bytes(), &signature)) {
+            return Err(SessionError::BadSignature);
+        }
+        let claims = jws::claims(&jws::decode_part(parts.payload)?)?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        // Clerk's session tokens carry no audience: `aud`, set by a customization, is
+        // the app's to check.
+        jws::check_registered(&claims, now, inner.skew.as_secs())?;
+        // `iat` present, not negative, not in the future; `exp` after it, and not
+        // further than the longest lifetime allowed.
         let time = |name: &'static str| -> Result<i64, SessionError> {
             claims
                 .get(name)
@@ -307,7 +328,7 @@ impl SessionVerifier {
                 .ok_or(SessionError::Malformed)
         };
         let (iat, exp) = (time("iat")?, time("exp")?);
-        let now = i64::try_from(jsonwebtoken::get_current_timestamp()).unwrap_or(i64::MAX);
+        let now = i64::try_from(now).unwrap_or(i64::MAX);
         let skew = i64::try_from(inner.skew.as_secs()).unwrap_or(0);
         if iat > now.saturating_add(skew) {
             return Err(SessionError::NotYetValid);
@@ -394,61 +415,31 @@ pub(crate) fn suffixed_cookie_name(key: &str) -> Option<String> {
 /// categorized"; every other category (JWT templates, machine tokens) is refused.
 const SESSION_CATEGORIES: [&str; 2] = ["cl_B7d4PD111AAA", "cl_I7d4PD111III"];
 
-/// Reads and checks the token's header before any key is looked at: `alg` exactly
-/// `RS256`, `typ` (if any) `JWT`, `cat` (if any) a session token's, no `crit`.
-/// Returns the `kid`.
-fn check_header(token: &str) -> Result<Option<String>, SessionError> {
-    use base64::Engine;
-    let mut parts = token.split('.');
-    let encoded = parts.next().ok_or(SessionError::Malformed)?;
-    if parts.count() != 2 {
-        return Err(SessionError::Malformed);
-    }
-    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(encoded)
-        .map_err(|_| SessionError::Malformed)?;
-    let header: Map<String, Value> =
-        serde_json::from_slice(&json).map_err(|_| SessionError::Malformed)?;
-    if header.get("alg").and_then(Value::as_str) != Some("RS256") {
+/// Checks the token's header before any key is looked at: `alg` exactly `RS256`,
+/// `typ` (if any) `JWT`, `cat` (if any) a session token's, no `crit`. Returns the
+/// `kid`.
+fn check_header<'a>(header: &'a jws::Header<'_>) -> Result<Option<&'a str>, SessionError> {
+    use jws::Member;
+    if !matches!(&header.alg, Some(Member::Text(alg)) if alg == "RS256") {
         return Err(SessionError::Algorithm);
     }
-    match header.get("typ") {
+    match &header.typ {
         None => {}
-        Some(Value::String(typ)) if typ.eq_ignore_ascii_case("JWT") => {}
+        Some(Member::Text(typ)) if typ.eq_ignore_ascii_case("JWT") => {}
         Some(_) => return Err(SessionError::MachineToken),
     }
-    match header.get("cat") {
+    match &header.cat {
         None => {}
-        Some(Value::String(cat)) if SESSION_CATEGORIES.contains(&cat.as_str()) => {}
+        Some(Member::Text(cat)) if SESSION_CATEGORIES.contains(&&**cat) => {}
         Some(_) => return Err(SessionError::MachineToken),
     }
-    if header.contains_key("crit") {
+    if header.crit {
         return Err(SessionError::Malformed);
     }
-    match header.get("kid") {
+    match &header.kid {
         None => Ok(None),
-        Some(Value::String(kid)) => Ok(Some(kid.clone())),
+        Some(Member::Text(kid)) => Ok(Some(kid)),
         Some(_) => Err(SessionError::Malformed),
-    }
-}
-
-/// The refusal for one of jsonwebtoken's errors.
-fn refusal(kind: &jsonwebtoken::errors::ErrorKind) -> SessionError {
-    use jsonwebtoken::errors::ErrorKind as K;
-    match kind {
-        K::InvalidSignature => SessionError::BadSignature,
-        K::ExpiredSignature => SessionError::Expired,
-        K::ImmatureSignature => SessionError::NotYetValid,
-        K::InvalidAlgorithm | K::InvalidAlgorithmName | K::UnsupportedAlgorithm => {
-            SessionError::Algorithm
-        }
-        K::MissingRequiredClaim(claim) => SessionError::MissingClaim(match claim.as_str() {
-            "exp" => "exp",
-            "sub" => "sub",
-            "nbf" => "nbf",
-            _ => "iat",
-        }),
-        _ => SessionError::Malformed,
     }
 }
 
@@ -570,15 +561,6 @@ impl SessionVerifierBuilder {
                 "an authorized party is not an origin (scheme://host[:port], no path, no trailing slash): no token's `azp` can match it, and no request's `Origin` either"
             );
         }
-        let mut validation = Validation::new(Algorithm::RS256);
-        validation.algorithms = vec![Algorithm::RS256];
-        validation.leeway = self.skew.as_secs();
-        validation.validate_exp = true;
-        validation.validate_nbf = true;
-        // Clerk's session tokens carry no audience; one set by a customization is the
-        // app's to check.
-        validation.validate_aud = false;
-        validation.set_required_spec_claims(&["exp", "sub"]);
         let keys = match self.keys {
             KeysConfig::Pem(key) => Keys::Pem(key),
             KeysConfig::Jwks(clerk) => {
@@ -595,7 +577,6 @@ impl SessionVerifierBuilder {
                     .collect(),
                 parties: self.parties,
                 suffixed: self.suffixed,
-                validation,
                 skew: self.skew,
                 max_lifetime: self.max_lifetime,
                 accept_pending: self.accept_pending,
