@@ -451,27 +451,11 @@ impl Orgs {
         email_taken: &dyn Fn(&str) -> bool,
     ) -> Answer {
         let trace = call.trace;
-        let body = match json_body(call) {
-            Ok(body) => body,
+        let (body, email) = match invitation_body(call, &CREATE_INVITATION_FIELDS) {
+            Ok(read) => read,
             Err(answer) => return answer,
         };
-        for key in body.keys() {
-            if !CREATE_INVITATION_FIELDS.contains(&key.as_str()) {
-                return unknown(key, trace);
-            }
-        }
-        let Some(email) = body.get("email_address").and_then(Value::as_str) else {
-            return error(
-                422,
-                "form_param_missing",
-                "email_address must be included",
-                Some("email_address"),
-                trace,
-            );
-        };
-        if !is_email_address(email) {
-            return format_invalid("email_address", trace);
-        }
+        let email = email.as_str();
         let ignore_existing = body.get("ignore_existing").and_then(Value::as_bool) == Some(true);
         if email_taken(email) && !ignore_existing {
             return error(
@@ -482,14 +466,10 @@ impl Orgs {
                 trace,
             );
         }
-        let public = match body.get("public_metadata") {
-            None | Some(Value::Null) => Value::Object(Map::new()),
-            Some(Value::Object(tier)) => Value::Object(tier.clone()),
-            Some(_) => return format_invalid("public_metadata", trace),
+        let public = match tier_of(&body, "public_metadata", trace) {
+            Ok(tier) => tier,
+            Err(answer) => return answer,
         };
-        if public.to_string().len() > TIER_LIMIT {
-            return too_large("public_metadata", trace);
-        }
         let now = now_ms();
         let days = body
             .get("expires_in_days")
@@ -524,47 +504,21 @@ impl Orgs {
         if !self.organizations.contains_key(org) {
             return not_found(trace);
         }
-        let body = match json_body(call) {
-            Ok(body) => body,
+        let (body, email) = match invitation_body(call, &CREATE_ORGANIZATION_INVITATION_FIELDS) {
+            Ok(read) => read,
             Err(answer) => return answer,
         };
-        for key in body.keys() {
-            if !CREATE_ORGANIZATION_INVITATION_FIELDS.contains(&key.as_str()) {
-                return unknown(key, trace);
-            }
-        }
-        let Some(email) = body.get("email_address").and_then(Value::as_str) else {
-            return error(
-                422,
-                "form_param_missing",
-                "email_address must be included",
-                Some("email_address"),
-                trace,
-            );
-        };
-        if !is_email_address(email) {
-            return format_invalid("email_address", trace);
-        }
-        let Some(role) = body.get("role").and_then(Value::as_str) else {
-            return error(
-                422,
-                "form_param_missing",
-                "role must be included",
-                Some("role"),
-                trace,
-            );
+        let email = email.as_str();
+        let role = match required_text(&body, "role", trace) {
+            Ok(role) => role,
+            Err(answer) => return answer,
         };
         let mut tiers = Vec::new();
         for tier in TIERS {
-            let value = match body.get(tier) {
-                None | Some(Value::Null) => Value::Object(Map::new()),
-                Some(Value::Object(t)) => Value::Object(t.clone()),
-                Some(_) => return format_invalid(tier, trace),
-            };
-            if value.to_string().len() > TIER_LIMIT {
-                return too_large(tier, trace);
+            match tier_of(&body, tier, trace) {
+                Ok(value) => tiers.push(value),
+                Err(answer) => return answer,
             }
-            tiers.push(value);
         }
         let now = now_ms();
         let days = body
@@ -595,6 +549,48 @@ impl Orgs {
         self.organization_invitations.insert(id, invitation.clone());
         Answer::json(200, &Value::Object(invitation))
     }
+}
+
+/// The body of an invitation create: a JSON object of `fields` only, with a valid
+/// `email_address`; else the answer that refuses it.
+fn invitation_body(call: &Call<'_>, fields: &[&str]) -> Result<(Object, String), Answer> {
+    let body = json_body(call)?;
+    if let Some(key) = body.keys().find(|key| !fields.contains(&key.as_str())) {
+        return Err(unknown(key, call.trace));
+    }
+    let email = required_text(&body, "email_address", call.trace)?;
+    if !is_email_address(email) {
+        return Err(format_invalid("email_address", call.trace));
+    }
+    let email = email.to_owned();
+    Ok((body, email))
+}
+
+/// The text `key` of `body`, or Clerk's `form_param_missing`.
+fn required_text<'b>(body: &'b Object, key: &str, trace: u64) -> Result<&'b str, Answer> {
+    body.get(key).and_then(Value::as_str).ok_or_else(|| {
+        error(
+            422,
+            "form_param_missing",
+            &format!("{key} must be included"),
+            Some(key),
+            trace,
+        )
+    })
+}
+
+/// The metadata tier `key` of a create's body: absent or `null` is `{}`; another shape
+/// is refused, and so is one over Clerk's 8 KB.
+fn tier_of(body: &Object, key: &str, trace: u64) -> Result<Value, Answer> {
+    let tier = match body.get(key) {
+        None | Some(Value::Null) => Value::Object(Map::new()),
+        Some(Value::Object(tier)) => Value::Object(tier.clone()),
+        Some(_) => return Err(format_invalid(key, trace)),
+    };
+    if tier.to_string().len() > TIER_LIMIT {
+        return Err(too_large(key, trace));
+    }
+    Ok(tier)
 }
 
 /// What a write of an organization does.

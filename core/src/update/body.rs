@@ -202,6 +202,25 @@ pub(crate) fn append_tier_value<T: MetadataTier + Serialize>(
     }
 }
 
+/// The tier a create request starts an object with: `"<tier>":{…}` appended to the open
+/// object `out` when `value` is set, else a check that the schema reads the empty object
+/// Clerk creates for it (`what` names that object in the message).
+pub(crate) fn write_initial_tier<T>(
+    tier: TierKind,
+    value: Option<&T>,
+    what: &str,
+    out: &mut Vec<u8>,
+    rules: &Rules,
+    errors: &mut Vec<ValidationError>,
+) where
+    T: MetadataTier + Serialize + serde::de::DeserializeOwned,
+{
+    match value {
+        Some(value) => append_tier_value(tier, value, out, rules, errors),
+        None => check_empty_tier_readable::<T>(tier, what, errors),
+    }
+}
+
 /// A tier that is created empty (`{}`) must be one the schema reads back: an error
 /// naming the tier if its schema has required fields.
 pub(crate) fn check_empty_tier_readable<T: MetadataTier + serde::de::DeserializeOwned>(

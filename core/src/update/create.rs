@@ -5,11 +5,11 @@ use core::fmt;
 
 use serde::Serialize;
 
-use super::body::{append_tier_value, check_empty_tier_readable};
+use super::body::write_initial_tier;
 use super::rules::Rules;
 use super::validate;
 use crate::claims::ClaimsBudget;
-use crate::schema::metadata::{MetadataTier, UserMetadata};
+use crate::schema::metadata::UserMetadata;
 use crate::schema::tier::TierKind;
 use crate::validation::{ValidationError, ValidationErrors, codes};
 use crate::value::IntoValue;
@@ -395,17 +395,23 @@ impl<S: UserMetadata> NewUser<S> {
         };
         // `{…}` → `{…,"public_metadata":{…},…}`
         out.pop();
-        self.write_tier(TierKind::Public, &self.public, &mut out, rules, &mut errors);
-        self.write_tier(
+        let what = "a new user's tier";
+        let public = self.public.as_ref();
+        write_initial_tier(TierKind::Public, public, what, &mut out, rules, &mut errors);
+        let private = self.private.as_ref();
+        write_initial_tier(
             TierKind::Private,
-            &self.private,
+            private,
+            what,
             &mut out,
             rules,
             &mut errors,
         );
-        self.write_tier(
+        let unsafe_ = self.unsafe_.as_ref();
+        write_initial_tier(
             TierKind::Unsafe,
-            &self.unsafe_,
+            unsafe_,
+            what,
             &mut out,
             rules,
             &mut errors,
@@ -413,22 +419,6 @@ impl<S: UserMetadata> NewUser<S> {
         out.push(b'}');
         ValidationErrors::from_vec(errors)?;
         Ok(out)
-    }
-
-    /// Appends `"<tier>":{…}` to the open object `out`, if the tier is set; else checks
-    /// that the schema reads the empty object Clerk creates.
-    fn write_tier<T: MetadataTier + Serialize + serde::de::DeserializeOwned>(
-        &self,
-        tier: TierKind,
-        value: &Option<T>,
-        out: &mut Vec<u8>,
-        rules: &Rules,
-        errors: &mut Vec<ValidationError>,
-    ) {
-        match value {
-            Some(value) => append_tier_value(tier, value, out, rules, errors),
-            None => check_empty_tier_readable::<T>(tier, "a new user's tier", errors),
-        }
     }
 
     /// The checks of each field, and across fields.

@@ -7,7 +7,7 @@ use core::marker::PhantomData;
 
 use serde::Serialize;
 
-use super::body::{append_tier_value, check_empty_tier_readable};
+use super::body::write_initial_tier;
 use super::create::is_email_address;
 use super::organization::check_token;
 use super::rules::Rules;
@@ -242,14 +242,9 @@ impl<S: UserMetadata> UserInvitation<S> {
             check_expiry(days, &mut errors);
         }
         let mut out = open_body(f, &mut errors);
-        match &self.public {
-            Some(tier) => append_tier_value(TierKind::Public, tier, &mut out, rules, &mut errors),
-            None => check_empty_tier_readable::<S::Public>(
-                TierKind::Public,
-                "an invited user's tier",
-                &mut errors,
-            ),
-        }
+        let what = "an invited user's tier";
+        let public = self.public.as_ref();
+        write_initial_tier(TierKind::Public, public, what, &mut out, rules, &mut errors);
         out.push(b'}');
         ValidationErrors::from_vec(errors)?;
         Ok(out)
@@ -435,14 +430,16 @@ impl<M: MembershipMetadata> OrganizationInvitation<M> {
         }
         let mut out = open_body(f, &mut errors);
         let what = "a new membership's tier";
-        match &self.public {
-            Some(tier) => append_tier_value(TierKind::Public, tier, &mut out, rules, &mut errors),
-            None => check_empty_tier_readable::<M::Public>(TierKind::Public, what, &mut errors),
-        }
-        match &self.private {
-            Some(tier) => append_tier_value(TierKind::Private, tier, &mut out, rules, &mut errors),
-            None => check_empty_tier_readable::<M::Private>(TierKind::Private, what, &mut errors),
-        }
+        let (public, private) = (self.public.as_ref(), self.private.as_ref());
+        write_initial_tier(TierKind::Public, public, what, &mut out, rules, &mut errors);
+        write_initial_tier(
+            TierKind::Private,
+            private,
+            what,
+            &mut out,
+            rules,
+            &mut errors,
+        );
         out.push(b'}');
         ValidationErrors::from_vec(errors)?;
         Ok(out)
